@@ -1,0 +1,298 @@
+using System;
+using System.Threading;
+using Pipeline.Core.Internal;
+using Pipeline.Core.Sequencing;
+
+namespace Pipeline.Core.Processing;
+
+/// <summary>
+/// Runs one handler over a ring in sequence order, in batches: everything available at once (up to
+/// <c>maxBatchSize</c>) is handed over before the processor's sequence advances, once, at the end of the batch.
+/// </summary>
+/// <remarks>
+/// With a partition (<c>index</c> of <c>count</c>) the handler sees only the sequences congruent to its index,
+/// so <c>count</c> processors split a stream with no coordination between them; the processor's sequence still
+/// advances over every sequence so that later stages can follow it. A handler exception is passed with the
+/// event to the <see cref="IExceptionHandler{T}"/>; under Continue the event counts as processed (and reported),
+/// under Halt the processor stops before it.
+/// </remarks>
+// Design: _sequence is written only by the thread inside Run (release: the handler's writes to entries are
+// visible to a later stage that reads it). _running is a cold flag written by Run's thread and read by others.
+// _fault is written by Run's thread before _running goes to 0 and read by the lifecycle owner after that.
+public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
+    where THandler : IEventHandler<T>
+{
+    private readonly RingBuffer<T> _ring;
+    private readonly SequenceBarrier _barrier;
+    private readonly IExceptionHandler<T> _exceptionHandler;
+    private readonly Sequence _sequence = new();
+    private readonly int _maxBatchSize;
+    private readonly int _partitionIndex;
+    private readonly int _partitionCount;
+    private readonly bool _signalAfterBatch;
+    private THandler _handler;
+    private volatile int _running;
+    private volatile Exception? _fault;
+
+    /// <summary>Creates a processor that runs <paramref name="handler"/> behind <paramref name="barrier"/>.</summary>
+    public BatchEventProcessor(
+        RingBuffer<T> ring,
+        SequenceBarrier barrier,
+        THandler handler,
+        IExceptionHandler<T> exceptionHandler,
+        string name,
+        int maxBatchSize = int.MaxValue,
+        int partitionIndex = 0,
+        int partitionCount = 1)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        ArgumentNullException.ThrowIfNull(barrier);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(exceptionHandler);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(partitionCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(partitionIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partitionIndex, partitionCount);
+        _ring = ring;
+        _barrier = barrier;
+        _handler = handler;
+        _exceptionHandler = exceptionHandler;
+        Name = name;
+        _maxBatchSize = maxBatchSize;
+        _partitionIndex = partitionIndex;
+        _partitionCount = partitionCount;
+        _signalAfterBatch = ring.Sequencer.WaitStrategy.IsBlockingStrategy;
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public Sequence Sequence => _sequence;
+
+    /// <inheritdoc />
+    public bool IsRunning => _running != 0;
+
+    /// <inheritdoc />
+    public Exception? Fault => _fault;
+
+    /// <summary>The handler (a copy, for struct handlers).</summary>
+    public THandler Handler => _handler;
+
+    /// <inheritdoc />
+    public void Halt() => _barrier.Alert();
+
+    /// <inheritdoc />
+    public void Run()
+    {
+        if (Interlocked.CompareExchange(ref _running, 1, 0) != 0)
+        {
+            ThrowHelper.ThrowAlreadyRunning(Name);
+        }
+
+        try
+        {
+            // The alert is not reset here: a Halt that lands before the thread gets going must still stop it.
+            NotifyStart();
+            try
+            {
+                if (_partitionCount == 1)
+                {
+                    ProcessEvents();
+                }
+                else
+                {
+                    ProcessPartition();
+                }
+            }
+            finally
+            {
+                NotifyShutdown();
+            }
+        }
+        finally
+        {
+            _running = 0;
+        }
+    }
+
+    private void ProcessEvents()
+    {
+        long next = _sequence.Value + 1;
+        while (true)
+        {
+            long available;
+            try
+            {
+                available = _barrier.WaitFor(next);
+            }
+            catch (OperationCanceledException) when (_barrier.IsAlerted)
+            {
+                return;
+            }
+
+            if (available < next)
+            {
+                NotifyTimeout(next - 1);
+                continue;
+            }
+
+            long end = Math.Min(available, next - 1 + _maxBatchSize);
+            try
+            {
+                _handler.OnBatchStart(end - next + 1, available - next + 1);
+                while (next <= end)
+                {
+                    _handler.OnEvent(ref _ring[next], next, next == end);
+                    next++;
+                }
+
+                _sequence.SetValue(end);
+            }
+            catch (Exception ex)
+            {
+                // next is the failed event: everything before it in this batch was handled.
+                if (!OnFailure(ex, next))
+                {
+                    _sequence.SetValue(next - 1);
+                    return;
+                }
+
+                _sequence.SetValue(next);
+                next++;
+            }
+
+            if (_signalAfterBatch)
+            {
+                _ring.Sequencer.WaitStrategy.SignalAllWhenBlocking();
+            }
+        }
+    }
+
+    private void ProcessPartition()
+    {
+        long next = _sequence.Value + 1;
+        long count = _partitionCount;
+        while (true)
+        {
+            long available;
+            try
+            {
+                available = _barrier.WaitFor(next);
+            }
+            catch (OperationCanceledException) when (_barrier.IsAlerted)
+            {
+                return;
+            }
+
+            if (available < next)
+            {
+                NotifyTimeout(next - 1);
+                continue;
+            }
+
+            long end = Math.Min(available, next - 1 + _maxBatchSize);
+            long current = next + ((((_partitionIndex - next) % count) + count) % count);
+            try
+            {
+                if (current <= end)
+                {
+                    _handler.OnBatchStart(((end - current) / count) + 1, ((available - current) / count) + 1);
+                }
+
+                while (current <= end)
+                {
+                    _handler.OnEvent(ref _ring[current], current, current + count > end);
+                    current += count;
+                }
+
+                _sequence.SetValue(end);
+                next = end + 1;
+            }
+            catch (Exception ex)
+            {
+                if (!OnFailure(ex, current))
+                {
+                    _sequence.SetValue(current - 1);
+                    return;
+                }
+
+                _sequence.SetValue(current);
+                next = current + 1;
+            }
+
+            if (_signalAfterBatch)
+            {
+                _ring.Sequencer.WaitStrategy.SignalAllWhenBlocking();
+            }
+        }
+    }
+
+    // Returns whether processing continues.
+    private bool OnFailure(Exception exception, long sequence)
+    {
+        FailureAction action;
+        try
+        {
+            action = _exceptionHandler.OnEventException(exception, sequence, ref _ring[sequence], Name);
+        }
+#pragma warning disable CA1031 // An exception handler that throws must not kill the thread silently: halt with both.
+        catch (Exception handlerException)
+#pragma warning restore CA1031
+        {
+            _fault = new AggregateException(exception, handlerException);
+            return false;
+        }
+
+        if (action == FailureAction.Halt)
+        {
+            _fault = new HandlerFaultException(Name, sequence, exception);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void NotifyTimeout(long sequence)
+    {
+        try
+        {
+            _handler.OnTimeout(sequence);
+        }
+#pragma warning disable CA1031 // Reported to the exception handler, like every handler failure.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _exceptionHandler.OnLifecycleException(ex, Name);
+        }
+    }
+
+    private void NotifyStart()
+    {
+        try
+        {
+            _handler.OnStart();
+        }
+#pragma warning disable CA1031 // Reported to the exception handler, like every handler failure.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _exceptionHandler.OnLifecycleException(ex, Name);
+        }
+    }
+
+    private void NotifyShutdown()
+    {
+        try
+        {
+            _handler.OnShutdown();
+        }
+#pragma warning disable CA1031 // Reported to the exception handler, like every handler failure.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _exceptionHandler.OnLifecycleException(ex, Name);
+        }
+    }
+}

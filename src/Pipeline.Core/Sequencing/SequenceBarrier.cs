@@ -1,0 +1,93 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Pipeline.Core.Waiting;
+
+namespace Pipeline.Core.Sequencing;
+
+/// <summary>
+/// What a consumer waits on: the producer cursor and the sequences of the stages before it. A consumer sees a
+/// sequence only once it is published and every earlier stage has finished with it.
+/// </summary>
+/// <remarks>
+/// <see cref="WaitFor"/> is called by the one consumer thread that owns the barrier; <see cref="Alert"/> and
+/// <see cref="ResetAlert"/> by the thread that controls its lifecycle.
+/// </remarks>
+// Design: the alert is a CancellationTokenSource. Alert() cancels it, which wakes a parked waiter through the
+// registration made in ResetAlert (it signals the wait strategy). _cts is replaced only by ResetAlert, which the
+// lifecycle owner calls while the consumer is not running.
+public sealed class SequenceBarrier : IDisposable
+{
+    private readonly Sequencer _sequencer;
+    private readonly IWaitStrategy _waitStrategy;
+    private readonly DependentSequenceGroup _dependents;
+    private CancellationTokenSource _cts = new();
+    private CancellationTokenRegistration _registration;
+
+    internal SequenceBarrier(Sequencer sequencer, Sequence[] dependents)
+    {
+        ArgumentNullException.ThrowIfNull(sequencer);
+        ArgumentNullException.ThrowIfNull(dependents);
+        _sequencer = sequencer;
+        _waitStrategy = sequencer.WaitStrategy;
+        _dependents = new DependentSequenceGroup(sequencer.Cursor, dependents);
+        _registration = RegisterWakeUp(_cts.Token);
+    }
+
+    /// <summary>The lowest sequence among the dependencies (how far this consumer may go).</summary>
+    public long Cursor => _dependents.Value;
+
+    /// <summary>Whether <see cref="Alert"/> was called since the last <see cref="ResetAlert"/>.</summary>
+    public bool IsAlerted => _cts.IsCancellationRequested;
+
+    /// <summary>Cancelled when the barrier is alerted.</summary>
+    public CancellationToken CancellationToken => _cts.Token;
+
+    internal DependentSequenceGroup Dependents => _dependents;
+
+    /// <summary>
+    /// Waits until <paramref name="sequence"/> is available and returns the highest available sequence, which
+    /// may be higher (a batch). Returns a lower value only if the wait strategy timed out.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The barrier was alerted.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long WaitFor(long sequence)
+    {
+        CancellationToken token = _cts.Token;
+        token.ThrowIfCancellationRequested();
+        long available = _waitStrategy.WaitFor(sequence, _dependents, token);
+        if (available < sequence)
+        {
+            return available;
+        }
+
+        return _sequencer.GetHighestPublishedSequence(sequence, available);
+    }
+
+    /// <summary>Wakes the consumer and makes its current and future waits throw until reset.</summary>
+    public void Alert() => _cts.Cancel();
+
+    /// <summary>Clears the alert so that the consumer can run again.</summary>
+    public void ResetAlert()
+    {
+        if (!_cts.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _registration.Dispose();
+        _cts.Dispose();
+        _cts = new CancellationTokenSource();
+        _registration = RegisterWakeUp(_cts.Token);
+    }
+
+    private CancellationTokenRegistration RegisterWakeUp(CancellationToken token) =>
+        token.UnsafeRegister(static s => ((IWaitStrategy)s!).SignalAllWhenBlocking(), _waitStrategy);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _registration.Dispose();
+        _cts.Dispose();
+    }
+}
