@@ -369,7 +369,8 @@ public sealed partial class JournalWriter : IDisposable
         {
             lock (_segments)
             {
-                _segments.RemoveAll(s => retired.Contains(s.Path));
+                var gone = new HashSet<string>(retired, StringComparer.Ordinal);
+                _segments.RemoveAll(s => gone.Contains(s.Path));
             }
         }
 
