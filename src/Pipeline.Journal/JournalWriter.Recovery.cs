@@ -22,8 +22,13 @@ public sealed partial class JournalWriter
     /// <exception cref="ArgumentException">An option breaks a rule.</exception>
     /// <exception cref="JournalCorruptedException">The journal is damaged before its tail.</exception>
     /// <exception cref="IOException">The folder cannot be used, or another process has the journal open.</exception>
-    public static JournalWriter Open(JournalOptions options, ILogger? logger = null, TimeProvider? time = null)
+    public static JournalWriter Open(JournalOptions options, ILogger? logger = null, TimeProvider? time = null) =>
+        Open(options, SegmentIO.Default, logger, time);
+
+    // The seam through which tests inject write and fsync failures.
+    internal static JournalWriter Open(JournalOptions options, SegmentIO io, ILogger? logger = null, TimeProvider? time = null)
     {
+        ArgumentNullException.ThrowIfNull(io);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         logger ??= NullLogger.Instance;
@@ -39,7 +44,7 @@ public sealed partial class JournalWriter
                 SafeFileHandle fresh = CreateSegment(path, 1, time.GetUtcNow().UtcTicks);
                 segments.Add((1, path));
                 Log.Opened(logger, options.Directory, 1, 0, options.Durability);
-                return new JournalWriter(options, logger, time, lockFile, segments, fresh, path, 1, SegmentHeader.Size, new SparseIndexBuilder(options.IndexIntervalRecords), 0, 0);
+                return new JournalWriter(options, io, logger, time, lockFile, segments, fresh, path, 1, SegmentHeader.Size, new SparseIndexBuilder(options.IndexIntervalRecords), 0, 0);
             }
 
             long expected = segments[0].FirstSequence;
@@ -68,7 +73,7 @@ public sealed partial class JournalWriter
             }
 
             Log.Opened(logger, options.Directory, segments.Count, expected - 1, options.Durability);
-            return new JournalWriter(options, logger, time, lockFile, segments, handle, activePath, first, end, index, expected - 1, lastTimestamp);
+            return new JournalWriter(options, io, logger, time, lockFile, segments, handle, activePath, first, end, index, expected - 1, lastTimestamp);
         }
         catch
         {

@@ -30,6 +30,7 @@ namespace Pipeline.Journal;
 public sealed partial class JournalWriter : IDisposable
 {
     private readonly JournalOptions _options;
+    private readonly SegmentIO _io;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly FileStream _lock;
@@ -52,9 +53,10 @@ public sealed partial class JournalWriter : IDisposable
     private readonly ManualResetEventSlim _stopFlusher = new(false);
     private bool _disposed;
 
-    private JournalWriter(JournalOptions options, ILogger logger, TimeProvider time, FileStream lockFile, List<(long, string)> segments, SafeFileHandle handle, string activePath, long segmentFirst, long position, SparseIndexBuilder index, long lastSequence, long lastTimestampTicks)
+    private JournalWriter(JournalOptions options, SegmentIO io, ILogger logger, TimeProvider time, FileStream lockFile, List<(long, string)> segments, SafeFileHandle handle, string activePath, long segmentFirst, long position, SparseIndexBuilder index, long lastSequence, long lastTimestampTicks)
     {
         _options = options;
+        _io = io;
         _logger = logger;
         _time = time;
         _lock = lockFile;
@@ -186,7 +188,7 @@ public sealed partial class JournalWriter : IDisposable
     {
         try
         {
-            RandomAccess.Write(_handle, _buffer.AsSpan(0, _bufferCount), _position);
+            _io.Write(_handle, _buffer.AsSpan(0, _bufferCount), _position);
         }
         catch (IOException ex)
         {
@@ -222,7 +224,7 @@ public sealed partial class JournalWriter : IDisposable
 
         try
         {
-            RandomAccess.FlushToDisk(_handle);
+            _io.Flush(_handle);
         }
         catch (IOException ex)
         {

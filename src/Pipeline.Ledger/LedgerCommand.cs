@@ -1,0 +1,16 @@
+namespace Pipeline.Ledger;
+
+/// <summary>A decoded ledger command. <see cref="ExpectedVersion"/> is -1 when the command carries none.</summary>
+/// <param name="Kind">The command type.</param>
+/// <param name="Account">The account (for a transfer: the source, <c>from</c>).</param>
+/// <param name="To">The destination of a transfer, else null.</param>
+/// <param name="Amount">The amount in minor units (0 for open).</param>
+/// <param name="ExpectedVersion">The required version of <paramref name="Account"/>, or -1.</param>
+public readonly record struct LedgerCommand(LedgerCommandKind Kind, string Account, string? To, long Amount, long ExpectedVersion)
+{
+    /// <summary>The largest amount a command may carry: 10^15 minor units.</summary>
+    public const long MaxAmount = 1_000_000_000_000_000;
+
+    /// <summary>The longest account id, in characters (Unicode scalar values).</summary>
+    public const int MaxAccountLength = 64;
+}

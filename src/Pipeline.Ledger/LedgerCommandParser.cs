@@ -1,0 +1,218 @@
+using System;
+using System.Text;
+using System.Text.Json;
+
+namespace Pipeline.Ledger;
+
+/// <summary>Decodes ledger command types and JSON payloads (schema version 1) with <see cref="Utf8JsonReader"/>.</summary>
+/// <remarks>Stateless and thread-safe: the decode stage runs it on several threads at once.</remarks>
+public static class LedgerCommandParser
+{
+    /// <summary>The schema version of every ledger payload.</summary>
+    public const ushort SchemaVersion = 1;
+
+    /// <summary>The command kind for a type name, or <see cref="LedgerCommandKind.None"/> for an unknown type.</summary>
+    public static LedgerCommandKind KindOf(ReadOnlySpan<byte> type)
+    {
+        if (type.SequenceEqual("ledger.open"u8))
+        {
+            return LedgerCommandKind.Open;
+        }
+
+        if (type.SequenceEqual("ledger.deposit"u8))
+        {
+            return LedgerCommandKind.Deposit;
+        }
+
+        if (type.SequenceEqual("ledger.withdraw"u8))
+        {
+            return LedgerCommandKind.Withdraw;
+        }
+
+        return type.SequenceEqual("ledger.transfer"u8) ? LedgerCommandKind.Transfer : LedgerCommandKind.None;
+    }
+
+    /// <summary>The type name of a kind.</summary>
+    public static string TypeName(LedgerCommandKind kind) => kind switch
+    {
+        LedgerCommandKind.Open => "ledger.open",
+        LedgerCommandKind.Deposit => "ledger.deposit",
+        LedgerCommandKind.Withdraw => "ledger.withdraw",
+        LedgerCommandKind.Transfer => "ledger.transfer",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "kind must be a ledger command."),
+    };
+
+    /// <summary>
+    /// Parses the payload of a command of <paramref name="kind"/>. On failure returns false and the reject reason
+    /// (<see cref="RejectReason.MalformedPayload"/> or <see cref="RejectReason.InvalidAmount"/>).
+    /// </summary>
+    public static bool TryParse(LedgerCommandKind kind, ReadOnlySpan<byte> payload, out LedgerCommand command, out string? reason)
+    {
+        command = default;
+        string? account = null;
+        string? from = null;
+        string? to = null;
+        long amount = 0;
+        bool hasAmount = false;
+        bool amountInvalid = false;
+        long expectedVersion = -1;
+        try
+        {
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 8 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reason = RejectReason.MalformedPayload;
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    reason = RejectReason.MalformedPayload;
+                    return false;
+                }
+
+                if (reader.ValueTextEquals("account"u8))
+                {
+                    if (!ReadAccount(ref reader, ref account))
+                    {
+                        reason = RejectReason.MalformedPayload;
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("from"u8))
+                {
+                    if (!ReadAccount(ref reader, ref from))
+                    {
+                        reason = RejectReason.MalformedPayload;
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("to"u8))
+                {
+                    if (!ReadAccount(ref reader, ref to))
+                    {
+                        reason = RejectReason.MalformedPayload;
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("amount"u8))
+                {
+                    if (hasAmount || !reader.Read() || reader.TokenType != JsonTokenType.Number)
+                    {
+                        reason = RejectReason.MalformedPayload;
+                        return false;
+                    }
+
+                    hasAmount = true;
+                    amountInvalid = !reader.TryGetInt64(out amount) || amount < 1 || amount > LedgerCommand.MaxAmount;
+                }
+                else if (reader.ValueTextEquals("expectedVersion"u8))
+                {
+                    if (expectedVersion != -1 || !reader.Read() || reader.TokenType != JsonTokenType.Number
+                        || !reader.TryGetInt64(out expectedVersion) || expectedVersion < 0)
+                    {
+                        reason = RejectReason.MalformedPayload;
+                        return false;
+                    }
+                }
+                else
+                {
+                    // Unknown fields are ignored (forward compatibility), but must still be well-formed JSON.
+                    if (!reader.Read())
+                    {
+                        reason = RejectReason.MalformedPayload;
+                        return false;
+                    }
+
+                    reader.Skip();
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                reason = RejectReason.MalformedPayload; // trailing content after the object
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            reason = RejectReason.MalformedPayload;
+            return false;
+        }
+
+        return Assemble(kind, account, from, to, hasAmount, amountInvalid, amount, expectedVersion, out command, out reason);
+    }
+
+    private static bool Assemble(LedgerCommandKind kind, string? account, string? from, string? to, bool hasAmount, bool amountInvalid, long amount, long expectedVersion, out LedgerCommand command, out string? reason)
+    {
+        command = default;
+        switch (kind)
+        {
+            case LedgerCommandKind.Open:
+                if (account is null)
+                {
+                    reason = RejectReason.MalformedPayload;
+                    return false;
+                }
+
+                command = new LedgerCommand(kind, account, null, 0, expectedVersion);
+                reason = null;
+                return true;
+            case LedgerCommandKind.Deposit:
+            case LedgerCommandKind.Withdraw:
+                if (account is null || !hasAmount)
+                {
+                    reason = RejectReason.MalformedPayload;
+                    return false;
+                }
+
+                break;
+            case LedgerCommandKind.Transfer:
+                if (from is null || to is null || !hasAmount)
+                {
+                    reason = RejectReason.MalformedPayload;
+                    return false;
+                }
+
+                account = from;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "kind must be a ledger command.");
+        }
+
+        if (amountInvalid)
+        {
+            reason = RejectReason.InvalidAmount;
+            return false;
+        }
+
+        command = new LedgerCommand(kind, account, to, amount, expectedVersion);
+        reason = null;
+        return true;
+    }
+
+    private static bool ReadAccount(ref Utf8JsonReader reader, ref string? target)
+    {
+        if (target is not null || !reader.Read() || reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        string value = reader.GetString()!;
+        int scalars = 0;
+        foreach (Rune _ in value.EnumerateRunes())
+        {
+            scalars++;
+        }
+
+        if (scalars < 1 || scalars > LedgerCommand.MaxAccountLength)
+        {
+            return false;
+        }
+
+        target = value;
+        return true;
+    }
+}
