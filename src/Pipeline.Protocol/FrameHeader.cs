@@ -1,0 +1,60 @@
+using System;
+using System.Buffers.Binary;
+
+namespace Pipeline.Protocol;
+
+/// <summary>What a look at the start of a receive buffer found.</summary>
+public enum FrameStatus
+{
+    /// <summary>A whole frame is there.</summary>
+    Complete,
+
+    /// <summary>More bytes are needed.</summary>
+    NeedMore,
+
+    /// <summary>The length is 0 or above the maximum: BAD_FRAME.</summary>
+    BadLength,
+}
+
+/// <summary>Framing: <c>length:u32 kind:u8 body</c>, length = 1 + len(body), little-endian.</summary>
+public static class FrameHeader
+{
+    /// <summary>Bytes before the body: the length and the kind.</summary>
+    public const int Size = 5;
+
+    /// <summary>The protocol version this code speaks.</summary>
+    public const ushort ProtocolVersion = 1;
+
+    /// <summary>Finds the frame at the start of <paramref name="buffer"/>.</summary>
+    /// <param name="buffer">Received bytes.</param>
+    /// <param name="maxFrameLength">The largest allowed length field.</param>
+    /// <param name="kind">The frame kind (when complete).</param>
+    /// <param name="body">The body (when complete).</param>
+    /// <param name="frameBytes">Length of the whole frame including the 4-byte length (when complete).</param>
+    public static FrameStatus TryRead(ReadOnlySpan<byte> buffer, int maxFrameLength, out byte kind, out ReadOnlySpan<byte> body, out int frameBytes)
+    {
+        kind = 0;
+        body = default;
+        frameBytes = 0;
+        if (buffer.Length < sizeof(uint))
+        {
+            return FrameStatus.NeedMore;
+        }
+
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(buffer);
+        if (length == 0 || length > (uint)maxFrameLength)
+        {
+            return FrameStatus.BadLength;
+        }
+
+        if (buffer.Length - sizeof(uint) < length)
+        {
+            return FrameStatus.NeedMore;
+        }
+
+        kind = buffer[sizeof(uint)];
+        body = buffer.Slice(Size, (int)length - 1);
+        frameBytes = sizeof(uint) + (int)length;
+        return FrameStatus.Complete;
+    }
+}
