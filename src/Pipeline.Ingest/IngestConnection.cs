@@ -1,0 +1,461 @@
+using System;
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Pipeline.Protocol;
+
+namespace Pipeline.Ingest;
+
+/// <summary>
+/// One client connection: reads and checks frames, hands PUBLISH and QUERY to the backend, and sends the answers
+/// back in order through a double-buffered output that one sender task drains.
+/// </summary>
+/// <remarks>
+/// <see cref="SendAck"/> and <see cref="Flush"/> are called by the engine's acknowledgement thread;
+/// <see cref="SendResult"/> by any thread. Reading stops (TCP then pushes back on the client) while too many
+/// PUBLISH frames await their ACK or too many bytes wait to be sent, so memory stays bounded whatever the client does.
+/// </remarks>
+// Design: _pending (bytes waiting to be sent) is guarded by _outputGate; writers append under it. The sender task
+// swaps _pending with _sending under the same lock and writes _sending to the socket outside it, so a slow socket
+// never blocks the ack thread. _sendScheduled (Interlocked) makes Flush release the sender at most once per swap.
+// _inFlight counts PUBLISH frames handed to the backend and not yet acknowledged (Interlocked: the reader
+// increments, the ack thread decrements). _progress wakes the reader when it waits for room or for the last ACKs.
+#pragma warning disable CA1001 // _sendSignal is never disposed on purpose: the ack thread may Flush after the close, and SemaphoreSlim needs no disposal without its wait handle.
+public sealed class IngestConnection
+#pragma warning restore CA1001
+{
+    private const int InitialReceiveBytes = 64 * 1024;
+    private readonly Socket _socket;
+    private readonly IIngestBackend _backend;
+    private readonly IngestOptions _options;
+    private readonly ILogger _logger;
+    private readonly object _outputGate = new();
+    private readonly SemaphoreSlim _sendSignal = new(0);
+    private readonly AsyncSignal _progress = new();
+    private ArrayBufferWriter<byte> _pending = new(4096);
+    private ArrayBufferWriter<byte> _sending = new(4096);
+    private int _sendingBytes;
+    private int _sendScheduled;
+    private int _inFlight;
+    private volatile bool _outputClosed;
+    private volatile bool _senderIdle = true;
+    private bool _helloDone;
+
+    internal IngestConnection(long id, Socket socket, IIngestBackend backend, IngestOptions options, ILogger logger)
+    {
+        Id = id;
+        _socket = socket;
+        _backend = backend;
+        _options = options;
+        _logger = logger;
+        RemoteEndPoint = socket.RemoteEndPoint;
+    }
+
+    /// <summary>A number unique within this server process.</summary>
+    public long Id { get; }
+
+    /// <summary>The producer id from HELLO (0 = anonymous).</summary>
+    public ulong ProducerId { get; private set; }
+
+    /// <summary>The client name from HELLO.</summary>
+    public string ClientName { get; private set; } = string.Empty;
+
+    /// <summary>The client's address.</summary>
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>PUBLISH frames handed to the backend and not yet acknowledged.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Bytes waiting to be sent.</summary>
+    public int PendingOutputBytes
+    {
+        get
+        {
+            lock (_outputGate)
+            {
+                return _pending.WrittenCount + _sendingBytes;
+            }
+        }
+    }
+
+    /// <summary>Queues an ACK (sent on the next <see cref="Flush"/>). Call exactly once per accepted PUBLISH.</summary>
+    public void SendAck(ulong producerSequence, ulong sequence, AckStatus status, string detail)
+    {
+        lock (_outputGate)
+        {
+            if (!_outputClosed)
+            {
+                FrameWriter.WriteAck(_pending, producerSequence, sequence, status, detail);
+            }
+        }
+
+        Interlocked.Decrement(ref _inFlight);
+    }
+
+    /// <summary>Queues a RESULT and sends it.</summary>
+    public void SendResult(ulong requestId, ulong sequence, ResultStatus status, string body)
+    {
+        lock (_outputGate)
+        {
+            if (!_outputClosed)
+            {
+                FrameWriter.WriteResult(_pending, requestId, sequence, status, body);
+            }
+        }
+
+        Flush();
+    }
+
+    /// <summary>Sends what was queued (the ack thread calls it at the end of each batch).</summary>
+    public void Flush()
+    {
+        if (Interlocked.Exchange(ref _sendScheduled, 1) == 0)
+        {
+            _sendSignal.Release();
+        }
+
+        _progress.Pulse();
+    }
+
+    private void Enqueue(Action<IBufferWriter<byte>> write)
+    {
+        lock (_outputGate)
+        {
+            if (!_outputClosed)
+            {
+                write(_pending);
+            }
+        }
+
+        Flush();
+    }
+
+    /// <summary>Runs the connection until the client leaves, a protocol error, or <paramref name="stopReading"/> (shutdown).</summary>
+    internal async Task RunAsync(CancellationToken stopReading)
+    {
+        Task sender = SendLoopAsync();
+        (ErrorCode Code, string Message)? error = null;
+        try
+        {
+            error = await ReadLoopAsync(stopReading).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
+        {
+            error = (ErrorCode.ShuttingDown, "the server is shutting down");
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or System.IO.IOException)
+        {
+            Log.SocketFailed(_logger, ex, Id);
+        }
+
+        // Every PUBLISH that arrived whole is acknowledged before the ERROR and the close.
+        await CloseAsync(error, sender).ConfigureAwait(false);
+    }
+
+    private async Task<(ErrorCode, string)?> ReadLoopAsync(CancellationToken stopReading)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBytes);
+        int start = 0;
+        int end = 0;
+        try
+        {
+            while (true)
+            {
+                // Handle every whole frame in the buffer.
+                while (true)
+                {
+                    FrameStatus status = FrameHeader.TryRead(buffer.AsSpan(start, end - start), _options.MaxFrameLength, out byte kind, out ReadOnlySpan<byte> body, out int frameBytes);
+                    if (status == FrameStatus.NeedMore)
+                    {
+                        break;
+                    }
+
+                    if (status == FrameStatus.BadLength)
+                    {
+                        return (ErrorCode.BadFrame, $"frame length is 0 or above the maximum of {_options.MaxFrameLength}");
+                    }
+
+                    FrameOutcome outcome = HandleFrame(kind, body, out (ErrorCode, string) error);
+                    if (outcome == FrameOutcome.Error)
+                    {
+                        return error;
+                    }
+
+                    if (outcome == FrameOutcome.Full)
+                    {
+                        await WaitForRingAsync(stopReading).ConfigureAwait(false);
+                        continue; // offer the same frame again
+                    }
+
+                    start += frameBytes;
+                }
+
+                await WaitForRoomAsync(stopReading).ConfigureAwait(false);
+
+                // Make room: move the partial frame to the front, grow the buffer for a large frame.
+                if (start > 0)
+                {
+                    Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                    end -= start;
+                    start = 0;
+                }
+
+                if (end == buffer.Length)
+                {
+                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxFrameLength + sizeof(uint)));
+                    Buffer.BlockCopy(buffer, 0, larger, 0, end);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                int read = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, stopReading).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    if (end > start)
+                    {
+                        return (ErrorCode.Malformed, "the connection ended inside a frame");
+                    }
+
+                    return null; // the client closed its side
+                }
+
+                end += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private FrameOutcome HandleFrame(byte kind, ReadOnlySpan<byte> body, out (ErrorCode, string) error)
+    {
+        error = default;
+        if (kind is not ((byte)FrameKind.Hello or (byte)FrameKind.Publish or (byte)FrameKind.Query or (byte)FrameKind.Ping))
+        {
+            error = (ErrorCode.UnknownKind, $"unknown frame kind 0x{kind:X2}");
+            return FrameOutcome.Error;
+        }
+
+        if ((kind == (byte)FrameKind.Hello) == _helloDone)
+        {
+            error = (ErrorCode.HelloRequired, _helloDone ? "HELLO came twice" : "the first frame must be HELLO");
+            return FrameOutcome.Error;
+        }
+
+        switch ((FrameKind)kind)
+        {
+            case FrameKind.Hello:
+                if (!ClientFrames.TryParseHello(body, out HelloFrame hello))
+                {
+                    error = (ErrorCode.Malformed, "malformed HELLO");
+                    return FrameOutcome.Error;
+                }
+
+                if (hello.Version != FrameHeader.ProtocolVersion)
+                {
+                    error = (ErrorCode.UnsupportedVersion, $"protocol version {hello.Version} is not supported; this server speaks {FrameHeader.ProtocolVersion}");
+                    return FrameOutcome.Error;
+                }
+
+                _helloDone = true;
+                ProducerId = hello.ProducerId;
+                ClientName = Encoding.UTF8.GetString(hello.ClientName);
+                (ulong last, ulong head) = _backend.OnHello(hello.ProducerId);
+                ulong producerId = hello.ProducerId;
+                Enqueue(w => FrameWriter.WriteWelcome(w, FrameHeader.ProtocolVersion, producerId, last, head));
+                return FrameOutcome.Handled;
+
+            case FrameKind.Publish:
+                if (!ClientFrames.TryParsePublish(body, out PublishFrame publish))
+                {
+                    error = (ErrorCode.Malformed, "malformed PUBLISH");
+                    return FrameOutcome.Error;
+                }
+
+                Interlocked.Increment(ref _inFlight);
+                if (!_backend.TryPublish(this, publish))
+                {
+                    Interlocked.Decrement(ref _inFlight);
+                    return FrameOutcome.Full;
+                }
+
+                return FrameOutcome.Handled;
+
+            case FrameKind.Query:
+                if (!ClientFrames.TryParseQuery(body, out QueryFrame query))
+                {
+                    error = (ErrorCode.Malformed, "malformed QUERY");
+                    return FrameOutcome.Error;
+                }
+
+                _backend.OnQuery(this, query);
+                return FrameOutcome.Handled;
+
+            default:
+                if (!ClientFrames.TryParsePing(body, out ulong nonce))
+                {
+                    error = (ErrorCode.Malformed, "malformed PING");
+                    return FrameOutcome.Error;
+                }
+
+                Enqueue(w => FrameWriter.WritePong(w, nonce));
+                return FrameOutcome.Handled;
+        }
+    }
+
+    // The ring is full: back off briefly. The engine drains it within milliseconds unless it is stalled.
+    private static Task WaitForRingAsync(CancellationToken stopReading) => Task.Delay(1, stopReading);
+
+    // Waits while too many ACKs are outstanding or too many bytes wait to be sent.
+    private async Task WaitForRoomAsync(CancellationToken stopReading)
+    {
+        while (InFlight >= _options.MaxInFlightPerConnection || PendingOutputBytes >= _options.OutputHighWatermarkBytes)
+        {
+            Task wake = _progress.WaitAsync();
+            if (InFlight < _options.MaxInFlightPerConnection && PendingOutputBytes < _options.OutputHighWatermarkBytes)
+            {
+                return;
+            }
+
+            // The delay only bounds a lost wake-up; the ack thread pulses _progress as it makes room.
+            await Task.WhenAny(wake, Task.Delay(100, CancellationToken.None)).ConfigureAwait(false);
+            stopReading.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await _sendSignal.WaitAsync().ConfigureAwait(false);
+                while (true)
+                {
+                    lock (_outputGate)
+                    {
+                        (_pending, _sending) = (_sending, _pending);
+                        _sendingBytes = _sending.WrittenCount;
+                        _senderIdle = _sendingBytes == 0;
+                        Volatile.Write(ref _sendScheduled, 0);
+                    }
+
+                    if (_sending.WrittenCount == 0)
+                    {
+                        _progress.Pulse();
+                        break;
+                    }
+
+                    ReadOnlyMemory<byte> data = _sending.WrittenMemory;
+                    while (!data.IsEmpty)
+                    {
+                        int sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
+                        data = data[sent..];
+                    }
+
+                    lock (_outputGate)
+                    {
+                        _sending.ResetWrittenCount();
+                        _sendingBytes = 0;
+                    }
+
+                    _progress.Pulse();
+                }
+
+                if (_outputClosed)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            Log.SocketFailed(_logger, ex, Id);
+            lock (_outputGate)
+            {
+                _outputClosed = true;
+                _pending.ResetWrittenCount();
+            }
+
+            _senderIdle = true;
+            _progress.Pulse();
+        }
+    }
+
+    private async Task CloseAsync((ErrorCode Code, string Message)? error, Task sender)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)(_options.CloseTimeout.TotalSeconds * Stopwatch.Frequency);
+        bool done = await WaitUntilAsync(() => InFlight == 0, deadline).ConfigureAwait(false);
+        if (!done)
+        {
+            Log.CloseTimedOut(_logger, Id, InFlight);
+        }
+
+        if (error is { } e)
+        {
+            if (e.Code != ErrorCode.ShuttingDown)
+            {
+                Log.ProtocolError(_logger, Id, e.Code, e.Message);
+            }
+
+            Enqueue(w => FrameWriter.WriteError(w, e.Code, e.Message));
+        }
+
+        Flush();
+        await WaitUntilAsync(() => _outputClosed || (PendingOutputBytes == 0 && _senderIdle), deadline).ConfigureAwait(false);
+        lock (_outputGate)
+        {
+            _outputClosed = true;
+        }
+
+        _sendSignal.Release();
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The peer is gone already.
+        }
+
+        _socket.Dispose();
+        await sender.ConfigureAwait(false);
+        Log.ConnectionClosed(_logger, Id);
+    }
+
+    private async Task<bool> WaitUntilAsync(Func<bool> condition, long deadline)
+    {
+        while (!condition())
+        {
+            long remaining = deadline - Stopwatch.GetTimestamp();
+            if (remaining <= 0)
+            {
+                return false;
+            }
+
+            Task wake = _progress.WaitAsync();
+            if (condition())
+            {
+                return true;
+            }
+
+            // The timeout only bounds a lost wake-up; progress normally pulses the signal.
+            await Task.WhenAny(wake, Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50, remaining * 1000.0 / Stopwatch.Frequency)))).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private enum FrameOutcome
+    {
+        Handled,
+        Full,
+        Error,
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Net;
+
+namespace Pipeline.Ingest;
+
+/// <summary>The TCP ingest port's settings.</summary>
+public sealed class IngestOptions
+{
+    /// <summary>The address to listen on.</summary>
+    public IPAddress Address { get; init; } = IPAddress.Loopback;
+
+    /// <summary>The port (0 = any free port; the bound one is in <see cref="IngestListener.Port"/>).</summary>
+    public int Port { get; init; } = 7400;
+
+    /// <summary>The largest frame length field accepted (kind + body).</summary>
+    public int MaxFrameLength { get; init; } = 1024 * 1024;
+
+    /// <summary>Connections beyond this are refused with TOO_MANY_CONNECTIONS.</summary>
+    public int MaxConnections { get; init; } = 4096;
+
+    /// <summary>A connection stops reading while this many of its PUBLISH frames await their ACK.</summary>
+    public int MaxInFlightPerConnection { get; init; } = 8192;
+
+    /// <summary>A connection stops reading while this many bytes wait to be sent to it (a client that does not read).</summary>
+    public int OutputHighWatermarkBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>How long a closing connection waits for its last ACKs to be sent.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad option.</summary>
+    public void Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentException("Port must be from 0 to 65535.", nameof(Port));
+        }
+
+        if (MaxFrameLength < 64)
+        {
+            throw new ArgumentException("MaxFrameLength must be at least 64 bytes.", nameof(MaxFrameLength));
+        }
+
+        if (MaxConnections < 1)
+        {
+            throw new ArgumentException("MaxConnections must be at least 1.", nameof(MaxConnections));
+        }
+
+        if (MaxInFlightPerConnection < 1)
+        {
+            throw new ArgumentException("MaxInFlightPerConnection must be at least 1.", nameof(MaxInFlightPerConnection));
+        }
+
+        if (OutputHighWatermarkBytes < 4096)
+        {
+            throw new ArgumentException("OutputHighWatermarkBytes must be at least 4096.", nameof(OutputHighWatermarkBytes));
+        }
+    }
+}
