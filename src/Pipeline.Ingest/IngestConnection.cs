@@ -68,6 +68,9 @@ public sealed class IngestConnection
     /// <summary>The client's address.</summary>
     public EndPoint? RemoteEndPoint { get; }
 
+    /// <summary>Used only by the engine's acknowledgement thread, to flush each touched connection once per batch.</summary>
+    internal long AckBatchMark { get; set; } = -1;
+
     /// <summary>PUBLISH frames handed to the backend and not yet acknowledged.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 

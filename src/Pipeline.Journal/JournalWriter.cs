@@ -48,6 +48,7 @@ public sealed partial class JournalWriter : IDisposable
     private long _lastTimestampTicks;
     private long _writtenSequence;
     private long _lastSyncTimestamp;
+    private long _syncCount;
     private volatile Exception? _fault;
     private Thread? _flusher;
     private readonly ManualResetEventSlim _stopFlusher = new(false);
@@ -87,6 +88,9 @@ public sealed partial class JournalWriter : IDisposable
 
     /// <summary>The journal timestamp of the last append, UTC ticks. Writer thread only.</summary>
     public long LastTimestampTicks => _lastTimestampTicks;
+
+    /// <summary>How many fsyncs of segment data the writer has issued. Any thread.</summary>
+    public long SyncCount => Interlocked.Read(ref _syncCount);
 
     /// <summary>The options the journal was opened with.</summary>
     public JournalOptions Options => _options;
@@ -231,6 +235,7 @@ public sealed partial class JournalWriter : IDisposable
             throw Fail(ex, "fsync");
         }
 
+        Interlocked.Increment(ref _syncCount);
         Interlocked.Exchange(ref _lastSyncTimestamp, _time.GetTimestamp());
         _durableSequence.SetValue(written);
     }

@@ -30,6 +30,9 @@ public sealed class LedgerState : ISnapshotable
     /// <summary>The highest journal sequence applied (0 for none).</summary>
     public long LastSequence { get; private set; }
 
+    /// <summary>Every account id (unordered).</summary>
+    public IEnumerable<string> AccountIds => _accounts.Keys;
+
     /// <summary>Looks an account up.</summary>
     public bool TryGetAccount(string account, out long balance, out long version)
     {

@@ -1,18 +1,87 @@
 using System;
+using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Pipeline.Server.Cli;
+using Pipeline.Server.Configuration;
+using Pipeline.Server.Engine;
+using Pipeline.Server.Hosting;
 
 namespace Pipeline.Server;
 
 internal static class Program
 {
-    private static int Main(string[] args)
+    /// <summary>Exit code when the configuration is wrong (EX_CONFIG).</summary>
+    private const int ConfigurationError = 78;
+
+    /// <summary>Exit code when start-up fails for another reason (damaged journal, port in use, ...).</summary>
+    private const int StartFailed = 1;
+
+    private static async Task<int> Main(string[] args)
     {
         if (OperatorCommands.IsVerb(args))
         {
             return OperatorCommands.Run(args, Console.Out, Console.Error);
         }
 
-        Console.Error.WriteLine("The worker service is not built yet; run 'Pipeline.Server help' for the operator commands.");
-        return OperatorCommands.Usage;
+        IHost host;
+        try
+        {
+            host = BuildHost(args);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The configuration binder's own errors (e.g. a value of the wrong type) name the key.
+            Console.Error.WriteLine("Configuration error: " + ex.Message);
+            return ConfigurationError;
+        }
+
+        try
+        {
+            await host.RunAsync().ConfigureAwait(false);
+            return Environment.ExitCode;
+        }
+        catch (OptionsValidationException ex)
+        {
+            Console.Error.WriteLine("Configuration error:");
+            foreach (string failure in ex.Failures)
+            {
+                Console.Error.WriteLine("  " + failure);
+            }
+
+            return ConfigurationError;
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
+        {
+            Console.Error.WriteLine("Configuration error: " + ex.Message);
+            return ConfigurationError;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine("Start-up failed: " + ex.Message);
+            return StartFailed;
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+
+    internal static IHost BuildHost(string[] args)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Services.AddSystemd();
+        builder.Services.AddSingleton<PipelineMetrics>();
+        builder.Services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
+        builder.Services.AddOptions<PipelineOptions>()
+            .Bind(builder.Configuration.GetSection(PipelineOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        builder.Services.AddHostedService<PipelineWorker>();
+        return builder.Build();
     }
 }

@@ -1,0 +1,82 @@
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using Pipeline.Core.Processing;
+using Pipeline.Core.Sequencing;
+using Pipeline.Ingest;
+using Pipeline.Journal;
+using Pipeline.Protocol;
+
+namespace Pipeline.Server.Engine;
+
+/// <summary>
+/// Sends each command's ACK to its connection, in ring order (so in each connection's order), only once the
+/// event is durable and processed; flushes the touched connections at the end of each batch.
+/// </summary>
+/// <remarks>
+/// One thread, after the ledger stage. Under Batch durability the journal stage has already fsynced the batch; under
+/// Interval it waits here for the durable sequence (a wait of at most the flush interval).
+/// </remarks>
+internal sealed class AckStage : IEventHandler<CommandEvent>
+{
+    private readonly Sequence _durable;
+    private readonly JournalWriter _journal;
+    private readonly PipelineMetrics _metrics;
+    private readonly List<IngestConnection> _touched = new(64);
+    private long _batchMark;
+
+    public AckStage(JournalWriter journal, PipelineMetrics metrics)
+    {
+        _journal = journal;
+        _durable = journal.DurableSequence;
+        _metrics = metrics;
+    }
+
+    public void OnEvent(ref CommandEvent entry, long sequence, bool endOfBatch)
+    {
+        IngestConnection? connection = entry.Connection;
+        if (connection is not null && !entry.IsReplay)
+        {
+            if (entry.Status is AckStatus.Ok or AckStatus.Rejected && entry.Sequence > _durable.Value)
+            {
+                WaitForDurableSlow(entry.Sequence);
+            }
+
+            connection.SendAck(entry.ProducerSequence, (ulong)entry.Sequence, entry.Status, entry.Detail);
+            _metrics.Acknowledged(Stopwatch.GetElapsedTime(entry.ReceivedTimestamp).TotalMilliseconds);
+            if (connection.AckBatchMark != _batchMark)
+            {
+                connection.AckBatchMark = _batchMark;
+                _touched.Add(connection);
+            }
+
+            entry.Connection = null; // do not keep a closed connection alive until the slot is reused
+        }
+
+        if (endOfBatch)
+        {
+            foreach (IngestConnection touched in _touched)
+            {
+                touched.Flush();
+            }
+
+            _touched.Clear();
+            _batchMark++;
+        }
+    }
+
+    private void WaitForDurableSlow(long sequence)
+    {
+        var spinner = default(SpinWait);
+        while (_durable.Value < sequence)
+        {
+            if (_journal.Fault is { } fault)
+            {
+                // Never acknowledge what is not durable: this stage halts with the journal's failure.
+                throw new JournalWriteFailedException("The journal failed; acknowledgements stop.", fault);
+            }
+
+            spinner.SpinOnce(sleep1Threshold: 20);
+        }
+    }
+}

@@ -1,0 +1,251 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Pipeline.Core;
+using Pipeline.Core.Processing;
+using Pipeline.Core.Sequencing;
+using Pipeline.Core.Waiting;
+using Pipeline.Ingest;
+using Pipeline.Journal;
+using Pipeline.Journal.Replay;
+using Pipeline.Journal.Snapshots;
+using Pipeline.Ledger;
+using Pipeline.Protocol;
+using Pipeline.Server.Configuration;
+
+namespace Pipeline.Server.Engine;
+
+/// <summary>
+/// The command pipeline of the service: journal and decoders, then the ledger, then acknowledgements and the read
+/// model, over one multi-producer ring fed by the connections. Recovers at start (snapshot + journal tail replayed
+/// through the same stages) and shuts down cleanly (drain, fsync, final snapshot).
+/// </summary>
+/// <remarks>
+/// <code>
+///   connections ──► ring ──► journal (single writer, group commit) ──┐
+///                      └──► decode × N (split) ──────────────────────┴──► ledger ──► ack ──► connections
+///                                                                              └──► read model ◄── queries
+/// </code>
+/// </remarks>
+internal sealed class CommandPipeline : IIngestBackend, IDisposable
+{
+    public const string JournalStageName = "journal";
+    public const string DecodeStageName = "decode";
+    public const string LedgerStageName = "ledger";
+
+    private readonly PipelineOptions _options;
+    private readonly ILogger _logger;
+    private readonly PipelineMetrics _metrics;
+    private readonly JournalWriter _journal;
+    private readonly SnapshotScheduler? _snapshots;
+    private readonly ProducerTable _producers;
+    private readonly LedgerStage _ledger;
+    private readonly EventPipeline<CommandEvent> _pipeline;
+    private readonly RingBuffer<CommandEvent> _ring;
+    private readonly QueryService _queries;
+    private readonly CancellationTokenSource _stopping = new();
+    private bool _shutDown;
+
+    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, SnapshotScheduler? snapshots, ProducerTable producers, LedgerStage ledger, EventPipeline<CommandEvent> pipeline, LedgerReadModel readModel)
+    {
+        _options = options;
+        _logger = logger;
+        _metrics = metrics;
+        _journal = journal;
+        _snapshots = snapshots;
+        _producers = producers;
+        _ledger = ledger;
+        _pipeline = pipeline;
+        _ring = pipeline.RingBuffer;
+        ReadModel = readModel;
+        _queries = new QueryService(readModel, options.Ingest.QueryTimeout, _stopping.Token);
+    }
+
+    public LedgerReadModel ReadModel { get; }
+
+    /// <summary>Completes when the pipeline's threads end; faulted when a stage halted (a journal failure).</summary>
+    public Task Completion => _pipeline.Completion;
+
+    public JournalWriter Journal => _journal;
+
+    /// <summary>Opens the journal, recovers the state, starts the stages and replays the journal tail through them.</summary>
+    public static CommandPipeline Start(PipelineOptions options, ILoggerFactory loggers, PipelineMetrics metrics)
+    {
+        ILogger logger = loggers.CreateLogger("Pipeline.Server.Engine");
+        string data = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(data);
+        var journalOptions = new JournalOptions
+        {
+            Directory = Path.Combine(data, "journal"),
+            Durability = options.Journal.Durability,
+            FlushInterval = options.Journal.FlushInterval,
+            SegmentSizeBytes = options.Journal.SegmentSizeBytes,
+            MaxRecordBytes = options.Journal.MaxPayloadBytes + (1 << 16) + 64,
+            WriteBufferBytes = Math.Max(4 << 20, options.Journal.MaxPayloadBytes + (1 << 16) + 64),
+            Retention = options.Journal.Retention,
+            ArchiveDirectory = options.Journal.ArchiveDirectory ?? Path.Combine(data, "archive"),
+        };
+        JournalWriter journal = JournalWriter.Open(journalOptions, loggers.CreateLogger("Pipeline.Journal"));
+        try
+        {
+            var store = new FileSnapshotStore(Path.Combine(data, "snapshots"), options.Snapshots.Keep, loggers.CreateLogger("Pipeline.Journal.Snapshots"));
+            var reader = new JournalReader(journalOptions.Directory, journalOptions.MaxRecordBytes);
+            var coordinator = new ReplayCoordinator(reader, store, loggers.CreateLogger("Pipeline.Journal.Replay"));
+            RecoveryStart<LedgerState> start = coordinator.LoadState(() => new LedgerState());
+
+            var producers = new ProducerTable();
+            foreach ((ulong id, ProducerRecord record) in start.State.Producers)
+            {
+                producers.Set(id, record.LastProducerSequence, record.Sequence);
+            }
+
+            var readModel = new LedgerReadModel();
+            readModel.LoadFrom(start.State);
+
+            // Interval 0 means snapshots only at shutdown; the scheduler also writes that final one.
+            long interval = options.Snapshots.IntervalEvents == 0 ? long.MaxValue : options.Snapshots.IntervalEvents;
+            var snapshots = new SnapshotScheduler(store, interval, journal.LastSequence, loggers.CreateLogger("Pipeline.Journal.Snapshots"), _ => ApplyRetention(journal, store));
+
+            var failures = new FailureLog();
+            var builder = new PipelineBuilder<CommandEvent>(options.Engine.RingSize, () => new CommandEvent(), ProducerType.Multi, CreateWaitStrategy(options.Engine.WaitStrategy))
+                .WithExceptionHandler(new EngineExceptionHandler(logger, failures));
+            Stage<CommandEvent> journalStage = builder.HandleWith(new JournalStage(journal, producers, options.Journal.MaxPayloadBytes, metrics), JournalStageName);
+            var decoders = new DecodeStage[options.Engine.DecodeHandlers];
+            for (int i = 0; i < decoders.Length; i++)
+            {
+                decoders[i] = new DecodeStage();
+            }
+
+            Stage<CommandEvent> decode = builder.SplitAcross(decoders);
+            var ledger = new LedgerStage(start.State, snapshots, metrics)
+            {
+                SnapshotFailed = ex => Log.SnapshotCaptureFailed(logger, ex),
+            };
+            Stage<CommandEvent> ledgerStage = builder.After(journalStage, decode).Then(ledger, LedgerStageName);
+            ledgerStage.Then(new AckStage(journal, metrics), "ack");
+            ledgerStage.Then(new ReadModelStage(readModel), "read-model");
+            EventPipeline<CommandEvent> pipeline = builder.Build();
+            var engine = new CommandPipeline(options, logger, metrics, journal, snapshots, producers, ledger, pipeline, readModel);
+            pipeline.Start();
+
+            var replay = new RingReplayTarget(pipeline.RingBuffer);
+            coordinator.Replay(start.NextSequence, journal.LastSequence, replay);
+            pipeline.Drain(Timeout.InfiniteTimeSpan);
+            Log.Recovered(logger, journal.LastSequence, start.Snapshot?.Path ?? "no snapshot", replay.Published, start.State.AccountCount);
+            Log.Ready(logger, data, options.Journal.Durability, options.Engine.RingSize, options.Engine.DecodeHandlers, options.Engine.WaitStrategy);
+            return engine;
+        }
+        catch
+        {
+            journal.Dispose();
+            throw;
+        }
+    }
+
+    private static void ApplyRetention(JournalWriter journal, FileSnapshotStore store)
+    {
+        if (journal.Options.Retention == RetentionPolicy.KeepAll)
+        {
+            return;
+        }
+
+        long oldest = long.MaxValue;
+        foreach (SnapshotInfo snapshot in store.List())
+        {
+            if (snapshot.IsValid)
+            {
+                oldest = Math.Min(oldest, snapshot.Sequence);
+            }
+        }
+
+        if (oldest != long.MaxValue)
+        {
+            journal.ApplyRetention(oldest);
+        }
+    }
+
+    private static IWaitStrategy CreateWaitStrategy(WaitStrategyKind kind) => kind switch
+    {
+        WaitStrategyKind.Sleeping => new SleepingWaitStrategy(),
+        WaitStrategyKind.Yielding => new YieldingWaitStrategy(),
+        WaitStrategyKind.BusySpin => new BusySpinWaitStrategy(),
+        _ => new BlockingWaitStrategy(),
+    };
+
+    /// <summary>Events published and not yet through every stage.</summary>
+    public long RingOccupancy => Math.Max(0, _ring.Cursor - _pipeline.ProcessedSequence);
+
+    public (ulong LastProducerSequence, ulong HeadSequence) OnHello(ulong producerId)
+    {
+        ulong last = producerId != 0 && _producers.TryGet(producerId, out ProducerRecord record) ? record.LastProducerSequence : 0;
+        return (last, (ulong)Math.Max(0, _journal.DurableSequence.Value));
+    }
+
+    public bool TryPublish(IngestConnection connection, in PublishFrame frame)
+    {
+        if (!_ring.TryNext(out long slot))
+        {
+            return false;
+        }
+
+        CommandEvent entry = _ring[slot];
+        entry.ResetOutcome();
+        entry.IsReplay = false;
+        entry.Connection = connection;
+        entry.ReceivedTimestamp = Stopwatch.GetTimestamp();
+        entry.ProducerId = connection.ProducerId;
+        entry.ProducerSequence = frame.ProducerSequence;
+        entry.SchemaVersion = frame.SchemaVersion;
+        entry.SetType(frame.Type);
+        entry.SetPayload(frame.Payload);
+        _ring.Publish(slot);
+        _metrics.Ingested();
+        return true;
+    }
+
+    public void OnQuery(IngestConnection connection, in QueryFrame frame) => _queries.Handle(connection, frame);
+
+    /// <summary>
+    /// Drains every published event through every stage, stops the stages, closes the journal (fsync) and writes
+    /// a final snapshot. Call after the listener has stopped. Idempotent.
+    /// </summary>
+    public void Shutdown(TimeSpan timeout)
+    {
+        if (_shutDown)
+        {
+            return;
+        }
+
+        _shutDown = true;
+        _stopping.Cancel();
+        bool faulted = _pipeline.Completion.IsFaulted;
+        _pipeline.Drain(timeout);
+        _pipeline.Halt(timeout);
+        string final = "none";
+        if (!faulted && _journal.Fault is null)
+        {
+            _journal.Dispose();
+            if (_snapshots is not null && _ledger.LastApplied > _snapshots.LastWrittenSequence)
+            {
+                SnapshotInfo info = _snapshots.WriteNow(_ledger.LastApplied, _ledger.LastTimestampTicks, _ledger.State);
+                final = info.Path;
+            }
+        }
+        else
+        {
+            _journal.Dispose();
+        }
+
+        _snapshots?.Dispose();
+        Log.ShutDown(_logger, _ledger.LastApplied, final);
+    }
+
+    public void Dispose()
+    {
+        Shutdown(TimeSpan.FromSeconds(10));
+        _stopping.Dispose();
+    }
+}

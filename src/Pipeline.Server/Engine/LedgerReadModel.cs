@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Pipeline.Ledger;
+
+namespace Pipeline.Server.Engine;
+
+/// <summary>
+/// The query side (CQRS): account balances and totals, fed only by the changes the ledger stage emits, separate
+/// from the command-side <see cref="LedgerState"/>. Answers queries from connection threads while one thread updates it.
+/// </summary>
+// Design: the read-model stage is the only writer. _accounts is a ConcurrentDictionary so readers on connection
+// threads see each account's (balance, version) pair whole. _totals is an immutable object replaced at the end of
+// each batch (volatile reference), and _position (the journal sequence reflected) is written after the batch's
+// changes, so a reader that sees a position also sees every change up to it. Waiters for a position are kept
+// under _waitGate; the writer checks them only when _waiterCount says there are any.
+internal sealed class LedgerReadModel
+{
+    private readonly ConcurrentDictionary<string, AccountView> _accounts = new(StringComparer.Ordinal);
+    private readonly object _waitGate = new();
+    private readonly List<(long MinSequence, TaskCompletionSource<bool> Done)> _waiters = [];
+    private Totals _totals = new(0, 0);
+    private long _position;
+    private int _waiterCount;
+    private long _accountCount;
+    private Int128 _balance;
+
+    public long Position => Volatile.Read(ref _position);
+
+    public Totals CurrentTotals => Volatile.Read(ref _totals);
+
+    public bool TryGetAccount(string account, out AccountView view) => _accounts.TryGetValue(account, out view);
+
+    /// <summary>Starts from a restored command-side state (after a snapshot), before replay.</summary>
+    public void LoadFrom(LedgerState state)
+    {
+        foreach (string id in state.AccountIds)
+        {
+            state.TryGetAccount(id, out long balance, out long version);
+            _accounts[id] = new AccountView(balance, version);
+        }
+
+        _accountCount = state.AccountCount;
+        _balance = state.TotalBalance;
+        Volatile.Write(ref _totals, new Totals(_accountCount, _balance));
+        Volatile.Write(ref _position, state.LastSequence);
+    }
+
+    // Writer thread only.
+    public void Apply(string account, long balance, long version, bool opened, Int128 balanceDelta)
+    {
+        _accounts[account] = new AccountView(balance, version);
+        if (opened)
+        {
+            _accountCount++;
+        }
+
+        _balance += balanceDelta;
+    }
+
+    // Writer thread only: publishes the batch's position and wakes the queries it satisfies.
+    public void Advance(long position)
+    {
+        Volatile.Write(ref _totals, new Totals(_accountCount, _balance));
+        Volatile.Write(ref _position, position);
+        if (Volatile.Read(ref _waiterCount) != 0)
+        {
+            ReleaseWaitersSlow(position);
+        }
+    }
+
+    private void ReleaseWaitersSlow(long position)
+    {
+        lock (_waitGate)
+        {
+            for (int i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].MinSequence <= position)
+                {
+                    _waiters[i].Done.TrySetResult(true);
+                    _waiters.RemoveAt(i);
+                }
+            }
+
+            Volatile.Write(ref _waiterCount, _waiters.Count);
+        }
+    }
+
+    /// <summary>Completes with true once the position reaches <paramref name="minSequence"/>, false after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForAsync(long minSequence, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (Position >= minSequence)
+        {
+            return true;
+        }
+
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waitGate)
+        {
+            _waiters.Add((minSequence, done));
+            Volatile.Write(ref _waiterCount, _waiters.Count);
+        }
+
+        // The writer may have advanced between the first check and the registration.
+        if (Position >= minSequence)
+        {
+            Remove(done);
+            return true;
+        }
+
+        try
+        {
+            return await done.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Remove(done);
+            return Position >= minSequence;
+        }
+    }
+
+    private void Remove(TaskCompletionSource<bool> done)
+    {
+        lock (_waitGate)
+        {
+            _waiters.RemoveAll(w => w.Done == done);
+            Volatile.Write(ref _waiterCount, _waiters.Count);
+        }
+    }
+
+    public readonly record struct AccountView(long Balance, long Version);
+
+    public sealed record Totals(long Accounts, Int128 Balance);
+}
