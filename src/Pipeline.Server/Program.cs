@@ -25,6 +25,11 @@ internal static class Program
             return OperatorCommands.Run(args, Console.Out, Console.Error);
         }
 
+        if (args.Length > 0 && Array.IndexOf(ClientCommands.Verbs, args[0]) >= 0)
+        {
+            return await ClientCommands.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
+        }
+
         IHost host;
         try
         {

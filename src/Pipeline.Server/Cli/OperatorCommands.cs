@@ -70,6 +70,9 @@ internal static class OperatorCommands
                                                   drop every record after sequence N (explicit repair;
                                                   refuses while the service runs)
             Pipeline.Server snapshot list         list snapshots with their checks
+            Pipeline.Server send TYPE JSON        publish one command to a running service (--host, --port)
+            Pipeline.Server query NAME JSON       query a running service (--min-sequence N)
+            Pipeline.Server ping                  check that a service answers
             Pipeline.Server replay --verify       rebuild the ledger from the journal alone and from the
                                                   newest snapshot + journal; compare state digests
             Every command takes --data DIR (default ./data, or --Pipeline:DataDirectory=DIR).

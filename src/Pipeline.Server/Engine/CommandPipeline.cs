@@ -43,14 +43,16 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
     private readonly SnapshotScheduler? _snapshots;
     private readonly ProducerTable _producers;
     private readonly LedgerStage _ledger;
+    private readonly JournalStage _journalStage;
     private readonly EventPipeline<CommandEvent> _pipeline;
     private readonly RingBuffer<CommandEvent> _ring;
     private readonly QueryService _queries;
     private readonly CancellationTokenSource _stopping = new();
     private bool _shutDown;
 
-    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, SnapshotScheduler? snapshots, ProducerTable producers, LedgerStage ledger, EventPipeline<CommandEvent> pipeline, LedgerReadModel readModel)
+    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, SnapshotScheduler? snapshots, ProducerTable producers, JournalStage journalStage, LedgerStage ledger, EventPipeline<CommandEvent> pipeline, LedgerReadModel readModel)
     {
+        _journalStage = journalStage;
         _options = options;
         _logger = logger;
         _metrics = metrics;
@@ -112,7 +114,8 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
             var failures = new FailureLog();
             var builder = new PipelineBuilder<CommandEvent>(options.Engine.RingSize, () => new CommandEvent(), ProducerType.Multi, CreateWaitStrategy(options.Engine.WaitStrategy))
                 .WithExceptionHandler(new EngineExceptionHandler(logger, failures));
-            Stage<CommandEvent> journalStage = builder.HandleWith(new JournalStage(journal, producers, options.Journal.MaxPayloadBytes, metrics), JournalStageName);
+            var journaling = new JournalStage(journal, producers, options.Journal.MaxPayloadBytes, metrics);
+            Stage<CommandEvent> journalStage = builder.HandleWith(journaling, JournalStageName);
             var decoders = new DecodeStage[options.Engine.DecodeHandlers];
             for (int i = 0; i < decoders.Length; i++)
             {
@@ -128,7 +131,7 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
             ledgerStage.Then(new AckStage(journal, metrics), "ack");
             ledgerStage.Then(new ReadModelStage(readModel), "read-model");
             EventPipeline<CommandEvent> pipeline = builder.Build();
-            var engine = new CommandPipeline(options, logger, metrics, journal, snapshots, producers, ledger, pipeline, readModel);
+            var engine = new CommandPipeline(options, logger, metrics, journal, snapshots, producers, journaling, ledger, pipeline, readModel);
             pipeline.Start();
 
             var replay = new RingReplayTarget(pipeline.RingBuffer);
@@ -174,6 +177,9 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
         WaitStrategyKind.BusySpin => new BusySpinWaitStrategy(),
         _ => new BlockingWaitStrategy(),
     };
+
+    /// <summary>Journaled events not yet durable.</summary>
+    public long DurableLag => Math.Max(0, _journalStage.Head - _journal.DurableSequence.Value);
 
     /// <summary>Events published and not yet through every stage.</summary>
     public long RingOccupancy => Math.Max(0, _ring.Cursor - _pipeline.ProcessedSequence);

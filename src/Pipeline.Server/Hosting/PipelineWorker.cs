@@ -63,7 +63,7 @@ internal sealed class PipelineWorker : BackgroundService
         _metrics.Observe(
             () => engine.Journal.SyncCount,
             () => engine.RingOccupancy,
-            () => 0,
+            () => engine.DurableLag,
             () => listener.ConnectionCount);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -1,0 +1,76 @@
+using System;
+using System.IO;
+using System.Text;
+using System.Threading.Tasks;
+using Pipeline.Client;
+
+namespace Pipeline.Server.Cli;
+
+/// <summary>
+/// A small command-line client, so a newcomer can talk to a running service without writing code:
+/// <c>send TYPE JSON</c>, <c>query NAME JSON [--min-sequence N]</c>, <c>ping</c>. Options: <c>--host</c>, <c>--port</c>.
+/// </summary>
+internal static class ClientCommands
+{
+    public static readonly string[] Verbs = ["send", "query", "ping"];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        string host = "127.0.0.1";
+        int port = 7400;
+        ulong minSequence = 0;
+        var positional = new System.Collections.Generic.List<string>();
+        for (int i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--host" when i + 1 < args.Length:
+                    host = args[++i];
+                    break;
+                case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], out int p):
+                    port = p;
+                    i++;
+                    break;
+                case "--min-sequence" when i + 1 < args.Length && ulong.TryParse(args[i + 1], out ulong m):
+                    minSequence = m;
+                    i++;
+                    break;
+                default:
+                    positional.Add(args[i]);
+                    break;
+            }
+        }
+
+        int expected = args[0] == "ping" ? 0 : 2;
+        if (positional.Count != expected)
+        {
+            error.WriteLine("usage: send TYPE JSON | query NAME JSON [--min-sequence N] | ping   [--host H] [--port P]");
+            return OperatorCommands.Usage;
+        }
+
+        try
+        {
+            await using PipelineClient client = await PipelineClient.ConnectAsync(new PipelineClientOptions { Host = host, Port = port, ClientName = "pipeline-cli" }).ConfigureAwait(false);
+            switch (args[0])
+            {
+                case "send":
+                    Ack ack = await client.PublishAsync(positional[0], Encoding.UTF8.GetBytes(positional[1])).ConfigureAwait(false);
+                    output.WriteLine($"ACK {ack.Status} sequence={ack.Sequence} {ack.Detail}".TrimEnd());
+                    return ack.Status is Protocol.AckStatus.Ok ? OperatorCommands.Ok : OperatorCommands.TornTail;
+                case "query":
+                    QueryResult result = await client.QueryAsync(positional[0], positional[1], minSequence).ConfigureAwait(false);
+                    output.WriteLine($"RESULT {result.Status} sequence={result.Sequence} {result.Body}");
+                    return result.Status is Protocol.ResultStatus.Ok ? OperatorCommands.Ok : OperatorCommands.TornTail;
+                default:
+                    await client.PingAsync().ConfigureAwait(false);
+                    output.WriteLine("PONG");
+                    return OperatorCommands.Ok;
+            }
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ServerErrorException or InvalidOperationException)
+        {
+            error.WriteLine($"error: {ex.Message} (is the service running on {host}:{port}?)");
+            return OperatorCommands.Damaged;
+        }
+    }
+}
