@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using HdrHistogram;
+using Pipeline.Client;
+using Pipeline.Protocol;
+
+namespace Pipeline.LoadGen;
+
+// A first load generator: drives the real server over TCP with the ledger mix and records each command's
+// acknowledgement latency in microseconds in an HdrHistogram.
+//   closed loop: C connections, W commands in flight each, as fast as ACKs come back (max throughput)
+//   open loop:   a fixed rate; latency is measured from each command's intended send time, so a stalled server
+//                cannot hide its stall (coordinated-omission correction).
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        var o = Options.Parse(args);
+        await using ServerProcess? server = o.Port == 0 ? await ServerProcess.StartAsync(o.Durability, o.ServerArgs) : null;
+        int port = server?.Port ?? o.Port;
+        Console.WriteLine($"server  {(server is null ? "external" : "started")} on {o.Host}:{port}, durability {o.Durability}");
+
+        await SetupAsync(o, port);
+        var warm = await RunAsync(o, port, TimeSpan.FromSeconds(o.WarmupSeconds), seedOffset: 1000);
+        Console.WriteLine($"warm-up {warm.Acks:N0} acks");
+        Result result = await RunAsync(o, port, TimeSpan.FromSeconds(o.DurationSeconds), seedOffset: 0);
+        Report(o, result);
+        return result.Errors == 0 ? 0 : 1;
+    }
+
+    private static async Task SetupAsync(Options o, int port)
+    {
+        await using PipelineClient client = await PipelineClient.ConnectAsync(new PipelineClientOptions { Host = o.Host, Port = port, ClientName = "loadgen-setup" });
+        foreach (var chunk in LedgerWorkload.Setup(o.Accounts).Chunk(2000))
+        {
+            Ack[] acks = await client.PublishBatchAsync(chunk);
+            if (acks.Any(a => a.Status is AckStatus.Invalid))
+            {
+                throw new InvalidOperationException("Setup command refused: " + acks.First(a => a.Status is AckStatus.Invalid).Detail);
+            }
+        }
+    }
+
+    private sealed record Result(LongHistogram Histogram, long Acks, long Rejected, long Errors, TimeSpan Elapsed);
+
+    private static async Task<Result> RunAsync(Options o, int port, TimeSpan duration, int seedOffset)
+    {
+        var histogram = new LongHistogram(60_000_000, 3);
+        long acks = 0;
+        long rejected = 0;
+        long errors = 0;
+        var clients = new List<PipelineClient>();
+        for (int c = 0; c < o.Connections; c++)
+        {
+            clients.Add(await PipelineClient.ConnectAsync(new PipelineClientOptions { Host = o.Host, Port = port, ProducerId = (ulong)(seedOffset + c + 1) * 1000, ClientName = "loadgen" }));
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        long end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var tasks = new List<Task>();
+        for (int c = 0; c < o.Connections; c++)
+        {
+            PipelineClient client = clients[c];
+            var workload = new LedgerWorkload(seedOffset + c, o.Accounts);
+            tasks.Add(o.Rate > 0
+                ? OpenLoopAsync(client, workload, o.Rate / o.Connections, start, end, Record)
+                : ClosedLoopAsync(client, workload, o.Window, end, Record));
+        }
+
+        await Task.WhenAll(tasks);
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+        foreach (PipelineClient client in clients)
+        {
+            await client.DisposeAsync();
+        }
+
+        return new Result(histogram, acks, rejected, errors, elapsed);
+
+        void Record(long fromTimestamp, Ack? ack)
+        {
+            long micros = (Stopwatch.GetTimestamp() - fromTimestamp) * 1_000_000 / Stopwatch.Frequency;
+            lock (histogram)
+            {
+                histogram.RecordValue(Math.Clamp(micros, 1, 60_000_000));
+            }
+
+            if (ack is null || ack.Status is AckStatus.Invalid or AckStatus.Duplicate)
+            {
+                Interlocked.Increment(ref errors);
+            }
+            else
+            {
+                Interlocked.Increment(ref acks);
+                if (ack.Status == AckStatus.Rejected)
+                {
+                    Interlocked.Increment(ref rejected);
+                }
+            }
+        }
+    }
+
+    private static async Task ClosedLoopAsync(PipelineClient client, LedgerWorkload workload, int window, long end, Action<long, Ack?> record)
+    {
+        using var slots = new SemaphoreSlim(window);
+        var inFlight = new List<Task>();
+        while (Stopwatch.GetTimestamp() < end)
+        {
+            await slots.WaitAsync();
+            (string type, byte[] payload) = workload.Next();
+            long sent = Stopwatch.GetTimestamp();
+            Task<Ack> publish = client.PublishAsync(type, payload);
+            _ = publish.ContinueWith(t => { record(sent, t.IsCompletedSuccessfully ? t.Result : null); slots.Release(); }, TaskScheduler.Default);
+        }
+
+        for (int i = 0; i < window; i++)
+        {
+            await slots.WaitAsync();
+        }
+    }
+
+    private static async Task OpenLoopAsync(PipelineClient client, LedgerWorkload workload, double ratePerConnection, long start, long end, Action<long, Ack?> record)
+    {
+        double ticksPerCommand = Stopwatch.Frequency / ratePerConnection;
+        long k = 0;
+        var pending = new List<Task>();
+        while (true)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (now >= end)
+            {
+                break;
+            }
+
+            // Send every command whose intended time has come; latency counts from that intended time.
+            while (true)
+            {
+                long intended = start + (long)(k * ticksPerCommand);
+                if (intended > now || intended >= end)
+                {
+                    break;
+                }
+
+                (string type, byte[] payload) = workload.Next();
+                pending.Add(client.PublishAsync(type, payload).ContinueWith(t => record(intended, t.IsCompletedSuccessfully ? t.Result : null), TaskScheduler.Default));
+                k++;
+            }
+
+            if (pending.Count > 4096)
+            {
+                pending.RemoveAll(t => t.IsCompleted);
+            }
+
+            await Task.Delay(1);
+        }
+
+        await Task.WhenAll(pending);
+    }
+
+    private static void Report(Options o, Result r)
+    {
+        LongHistogram h = r.Histogram;
+        double rate = r.Acks / r.Elapsed.TotalSeconds;
+        string mode = o.Rate > 0 ? $"open loop at {o.Rate:N0}/s" : $"closed loop, window {o.Window}";
+        Console.WriteLine($"run     {mode}, {o.Connections} connections, {o.Accounts} accounts, {r.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"acks    {r.Acks:N0} ({rate:N0}/s), rejected by rules {r.Rejected:N0}, errors {r.Errors:N0}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"latency us  p50 {h.GetValueAtPercentile(50)}  p90 {h.GetValueAtPercentile(90)}  p99 {h.GetValueAtPercentile(99)}  p99.9 {h.GetValueAtPercentile(99.9)}  max {h.GetMaxValue()}"));
+        if (o.Out is { } dir)
+        {
+            Directory.CreateDirectory(dir);
+            string name = Path.Combine(dir, $"{(o.Rate > 0 ? "open-" + o.Rate : "closed")}-{o.Durability}.hgrm");
+            using (var writer = new StreamWriter(name))
+            {
+                h.OutputPercentileDistribution(writer, 5, 1.0, false);
+            }
+
+            Console.WriteLine($"hgrm    {name}");
+        }
+    }
+
+    private sealed class Options
+    {
+        public string Host { get; private set; } = "127.0.0.1";
+
+        public int Port { get; private set; }
+
+        public string Durability { get; private set; } = "Batch";
+
+        public int Connections { get; private set; } = 8;
+
+        public int Window { get; private set; } = 1000;
+
+        public double Rate { get; private set; }
+
+        public double DurationSeconds { get; private set; } = 10;
+
+        public double WarmupSeconds { get; private set; } = 3;
+
+        public int Accounts { get; private set; } = 10_000;
+
+        public string? Out { get; private set; }
+
+        public string ServerArgs { get; private set; } = string.Empty;
+
+        public static Options Parse(string[] args)
+        {
+            var o = new Options();
+            for (int i = 0; i + 1 < args.Length; i += 2)
+            {
+                string v = args[i + 1];
+                switch (args[i])
+                {
+                    case "--host": o.Host = v; break;
+                    case "--port": o.Port = int.Parse(v, CultureInfo.InvariantCulture); break;
+                    case "--durability": o.Durability = v; break;
+                    case "--connections": o.Connections = int.Parse(v, CultureInfo.InvariantCulture); break;
+                    case "--window": o.Window = int.Parse(v, CultureInfo.InvariantCulture); break;
+                    case "--rate": o.Rate = ParseRate(v); break;
+                    case "--duration": o.DurationSeconds = double.Parse(v, CultureInfo.InvariantCulture); break;
+                    case "--warmup": o.WarmupSeconds = double.Parse(v, CultureInfo.InvariantCulture); break;
+                    case "--accounts": o.Accounts = int.Parse(v, CultureInfo.InvariantCulture); break;
+                    case "--out": o.Out = v; break;
+                    case "--server-args": o.ServerArgs = v; break;
+                    default: throw new ArgumentException($"Unknown option {args[i]}.");
+                }
+            }
+
+            return o;
+        }
+
+        private static double ParseRate(string v) => v.EndsWith('k')
+            ? double.Parse(v[..^1], CultureInfo.InvariantCulture) * 1000
+            : double.Parse(v, CultureInfo.InvariantCulture);
+    }
+}
