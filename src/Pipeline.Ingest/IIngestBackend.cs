@@ -1,3 +1,4 @@
+using System;
 using Pipeline.Protocol;
 
 namespace Pipeline.Ingest;
@@ -10,11 +11,13 @@ public interface IIngestBackend
     (ulong LastProducerSequence, ulong HeadSequence) OnHello(ulong producerId);
 
     /// <summary>
-    /// Puts a PUBLISH into the pipeline. Returns false when the pipeline is full: the connection waits and offers
-    /// the same frame again (TCP then pushes back on the client). On true, exactly one
-    /// <see cref="IngestConnection.SendAck"/> follows for it.
+    /// Puts a run of PUBLISH frames into the pipeline, in order: <paramref name="bodies"/> are the frames' bodies
+    /// within <paramref name="buffer"/>, each already checked by <see cref="ClientFrames.TryParsePublish"/>.
+    /// Returns how many of the first frames it took (0 when the pipeline is full: the connection waits and offers
+    /// them again, and TCP pushes back on the client). Exactly one <see cref="IngestConnection.SendAck"/> follows
+    /// for each frame taken.
     /// </summary>
-    bool TryPublish(IngestConnection connection, in PublishFrame frame);
+    int TryPublish(IngestConnection connection, ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> bodies);
 
     /// <summary>Starts a QUERY; exactly one <see cref="IngestConnection.SendResult"/> follows for it.</summary>
     void OnQuery(IngestConnection connection, in QueryFrame frame);

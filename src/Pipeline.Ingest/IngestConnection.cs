@@ -30,6 +30,7 @@ public sealed class IngestConnection
 #pragma warning restore CA1001
 {
     private const int InitialReceiveBytes = 64 * 1024;
+    private const int MaxPublishRun = 256;
     private readonly Socket _socket;
     private readonly IIngestBackend _backend;
     private readonly IngestOptions _options;
@@ -45,6 +46,8 @@ public sealed class IngestConnection
     private volatile bool _outputClosed;
     private volatile bool _senderIdle = true;
     private bool _helloDone;
+    private readonly Range[] _runBodies = new Range[MaxPublishRun];
+    private readonly int[] _runEnds = new int[MaxPublishRun];
 
     internal IngestConnection(long id, Socket socket, IIngestBackend backend, IngestOptions options, ILogger logger)
     {
@@ -183,16 +186,41 @@ public sealed class IngestConnection
                         return (ErrorCode.BadFrame, $"frame length is 0 or above the maximum of {_options.MaxFrameLength}");
                     }
 
+                    if (kind == (byte)FrameKind.Publish && _helloDone)
+                    {
+                        // A run of PUBLISH frames goes into the ring as one claim and one publish.
+                        int run = CollectPublishRun(buffer.AsSpan(0, end), start, out bool malformedNext);
+                        if (run == 0)
+                        {
+                            return (ErrorCode.Malformed, "malformed PUBLISH");
+                        }
+
+                        Interlocked.Add(ref _inFlight, run);
+                        int taken = _backend.TryPublish(this, buffer.AsSpan(0, end), _runBodies.AsSpan(0, run));
+                        if (taken < run)
+                        {
+                            Interlocked.Add(ref _inFlight, taken - run);
+                        }
+
+                        if (taken == 0)
+                        {
+                            await WaitForRingAsync(stopReading).ConfigureAwait(false);
+                            continue;
+                        }
+
+                        start = _runEnds[taken - 1];
+                        if (taken == run && malformedNext)
+                        {
+                            return (ErrorCode.Malformed, "malformed PUBLISH");
+                        }
+
+                        continue;
+                    }
+
                     FrameOutcome outcome = HandleFrame(kind, body, out (ErrorCode, string) error);
                     if (outcome == FrameOutcome.Error)
                     {
                         return error;
-                    }
-
-                    if (outcome == FrameOutcome.Full)
-                    {
-                        await WaitForRingAsync(stopReading).ConfigureAwait(false);
-                        continue; // offer the same frame again
                     }
 
                     start += frameBytes;
@@ -236,6 +264,36 @@ public sealed class IngestConnection
         }
     }
 
+    // Collects consecutive, well-formed PUBLISH frames from start; malformedNext says the run ended at a malformed one.
+    private int CollectPublishRun(ReadOnlySpan<byte> buffer, int start, out bool malformedNext)
+    {
+        malformedNext = false;
+        int count = 0;
+        int at = start;
+        while (count < MaxPublishRun)
+        {
+            FrameStatus status = FrameHeader.TryRead(buffer[at..], _options.MaxFrameLength, out byte kind, out ReadOnlySpan<byte> body, out int frameBytes);
+            if (status != FrameStatus.Complete || kind != (byte)FrameKind.Publish)
+            {
+                break;
+            }
+
+            if (!ClientFrames.TryParsePublish(body, out _))
+            {
+                malformedNext = true;
+                break;
+            }
+
+            int bodyStart = at + FrameHeader.Size;
+            _runBodies[count] = new Range(bodyStart, bodyStart + body.Length);
+            at += frameBytes;
+            _runEnds[count] = at;
+            count++;
+        }
+
+        return count;
+    }
+
     private FrameOutcome HandleFrame(byte kind, ReadOnlySpan<byte> body, out (ErrorCode, string) error)
     {
         error = default;
@@ -275,20 +333,8 @@ public sealed class IngestConnection
                 return FrameOutcome.Handled;
 
             case FrameKind.Publish:
-                if (!ClientFrames.TryParsePublish(body, out PublishFrame publish))
-                {
-                    error = (ErrorCode.Malformed, "malformed PUBLISH");
-                    return FrameOutcome.Error;
-                }
-
-                Interlocked.Increment(ref _inFlight);
-                if (!_backend.TryPublish(this, publish))
-                {
-                    Interlocked.Decrement(ref _inFlight);
-                    return FrameOutcome.Full;
-                }
-
-                return FrameOutcome.Handled;
+                error = (ErrorCode.Malformed, "malformed PUBLISH"); // well-formed runs never reach here
+                return FrameOutcome.Error;
 
             case FrameKind.Query:
                 if (!ClientFrames.TryParseQuery(body, out QueryFrame query))
@@ -458,7 +504,6 @@ public sealed class IngestConnection
     private enum FrameOutcome
     {
         Handled,
-        Full,
         Error,
     }
 }

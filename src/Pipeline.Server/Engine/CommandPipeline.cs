@@ -190,26 +190,41 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
         return (last, (ulong)Math.Max(0, _journal.DurableSequence.Value));
     }
 
-    public bool TryPublish(IngestConnection connection, in PublishFrame frame)
+    public int TryPublish(IngestConnection connection, ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> bodies)
     {
-        if (!_ring.TryNext(out long slot))
+        int count = bodies.Length;
+        long high;
+        while (!_ring.TryNext(count, out high))
         {
-            return false;
+            if (count == 1)
+            {
+                return 0;
+            }
+
+            count /= 2; // take what fits now; the connection offers the rest again
         }
 
-        CommandEvent entry = _ring[slot];
-        entry.ResetOutcome();
-        entry.IsReplay = false;
-        entry.Connection = connection;
-        entry.ReceivedTimestamp = Stopwatch.GetTimestamp();
-        entry.ProducerId = connection.ProducerId;
-        entry.ProducerSequence = frame.ProducerSequence;
-        entry.SchemaVersion = frame.SchemaVersion;
-        entry.SetType(frame.Type);
-        entry.SetPayload(frame.Payload);
-        _ring.Publish(slot);
-        _metrics.Ingested();
-        return true;
+        long low = high - count + 1;
+        long received = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++)
+        {
+            bool parsed = ClientFrames.TryParsePublish(buffer[bodies[i]], out PublishFrame frame);
+            Debug.Assert(parsed, "the connection hands over only frames it has checked");
+            CommandEvent entry = _ring[low + i];
+            entry.ResetOutcome();
+            entry.IsReplay = false;
+            entry.Connection = connection;
+            entry.ReceivedTimestamp = received;
+            entry.ProducerId = connection.ProducerId;
+            entry.ProducerSequence = frame.ProducerSequence;
+            entry.SchemaVersion = frame.SchemaVersion;
+            entry.SetType(frame.Type);
+            entry.SetPayload(frame.Payload);
+        }
+
+        _ring.Publish(low, high);
+        _metrics.Ingested(count);
+        return count;
     }
 
     public void OnQuery(IngestConnection connection, in QueryFrame frame) => _queries.Handle(connection, frame);

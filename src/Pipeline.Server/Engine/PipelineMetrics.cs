@@ -31,7 +31,7 @@ internal sealed class PipelineMetrics : IDisposable
         _ackLatency = _meter.CreateHistogram<double>("pipeline.ack.latency", "ms", "From a PUBLISH taken off the socket to its ACK queued");
     }
 
-    public void Ingested() => _ingested.Add(1);
+    public void Ingested(int count) => _ingested.Add(count);
 
     public void Rejected() => _rejected.Add(1);
 
