@@ -38,6 +38,9 @@ internal sealed class RecordingHandler : IEventHandler<TestEvent>
     /// <summary>Completes when OnShutdown was called.</summary>
     public TaskCompletionSource ShutDown { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completes with the sequence passed to the first OnTimeout call.</summary>
+    public TaskCompletionSource<long> TimedOut { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public bool GateTimedOut => _gateTimedOut;
 
     public int StartCalls => Volatile.Read(ref _startCalls);
@@ -92,5 +95,9 @@ internal sealed class RecordingHandler : IEventHandler<TestEvent>
         ShutDown.TrySetResult();
     }
 
-    public void OnTimeout(long sequence) => Interlocked.Increment(ref _timeoutCalls);
+    public void OnTimeout(long sequence)
+    {
+        Interlocked.Increment(ref _timeoutCalls);
+        TimedOut.TrySetResult(sequence);
+    }
 }

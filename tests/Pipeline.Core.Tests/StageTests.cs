@@ -1,0 +1,206 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Pipeline.Core.Processing;
+using Xunit;
+
+namespace Pipeline.Core.Tests;
+
+public sealed class StageTests
+{
+    private const int RingSize = 16;
+    private const int EventCount = 30_000;
+
+    [Fact]
+    public void Then_ThreeSequencedStages_EachSeesEarlierWritesAndNeverRunsAhead()
+    {
+        int eventCount = StressScale.Of(EventCount);
+        var a = new StageHandler(StageMark.A);
+        var b = new StageHandler(StageMark.B, StageMark.A);
+        var c = new StageHandler(StageMark.C, StageMark.A, StageMark.B);
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        Stage<TestEvent> stageA = builder.HandleWith(a, "a");
+        Stage<TestEvent> stageB = stageA.Then(b, "b");
+        Stage<TestEvent> stageC = stageB.Then(c, "c");
+        b.Follow(stageA.Processors);
+        c.Follow(stageB.Processors);
+        using EventPipeline<TestEvent> pipeline = builder.Build();
+        pipeline.Start();
+
+        TestPublisher.Publish(pipeline.RingBuffer, eventCount);
+        bool drained = pipeline.Drain(TestTimeouts.Stress);
+
+        Assert.True(drained);
+        foreach (StageHandler handler in new[] { a, b, c })
+        {
+            Assert.Null(handler.Record.FirstViolation);
+            Assert.Equal(eventCount, handler.Record.Count);
+        }
+
+        Assert.Equal(eventCount - 1, stageC.Processors[0].Sequence.Value);
+    }
+
+    [Fact]
+    public void ThenInParallel_DiamondJoinedByThen_JoinSeesBothBranchesAndBranchesSeeTheHead()
+    {
+        int eventCount = StressScale.Of(EventCount);
+        var a = new StageHandler(StageMark.A);
+        var b = new StageHandler(StageMark.B, StageMark.A);
+        var c = new StageHandler(StageMark.C, StageMark.A);
+        var d = new StageHandler(StageMark.D, StageMark.A, StageMark.B, StageMark.C);
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        Stage<TestEvent> head = builder.HandleWith(a, "a");
+        Stage<TestEvent> branches = head.ThenInParallel(b, c);
+        branches.Then(d, "d");
+        b.Follow(head.Processors);
+        c.Follow(head.Processors);
+        d.Follow(branches.Processors);
+        using EventPipeline<TestEvent> pipeline = builder.Build();
+        pipeline.Start();
+
+        TestPublisher.Publish(pipeline.RingBuffer, eventCount);
+        bool drained = pipeline.Drain(TestTimeouts.Stress);
+
+        Assert.True(drained);
+        Assert.Equal(2, branches.Processors.Count);
+        foreach (StageHandler handler in new[] { a, b, c, d })
+        {
+            Assert.Null(handler.Record.FirstViolation);
+            Assert.Equal(eventCount, handler.Record.Count);
+        }
+    }
+
+    [Fact]
+    public void ThenSplit_BetweenSequencedStages_EachEventHandledOnceAndTailSeesThemAll()
+    {
+        int eventCount = StressScale.Of(EventCount);
+        var head = new StageHandler(StageMark.A);
+        SplitHandler[] workers = [new SplitHandler(0, StageMark.A), new SplitHandler(1, StageMark.A)];
+        var tail = new SplitTailHandler(workers.Length);
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        builder.HandleWith(head).ThenSplit(workers).Then(tail);
+        using EventPipeline<TestEvent> pipeline = builder.Build();
+        pipeline.Start();
+
+        TestPublisher.Publish(pipeline.RingBuffer, eventCount);
+        bool drained = pipeline.Drain(TestTimeouts.Stress);
+
+        Assert.True(drained);
+        Assert.Null(head.Record.FirstViolation);
+        Assert.Null(tail.FirstViolation);
+        Assert.All(workers, w => Assert.Null(w.FirstViolation));
+        Assert.All(workers, w => Assert.True(w.Count > 0, "a split handler got no work"));
+        Assert.Equal(eventCount, workers.Sum(w => w.Count));
+        Assert.Equal(eventCount, tail.Count);
+        Assert.All(tail.HandledPerOwner, count => Assert.True(count > 0));
+    }
+
+    [Fact]
+    public void Then_WithNullHandler_ThrowsArgumentNull()
+    {
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        Stage<TestEvent> head = builder.HandleWith(new RecordingHandler());
+
+        Assert.Throws<ArgumentNullException>(() => head.Then<RecordingHandler>(null!));
+        Assert.Throws<ArgumentNullException>(() => head.ThenInParallel<RecordingHandler>(null!));
+        Assert.Throws<ArgumentNullException>(() => head.ThenSplit(new RecordingHandler(), null!));
+    }
+
+    [Fact]
+    public void ThenInParallel_WithNoHandlers_ThrowsArgumentOutOfRange()
+    {
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        Stage<TestEvent> head = builder.HandleWith(new RecordingHandler());
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => head.ThenInParallel<RecordingHandler>());
+        Assert.Throws<ArgumentOutOfRangeException>(() => head.ThenSplit<RecordingHandler>());
+    }
+
+    [Fact]
+    public void Then_WithName_NamesTheProcessor()
+    {
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+
+        Stage<TestEvent> named = builder.HandleWith(new RecordingHandler(), "ledger");
+        Stage<TestEvent> unnamed = named.Then(new RecordingHandler());
+
+        Assert.Equal("ledger", named.Processors[0].Name);
+        Assert.Equal("RecordingHandler-1", unnamed.Processors[0].Name);
+    }
+
+    /// <summary>One handler of a split stage: marks which worker took the entry and counts its share.</summary>
+    internal sealed class SplitHandler : IEventHandler<TestEvent>
+    {
+        private readonly int _id;
+        private readonly StageMark _requires;
+        private long _count;
+        private string? _firstViolation;
+
+        public SplitHandler(int id, StageMark requires)
+        {
+            _id = id;
+            _requires = requires;
+        }
+
+        public long Count => Volatile.Read(ref _count);
+
+        public string? FirstViolation => Volatile.Read(ref _firstViolation);
+
+        public void OnEvent(ref TestEvent entry, long sequence, bool endOfBatch)
+        {
+            if (entry.Owner != -1)
+            {
+                Interlocked.CompareExchange(ref _firstViolation, $"{sequence} already taken by {entry.Owner}", null);
+            }
+
+            if (entry.GetMark(_requires) != sequence)
+            {
+                Interlocked.CompareExchange(ref _firstViolation, $"{sequence} reached worker {_id} before stage {_requires}", null);
+            }
+
+            entry.Owner = _id;
+            Volatile.Write(ref _count, _count + 1);
+        }
+    }
+
+    /// <summary>The sequenced stage after a split: every entry must arrive owned by exactly one worker.</summary>
+    internal sealed class SplitTailHandler : IEventHandler<TestEvent>
+    {
+        private readonly long[] _handledPerOwner;
+        private long _count;
+        private long _next;
+        private string? _firstViolation;
+
+        public SplitTailHandler(int owners)
+        {
+            _handledPerOwner = new long[owners];
+        }
+
+        public long Count => Volatile.Read(ref _count);
+
+        public string? FirstViolation => Volatile.Read(ref _firstViolation);
+
+        public IReadOnlyList<long> HandledPerOwner => _handledPerOwner;
+
+        public void OnEvent(ref TestEvent entry, long sequence, bool endOfBatch)
+        {
+            if (sequence != _next || entry.Value != sequence)
+            {
+                Interlocked.CompareExchange(ref _firstViolation, $"expected {_next}, got {sequence} carrying {entry.Value}", null);
+            }
+
+            if (entry.Owner < 0 || entry.Owner >= _handledPerOwner.Length)
+            {
+                Interlocked.CompareExchange(ref _firstViolation, $"{sequence} reached the tail with owner {entry.Owner}", null);
+            }
+            else
+            {
+                _handledPerOwner[entry.Owner]++;
+            }
+
+            _next = sequence + 1;
+            Volatile.Write(ref _count, _count + 1);
+        }
+    }
+}
