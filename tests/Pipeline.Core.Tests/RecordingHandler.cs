@@ -49,7 +49,10 @@ internal sealed class RecordingHandler : IEventHandler<TestEvent>
 
     public long TimeoutCalls => Interlocked.Read(ref _timeoutCalls);
 
-    public string? StartThreadName { get; private set; }
+    public string? StartThreadName => StartThread?.Name;
+
+    /// <summary>The processor thread, captured in OnStart.</summary>
+    public Thread? StartThread { get; private set; }
 
     public long FirstEventBeforeStart { get; private set; } = -1;
 
@@ -85,7 +88,7 @@ internal sealed class RecordingHandler : IEventHandler<TestEvent>
 
     public void OnStart()
     {
-        StartThreadName = Thread.CurrentThread.Name;
+        StartThread = Thread.CurrentThread;
         Interlocked.Increment(ref _startCalls);
     }
 
