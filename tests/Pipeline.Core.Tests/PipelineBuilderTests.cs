@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using Pipeline.Core.Processing;
 using Pipeline.Core.Sequencing;
 using Pipeline.Core.Waiting;
@@ -64,16 +65,17 @@ public sealed class PipelineBuilderTests
         RingBuffer<TestEvent> ring = pipeline.RingBuffer;
         pipeline.Start();
 
+        using var deadline = new CancellationTokenSource(TestTimeouts.Stress);
         for (long i = 0; i < eventCount; i++)
         {
-            long sequence = ring.Next();
+            long sequence = ring.Next(1, deadline.Token);
             // The split workers require mark A; with no stage before them, the producer sets it.
             ring[sequence].Reset(sequence);
             ring[sequence].SetMark(StageMark.A, sequence);
             ring.Publish(sequence);
         }
 
-        bool drained = pipeline.Drain(TestTimeouts.Stress);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
 
         Assert.True(drained);
         Assert.Equal(3, split.Processors.Count);
@@ -83,6 +85,50 @@ public sealed class PipelineBuilderTests
         Assert.Null(tail.FirstViolation);
         Assert.Equal(eventCount, tail.Count);
         Assert.Equal(workers.Select(w => w.Count), tail.HandledPerOwner);
+    }
+
+    [Fact]
+    public void SplitAcross_HandlerThrowsUnderDefaultPolicy_ReportsOnceAndTailSeesEveryEvent()
+    {
+        ThrowingHandler[] workers = [new ThrowingHandler(4, 9), new ThrowingHandler(4, 9)];
+        var tail = new RecordingHandler();
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        builder.SplitAcross(workers).Then(tail);
+        using EventPipeline<TestEvent> pipeline = builder.Build();
+        pipeline.Start();
+
+        TestPublisher.Publish(pipeline.RingBuffer, 40);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
+
+        Assert.True(drained);
+        Assert.Equal([4L, 9L], builder.Failures.Recent().Select(f => f.Sequence).Order());
+        Assert.Equal(38, workers.Sum(w => w.Handled));
+        Assert.All(workers, w => Assert.Equal(20, w.Attempted));
+        Assert.Equal(40, tail.Record.Count);
+        Assert.Null(tail.Record.FirstViolation);
+    }
+
+    [Fact(Timeout = TestTimeouts.TestMilliseconds)]
+    public async Task SplitAcross_HandlerThrowsUnderHaltPolicy_StopsThatHandlerBeforeTheFailedEvent()
+    {
+        ThrowingHandler[] workers = [new ThrowingHandler(), new ThrowingHandler(7)];
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        builder.WithFailurePolicy(FailureAction.Halt);
+        Stage<TestEvent> split = builder.SplitAcross(workers);
+        using EventPipeline<TestEvent> pipeline = builder.Build();
+        pipeline.Start();
+
+        TestPublisher.Publish(pipeline.RingBuffer, 12);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
+        bool halted = pipeline.Halt(TestTimeouts.Default);
+        var fault = await Assert.ThrowsAsync<HandlerFaultException>(() => pipeline.Completion.WaitAsync(TestTimeouts.Default));
+
+        Assert.False(drained);
+        Assert.True(halted);
+        Assert.Equal(7, fault.Sequence);
+        Assert.Equal(6, split.Processors[1].Sequence.Value);
+        Assert.Equal(3, workers[1].Handled);
+        Assert.Equal(6, pipeline.ProcessedSequence);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class RingBufferTests
     [InlineData(WaitKind.Yielding, true)]
     [InlineData(WaitKind.Blocking, false)]
     [InlineData(WaitKind.Blocking, true)]
-    public void Publish_ManyWrapsOfTinyRingOfReferenceEntries_DeliversEverySequenceOnceInOrder(WaitKind waitKind, bool batchClaims)
+    public async Task Publish_ManyWrapsOfTinyRingOfReferenceEntries_DeliversEverySequenceOnceInOrder(WaitKind waitKind, bool batchClaims)
     {
         int eventCount = WrapEventCount(waitKind);
         var handler = new ReferenceWrapHandler();
@@ -32,8 +32,10 @@ public sealed class RingBufferTests
         using EventPipeline<TestEvent> pipeline = builder.Build();
         pipeline.Start();
 
-        string? producerViolation = PublishReferenceEntries(pipeline.RingBuffer, eventCount, batchClaims);
-        bool drained = pipeline.Drain(TestTimeouts.Stress);
+        // A dedicated producer thread, so that a consumer that stopped fails the test instead of blocking Next forever.
+        string? producerViolation = await TestThreads.Run(() => PublishReferenceEntries(pipeline.RingBuffer, eventCount, batchClaims))
+            .WaitAsync(TestTimeouts.Stress);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
 
         Assert.True(drained, "the consumer did not catch up");
         Assert.Null(producerViolation);
@@ -48,7 +50,7 @@ public sealed class RingBufferTests
     [InlineData(WaitKind.Yielding, true)]
     [InlineData(WaitKind.Blocking, false)]
     [InlineData(WaitKind.Blocking, true)]
-    public void Publish_ManyWrapsOfTinyRingOfValueEntries_DeliversEverySequenceOnceInOrder(WaitKind waitKind, bool batchClaims)
+    public async Task Publish_ManyWrapsOfTinyRingOfValueEntries_DeliversEverySequenceOnceInOrder(WaitKind waitKind, bool batchClaims)
     {
         int eventCount = WrapEventCount(waitKind);
         var handler = new ValueWrapHandler();
@@ -57,8 +59,10 @@ public sealed class RingBufferTests
         using EventPipeline<TestSlot> pipeline = builder.Build();
         pipeline.Start();
 
-        string? producerViolation = PublishValueEntries(pipeline.RingBuffer, eventCount, batchClaims);
-        bool drained = pipeline.Drain(TestTimeouts.Stress);
+        // A dedicated producer thread, so that a consumer that stopped fails the test instead of blocking Next forever.
+        string? producerViolation = await TestThreads.Run(() => PublishValueEntries(pipeline.RingBuffer, eventCount, batchClaims))
+            .WaitAsync(TestTimeouts.Stress);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
 
         Assert.True(drained, "the consumer did not catch up");
         Assert.Null(producerViolation);
