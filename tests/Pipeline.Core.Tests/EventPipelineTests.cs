@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Pipeline.Core.Processing;
 using Xunit;
 
 namespace Pipeline.Core.Tests;
@@ -201,6 +200,26 @@ public sealed class EventPipelineTests
         Assert.All(pipeline.Processors, p => Assert.False(p.IsRunning));
         Assert.Equal(1, handler.ShutdownCalls);
         Assert.False(handler.StartThread!.IsAlive);
+    }
+
+    [Fact]
+    public void Start_AfterEventsWerePublished_ProcessesThem()
+    {
+        var first = new RecordingHandler();
+        var second = new RecordingHandler();
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        builder.HandleWith(first).Then(second);
+        using EventPipeline<TestEvent> pipeline = builder.Build();
+        TestPublisher.Publish(pipeline.RingBuffer, RingSize);
+
+        pipeline.Start();
+        TestPublisher.Publish(pipeline.RingBuffer, RingSize);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
+
+        Assert.True(drained);
+        Assert.Equal(2 * RingSize, second.Record.Count);
+        Assert.Null(first.Record.FirstViolation);
+        Assert.Null(second.Record.FirstViolation);
     }
 
     [Fact]

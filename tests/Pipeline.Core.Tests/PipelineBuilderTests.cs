@@ -51,13 +51,13 @@ public sealed class PipelineBuilderTests
     public void SplitAcross_ThreeHandlersThenSequencedStage_EachEventHandledByExactlyOne()
     {
         int eventCount = StressScale.Of(EventCount);
-        StageTests.SplitHandler[] workers =
+        SplitHandler[] workers =
         [
-            new StageTests.SplitHandler(0, StageMark.A),
-            new StageTests.SplitHandler(1, StageMark.A),
-            new StageTests.SplitHandler(2, StageMark.A),
+            new SplitHandler(0, StageMark.A),
+            new SplitHandler(1, StageMark.A),
+            new SplitHandler(2, StageMark.A),
         ];
-        var tail = new StageTests.SplitTailHandler(workers.Length);
+        var tail = new SplitTailHandler(workers.Length);
         var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
         Stage<TestEvent> split = builder.SplitAcross(workers);
         split.Then(tail);

@@ -1,8 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
-using System.Threading;
-using Pipeline.Core.Processing;
 using Pipeline.Core.Sequencing;
 using Xunit;
 
@@ -133,80 +130,5 @@ public sealed class StageTests
 
         Assert.Equal("ledger", named.Processors[0].Name);
         Assert.Equal("RecordingHandler-1", unnamed.Processors[0].Name);
-    }
-
-    /// <summary>One handler of a split stage: marks which worker took the entry and counts its share.</summary>
-    internal sealed class SplitHandler : IEventHandler<TestEvent>
-    {
-        private readonly int _id;
-        private readonly StageMark _requires;
-        private long _count;
-        private string? _firstViolation;
-
-        public SplitHandler(int id, StageMark requires)
-        {
-            _id = id;
-            _requires = requires;
-        }
-
-        public long Count => Volatile.Read(ref _count);
-
-        public string? FirstViolation => Volatile.Read(ref _firstViolation);
-
-        public void OnEvent(ref TestEvent entry, long sequence, bool endOfBatch)
-        {
-            if (entry.Owner != -1)
-            {
-                Interlocked.CompareExchange(ref _firstViolation, $"{sequence} already taken by {entry.Owner}", null);
-            }
-
-            if (entry.GetMark(_requires) != sequence)
-            {
-                Interlocked.CompareExchange(ref _firstViolation, $"{sequence} reached worker {_id} before stage {_requires}", null);
-            }
-
-            entry.Owner = _id;
-            Volatile.Write(ref _count, _count + 1);
-        }
-    }
-
-    /// <summary>The sequenced stage after a split: every entry must arrive owned by exactly one worker.</summary>
-    internal sealed class SplitTailHandler : IEventHandler<TestEvent>
-    {
-        private readonly long[] _handledPerOwner;
-        private long _count;
-        private long _next;
-        private string? _firstViolation;
-
-        public SplitTailHandler(int owners)
-        {
-            _handledPerOwner = new long[owners];
-        }
-
-        public long Count => Volatile.Read(ref _count);
-
-        public string? FirstViolation => Volatile.Read(ref _firstViolation);
-
-        public IReadOnlyList<long> HandledPerOwner => _handledPerOwner;
-
-        public void OnEvent(ref TestEvent entry, long sequence, bool endOfBatch)
-        {
-            if (sequence != _next || entry.Value != sequence)
-            {
-                Interlocked.CompareExchange(ref _firstViolation, $"expected {_next}, got {sequence} carrying {entry.Value}", null);
-            }
-
-            if (entry.Owner < 0 || entry.Owner >= _handledPerOwner.Length)
-            {
-                Interlocked.CompareExchange(ref _firstViolation, $"{sequence} reached the tail with owner {entry.Owner}", null);
-            }
-            else
-            {
-                _handledPerOwner[entry.Owner]++;
-            }
-
-            _next = sequence + 1;
-            Volatile.Write(ref _count, _count + 1);
-        }
     }
 }

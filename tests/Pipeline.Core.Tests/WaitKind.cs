@@ -1,6 +1,3 @@
-using System;
-using Pipeline.Core.Waiting;
-
 namespace Pipeline.Core.Tests;
 
 /// <summary>The wait strategies by name, so that theories can take them as data.</summary>
@@ -10,17 +7,4 @@ public enum WaitKind
     Sleeping,
     Yielding,
     BusySpin,
-}
-
-/// <summary>Creates the strategy a <see cref="WaitKind"/> names.</summary>
-internal static class WaitKinds
-{
-    public static IWaitStrategy Create(WaitKind kind, TimeSpan? timeout = null) => kind switch
-    {
-        WaitKind.Blocking => new BlockingWaitStrategy(timeout),
-        WaitKind.Sleeping => new SleepingWaitStrategy(timeout: timeout),
-        WaitKind.Yielding => new YieldingWaitStrategy(timeout),
-        WaitKind.BusySpin => new BusySpinWaitStrategy(timeout),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
 }
