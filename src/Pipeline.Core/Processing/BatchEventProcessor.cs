@@ -134,7 +134,7 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
 
             if (available < next)
             {
-                NotifyTimeout(next - 1);
+                NotifyTimeoutIfWaitTimedOut(next);
                 continue;
             }
 
@@ -188,7 +188,7 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
 
             if (available < next)
             {
-                NotifyTimeout(next - 1);
+                NotifyTimeoutIfWaitTimedOut(next);
                 continue;
             }
 
@@ -252,6 +252,16 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
         }
 
         return true;
+    }
+
+    // Below next means either that the wait strategy timed out, or (several producers) that next is claimed, so the
+    // dependencies reached it, but not yet published. Only the first is a timeout; the second is retried at once.
+    private void NotifyTimeoutIfWaitTimedOut(long next)
+    {
+        if (_barrier.Cursor < next)
+        {
+            NotifyTimeout(next - 1);
+        }
     }
 
     private void NotifyTimeout(long sequence)

@@ -23,6 +23,13 @@ public sealed class Sequence
     [FieldOffset(CacheLine.PaddingBytes)]
     private long _value;
 
+    // The CLR ignores StructLayout.Size for classes (it honours it only for structs), so without a field here the
+    // object would end right after _value and the next object on the heap would share its cache line. Never used.
+#pragma warning disable CS0169 // The field is never used: it only reserves the trailing padding.
+    [FieldOffset(CacheLine.PaddingBytes * 2)]
+    private readonly long _trailingPadding;
+#pragma warning restore CS0169
+
     /// <summary>Creates a sequence at <paramref name="initialValue"/> (-1 by default).</summary>
     public Sequence(long initialValue = InitialValue)
     {

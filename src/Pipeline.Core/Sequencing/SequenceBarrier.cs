@@ -47,7 +47,8 @@ public sealed class SequenceBarrier : IDisposable
 
     /// <summary>
     /// Waits until <paramref name="sequence"/> is available and returns the highest available sequence, which
-    /// may be higher (a batch). Returns a lower value only if the wait strategy timed out.
+    /// may be higher (a batch). Returns a lower value if the wait strategy timed out, or, on a multi-producer ring,
+    /// if <paramref name="sequence"/> is claimed but not yet published (then <see cref="Cursor"/> has reached it).
     /// </summary>
     /// <exception cref="OperationCanceledException">The barrier was alerted.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
