@@ -137,7 +137,7 @@ public sealed class EventPipeline<T> : IDisposable
         Volatile.Read(ref _started) != 0 && Volatile.Read(ref _running) < _processors.Count;
 
     /// <summary>
-    /// Stops every processor after its current event and joins the threads. Returns whether all of them exited
+    /// Stops every processor after its current batch and joins the threads. Returns whether all of them exited
     /// within <paramref name="timeout"/> (a handler stuck inside OnEvent keeps its thread).
     /// </summary>
     public bool Halt(TimeSpan timeout)

@@ -49,7 +49,7 @@ public sealed class PipelineBuilder<T>
     public PipelineBuilder<T> WithExceptionHandler(IExceptionHandler<T> exceptionHandler)
     {
         ArgumentNullException.ThrowIfNull(exceptionHandler);
-        EnsureNotBuilt();
+        EnsureConfigurable();
         _exceptionHandler = exceptionHandler;
         return this;
     }
@@ -62,7 +62,7 @@ public sealed class PipelineBuilder<T>
     public PipelineBuilder<T> WithMaxBatchSize(int maxBatchSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
-        EnsureNotBuilt();
+        EnsureConfigurable();
         _maxBatchSize = maxBatchSize;
         return this;
     }
@@ -164,6 +164,16 @@ public sealed class PipelineBuilder<T>
         }
 
         return new Stage<T>(this, added);
+    }
+
+    // Processors take their settings when their stage is added, so settings must come first.
+    private void EnsureConfigurable()
+    {
+        EnsureNotBuilt();
+        if (_nodes.Count > 0)
+        {
+            throw new InvalidOperationException("Configure the builder (exception handler, failure policy, batch size) before adding handlers: stages take the settings when they are added.");
+        }
     }
 
     private void EnsureNotBuilt()

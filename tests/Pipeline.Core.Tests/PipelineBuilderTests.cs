@@ -286,4 +286,14 @@ public sealed class PipelineBuilderTests
         Assert.Equal(RingSize, builder.RingBuffer.BufferSize);
         Assert.Equal(0, builder.Failures.Count);
     }
+
+    [Fact]
+    public void WithSettings_AfterAHandlerWasAdded_ThrowsBecauseEarlierStagesWouldMissThem()
+    {
+        var builder = new PipelineBuilder<TestEvent>(16, () => new TestEvent(), waitStrategy: new BlockingWaitStrategy());
+        builder.HandleWith(new RecordingHandler());
+
+        Assert.Throws<InvalidOperationException>(() => builder.WithFailurePolicy(FailureAction.Halt));
+        Assert.Throws<InvalidOperationException>(() => builder.WithMaxBatchSize(4));
+    }
 }

@@ -31,6 +31,7 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
     private readonly int _partitionCount;
     private readonly bool _signalAfterBatch;
     private THandler _handler;
+    private SpinWait _gapWait;
     private volatile int _running;
     private volatile Exception? _fault;
 
@@ -134,7 +135,7 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
 
             if (available < next)
             {
-                NotifyTimeoutIfWaitTimedOut(next);
+                HandleShortWait(next);
                 continue;
             }
 
@@ -149,6 +150,7 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
                 }
 
                 _sequence.SetValue(end);
+                _gapWait.Reset();
             }
             catch (Exception ex)
             {
@@ -188,7 +190,7 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
 
             if (available < next)
             {
-                NotifyTimeoutIfWaitTimedOut(next);
+                HandleShortWait(next);
                 continue;
             }
 
@@ -208,6 +210,7 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
                 }
 
                 _sequence.SetValue(end);
+                _gapWait.Reset();
                 next = end + 1;
             }
             catch (Exception ex)
@@ -256,12 +259,19 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
 
     // Below next means either that the wait strategy timed out, or (several producers) that next is claimed, so the
     // dependencies reached it, but not yet published. Only the first is a timeout; the second is retried at once.
-    private void NotifyTimeoutIfWaitTimedOut(long next)
+    // The barrier returned less than asked for: either the wait strategy timed out (the dependencies are behind), or
+    // on a multi-producer ring a producer has claimed the next slot but not yet published it. The second case is
+    // usually over in nanoseconds, but a producer preempted between claim and publish can hold it for a time
+    // slice, so back off (spin, then yield, then sleep) instead of polling the barrier in a tight loop.
+    private void HandleShortWait(long next)
     {
         if (_barrier.Cursor < next)
         {
             NotifyTimeout(next - 1);
+            return;
         }
+
+        _gapWait.SpinOnce(sleep1Threshold: 30);
     }
 
     private void NotifyTimeout(long sequence)

@@ -21,6 +21,6 @@ public interface IEventProcessor
     /// <summary>Runs the loop on the calling thread until <see cref="Halt"/> or a halting failure.</summary>
     void Run();
 
-    /// <summary>Asks the loop to stop after the current event; returns at once.</summary>
+    /// <summary>Asks the loop to stop after the current batch (the events already handed to the handler); returns at once.</summary>
     void Halt();
 }
