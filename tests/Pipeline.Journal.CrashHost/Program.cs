@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.Threading;
 using Pipeline.Journal;
 using Pipeline.Journal.Replay;
 using Pipeline.Journal.Snapshots;
@@ -15,18 +16,26 @@ namespace Pipeline.Journal.CrashHost;
 /// every commit. The parent kills it with SIGKILL at random points and checks what survived.
 /// </summary>
 /// <remarks>
-/// Usage: <c>journalDir snapshotDir seed batchSize batches(0 = forever) snapshotEvery(0 = none)</c>.
-/// Prints <c>ready L</c> after recovery (L = last sequence recovered). Events are applied to the state (and
-/// snapshotted) only after they are durable, so a snapshot never runs ahead of the journal.
+/// Usage: <c>journalDir snapshotDir seed batchSize batches(0 = forever) snapshotEvery(0 = none) [watch-stdin]</c>.
+/// Prints <c>ready L</c> after recovery (L = last sequence recovered) and <c>done L</c> after the last batch. Events
+/// are applied to the state (and snapshotted) only after they are durable, so a snapshot never runs ahead of the
+/// journal. With <c>watch-stdin</c> the process exits as soon as its standard input closes, so a child never
+/// outlives a test run that died (.NET ignores a broken stdout pipe, so stdout cannot tell).
 /// </remarks>
 internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (args.Length != 6)
+        if (args.Length is not (6 or 7) || (args.Length == 7 && args[6] != "watch-stdin"))
         {
-            Console.Error.WriteLine("usage: journalDir snapshotDir seed batchSize batches snapshotEvery");
+            Console.Error.WriteLine("usage: journalDir snapshotDir seed batchSize batches snapshotEvery [watch-stdin]");
             return 2;
+        }
+
+        if (args.Length == 7)
+        {
+            var watcher = new Thread(ExitWhenStdinCloses) { IsBackground = true, Name = "stdin-watch" };
+            watcher.Start();
         }
 
         string journalDir = args[0];
@@ -80,5 +89,16 @@ internal static class Program
         scheduler?.WaitForPending(TimeSpan.FromSeconds(30));
         output.WriteLine("done " + writer.LastSequence.ToString(CultureInfo.InvariantCulture));
         return 0;
+    }
+
+    private static void ExitWhenStdinCloses()
+    {
+        using Stream input = Console.OpenStandardInput();
+        byte[] buffer = new byte[64];
+        while (input.Read(buffer) > 0)
+        {
+        }
+
+        Environment.Exit(3);
     }
 }

@@ -5,6 +5,7 @@ using System.Threading;
 using Pipeline.Journal.Format;
 using Pipeline.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Pipeline.Journal.Tests;
 
@@ -12,6 +13,12 @@ public sealed partial class JournalWriterTests : IDisposable
 {
     private static readonly DateTimeOffset s_start = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly TempDirectory _temp = new();
+    private readonly ITestOutputHelper _output;
+
+    public JournalWriterTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
 
     public void Dispose() => _temp.Dispose();
 
