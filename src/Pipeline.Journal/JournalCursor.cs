@@ -170,12 +170,21 @@ public sealed class JournalCursor : IDisposable
         {
             if (first > _segmentFirst)
             {
+                // The writer finishes a segment before it creates the next one, so the current segment may have
+                // grown since this cursor last read its length: read what it holds now before moving on.
+                long before = _segment!.FileLength;
+                _segment.RefreshLength();
+                if (_segment.FileLength > before)
+                {
+                    return true;
+                }
+
                 if (first != _next)
                 {
                     throw new JournalCorruptedException(path, 0, _next, $"the next segment starts at sequence {first}, leaving a gap");
                 }
 
-                _segment!.Dispose();
+                _segment.Dispose();
                 _segment = null;
                 return OpenSegmentFor(_next);
             }

@@ -186,9 +186,13 @@ public sealed partial class JournalWriter
                     return position;
                 }
 
-                if (status == RecordStatus.Invalid && reader.HasValidRecordAfter(position, expected - 1))
+                // A damaged length can also make the record look longer than the file (Incomplete): only a record
+                // with nothing valid after it is a torn tail.
+                if (reader.HasValidRecordAfter(position, expected - 1))
                 {
-                    throw new JournalCorruptedException(path, position, expected, "the record's length or CRC-32C is wrong and valid records follow it");
+                    throw new JournalCorruptedException(path, position, expected, status == RecordStatus.Incomplete
+                        ? "the record's length runs past the end of the file and valid records follow it"
+                        : "the record's length or CRC-32C is wrong and valid records follow it");
                 }
 
                 Log.TornTailTruncated(logger, path, position, expected - 1, reader.FileLength - position);

@@ -207,6 +207,19 @@ public sealed class LedgerState : ISnapshotable
         }
 
         using var reader = new BinaryReader(source, Encoding.UTF8, leaveOpen: true);
+        try
+        {
+            Restore(reader, source);
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or FormatException)
+        {
+            // A stream that ends early or holds a malformed string is a state this code cannot read, like any other.
+            throw new InvalidDataException("The ledger snapshot ends early or holds a malformed string.", ex);
+        }
+    }
+
+    private void Restore(BinaryReader reader, Stream source)
+    {
         uint format = reader.ReadUInt32();
         if (format != SnapshotFormat)
         {

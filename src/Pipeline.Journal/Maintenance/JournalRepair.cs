@@ -25,49 +25,72 @@ public static class JournalRepair
 
         using FileStream lockFile = SegmentFiles.AcquireLock(directory);
         List<(long FirstSequence, string Path)> segments = SegmentFiles.List(directory);
-        long removed = 0;
+
+        // The segment that keeps the cut: the last one starting at or before it (the very first segment is kept even
+        // if emptied, so the journal keeps its start). Everything after it is wholly after the cut.
+        int keep = -1;
         for (int i = segments.Count - 1; i >= 0; i--)
         {
-            (long first, string path) = segments[i];
-            if (first > sequence + 1 || (first == sequence + 1 && i > 0))
+            long first = segments[i].FirstSequence;
+            if (first <= sequence || (first == sequence + 1 && i == 0))
             {
-                // Wholly after the cut (keep the very first segment even if emptied, so the journal keeps its start).
-                removed += new FileInfo(path).Length;
-                File.Delete(path);
-                File.Delete(SegmentFiles.IndexPath(path));
-                continue;
+                keep = i;
+                break;
             }
-
-            removed += CutSegment(path, first, sequence, maxRecordBytes);
-            break;
         }
 
+        if (keep < 0)
+        {
+            if (segments.Count == 0 && sequence == 0)
+            {
+                return 0;
+            }
+
+            throw new InvalidOperationException(segments.Count == 0
+                ? $"Cannot truncate after sequence {sequence}: there is no journal segment in '{directory}'."
+                : $"Cannot truncate after sequence {sequence}: the journal in '{directory}' starts at sequence {segments[0].FirstSequence}.");
+        }
+
+        // Find (and so check) the cut before changing anything: a refused truncation leaves the journal as it was.
+        (long keepFirst, string keepPath) = segments[keep];
+        long cut = FindCut(keepPath, keepFirst, sequence, maxRecordBytes);
+        long removed = 0;
+        for (int i = segments.Count - 1; i > keep; i--)
+        {
+            string path = segments[i].Path;
+            removed += new FileInfo(path).Length;
+            File.Delete(path);
+            File.Delete(SegmentFiles.IndexPath(path));
+        }
+
+        removed += CutSegment(keepPath, cut);
         DirectorySync.Flush(directory);
         return removed;
     }
 
-    private static long CutSegment(string path, long first, long sequence, int maxRecordBytes)
+    // The end of record `sequence` in the segment (its header's end if the segment keeps no record).
+    private static long FindCut(string path, long first, long sequence, int maxRecordBytes)
     {
-        long cut;
-        using (SegmentReader reader = SegmentReader.TryOpen(path, 4 * 1024 * 1024, maxRecordBytes, out string? problem)
-            ?? throw new InvalidOperationException($"Cannot truncate: the header of {path} is unreadable ({problem})."))
+        using SegmentReader reader = SegmentReader.TryOpen(path, 4 * 1024 * 1024, maxRecordBytes, out string? problem)
+            ?? throw new InvalidOperationException($"Cannot truncate: the header of {path} is unreadable ({problem}).");
+        long expected = first;
+        while (expected <= sequence)
         {
-            long expected = first;
-            while (expected <= sequence)
+            long position = reader.Position;
+            if (reader.TryReadNext(out RecordHeader header, out _) != RecordStatus.Valid || header.Sequence != expected)
             {
-                long position = reader.Position;
-                if (reader.TryReadNext(out RecordHeader header, out _) != RecordStatus.Valid || header.Sequence != expected)
-                {
-                    throw new InvalidOperationException(
-                        $"Cannot truncate after sequence {sequence}: sequence {expected} at offset {position} of {path} is not intact. Truncate after {expected - 1} or earlier.");
-                }
-
-                expected++;
+                throw new InvalidOperationException(
+                    $"Cannot truncate after sequence {sequence}: sequence {expected} at offset {position} of {path} is not intact. Truncate after {expected - 1} or earlier.");
             }
 
-            cut = reader.Position;
+            expected++;
         }
 
+        return reader.Position;
+    }
+
+    private static long CutSegment(string path, long cut)
+    {
         File.Delete(SegmentFiles.IndexPath(path)); // rebuilt on the next open
         using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         long removed = stream.Length - cut;

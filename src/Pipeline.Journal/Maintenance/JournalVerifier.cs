@@ -110,10 +110,13 @@ public static class JournalVerifier
                     break;
                 }
 
-                bool tornTail = isLast && (status == RecordStatus.Incomplete || !reader.HasValidRecordAfter(position, expected - 1));
-                string description = status == RecordStatus.Incomplete
+                // A damaged length can make a middle record look like it runs past the end (Incomplete): what tells a
+                // torn tail from corruption is whether valid records follow.
+                bool validAfter = reader.HasValidRecordAfter(position, expected - 1);
+                bool tornTail = isLast && !validAfter;
+                string description = (status == RecordStatus.Incomplete
                     ? $"the file ends inside a record ({reader.FileLength - position} bytes left)"
-                    : "the record's length or CRC-32C is wrong" + (tornTail ? string.Empty : " and valid records follow it");
+                    : "the record's length or CRC-32C is wrong") + (validAfter ? " and valid records follow it" : string.Empty);
                 report.Problems.Add(new JournalProblem(path, position, expected, description, tornTail));
                 return report;
             }

@@ -48,21 +48,30 @@ public sealed class FileSnapshotStore : ISnapshotStore
             string temp = Path.Combine(_directory, name + TempExtension);
             string final = Path.Combine(_directory, name + Extension);
             long size;
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+            try
             {
-                Span<byte> header = stackalloc byte[SnapshotHeader.Size];
-                file.Write(header); // placeholder, rewritten once the payload's length and CRC are known
-                var checksum = new ChecksumStream(file);
-                using (var buffered = new BufferedStream(checksum, 1 << 16))
+                using (var file = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16))
                 {
-                    capture.WriteTo(buffered);
-                }
+                    Span<byte> header = stackalloc byte[SnapshotHeader.Size];
+                    file.Write(header); // placeholder, rewritten once the payload's length and CRC are known
+                    var checksum = new ChecksumStream(file);
+                    using (var buffered = new BufferedStream(checksum, 1 << 16))
+                    {
+                        capture.WriteTo(buffered);
+                    }
 
-                new SnapshotHeader(sequence, capture.Digest, checksum.BytesWritten, timestampTicks, checksum.Crc).Write(header);
-                file.Position = 0;
-                file.Write(header);
-                file.Flush(flushToDisk: true);
-                size = file.Length;
+                    new SnapshotHeader(sequence, capture.Digest, checksum.BytesWritten, timestampTicks, checksum.Crc).Write(header);
+                    file.Position = 0;
+                    file.Write(header);
+                    file.Flush(flushToDisk: true);
+                    size = file.Length;
+                }
+            }
+            catch
+            {
+                // A failed write (a full disk, a capture that throws) leaves no partial file behind to fill the disk further.
+                TryDelete(temp);
+                throw;
             }
 
             File.Move(temp, final, overwrite: true);
@@ -70,6 +79,20 @@ public sealed class FileSnapshotStore : ISnapshotStore
             Log.SnapshotWritten(_logger, sequence, final, size);
             Prune();
             return new SnapshotInfo(sequence, final, size, capture.Digest, timestampTicks, null);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 
