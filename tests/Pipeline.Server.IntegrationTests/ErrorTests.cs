@@ -68,7 +68,7 @@ public sealed class ErrorTests : IClassFixture<SharedServerFixture>
     public async Task BadFrame_AfterWholePublishes_EveryEarlierPublishIsAcknowledgedBeforeTheError(string what, byte[] bad, ErrorCode expected)
     {
         (RawConnection connection, _) = await RawConnection.HandshakeAsync(_fixture.Port);
-        using RawConnection _ = connection;
+        using RawConnection lease = connection;
         string account = "err-" + Guid.NewGuid().ToString("N")[..10];
         var publishes = new List<byte[]> { Frames.Publish(1, "ledger.open", $"{{\"account\": \"{account}\"}}") };
         for (ulong i = 2; i <= 5; i++)

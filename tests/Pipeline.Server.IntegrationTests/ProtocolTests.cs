@@ -39,7 +39,7 @@ public sealed class ProtocolTests : IClassFixture<SharedServerFixture>
         ulong producer = NextProducer();
 
         (RawConnection connection, Frame welcome) = await RawConnection.HandshakeAsync(_fixture.Port, producer);
-        using RawConnection _ = connection;
+        using RawConnection lease = connection;
 
         (ushort version, ulong producerId, ulong last, ulong head) = welcome.Welcome();
         Assert.Equal(1, version);
@@ -93,7 +93,7 @@ public sealed class ProtocolTests : IClassFixture<SharedServerFixture>
     {
         ulong producer = NextProducer();
         (RawConnection connection, _) = await RawConnection.HandshakeAsync(_fixture.Port, producer);
-        using RawConnection _ = connection;
+        using RawConnection lease = connection;
         string a = Unique("dup");
 
         await connection.SendAsync(Frames.Concat(
@@ -119,7 +119,7 @@ public sealed class ProtocolTests : IClassFixture<SharedServerFixture>
     {
         ulong producer = NextProducer();
         (RawConnection connection, _) = await RawConnection.HandshakeAsync(_fixture.Port, producer);
-        using RawConnection _ = connection;
+        using RawConnection lease = connection;
 
         await connection.SendAsync(Frames.Concat(
             Frames.Publish(1, "ledger.nonsense", "{}"),
@@ -207,7 +207,7 @@ public sealed class ProtocolTests : IClassFixture<SharedServerFixture>
     public async Task Ping_AnyNonce_AnswersPongWithTheSameNonce()
     {
         (RawConnection connection, _) = await RawConnection.HandshakeAsync(_fixture.Port);
-        using RawConnection _ = connection;
+        using RawConnection lease = connection;
 
         await connection.SendAsync(Frames.Ping(0xDEADBEEF12345678));
         Frame? pong = await connection.ReadFrameAsync();
