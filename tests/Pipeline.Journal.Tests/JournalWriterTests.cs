@@ -37,6 +37,7 @@ public sealed partial class JournalWriterTests : IDisposable
         }
 
         writer.Commit();
+
         for (int i = 0; i < sequences.Count; i++)
         {
             Assert.Equal(i + 1, sequences[i]);
