@@ -206,6 +206,10 @@ public sealed class LifecycleTests
             Ack[] acks = await client.PublishBatchAsync(commands).WaitAsync(TimeSpan.FromSeconds(30));
             balanceBefore = (await client.QueryAsync("ledger.balance", "{\"account\": \"s-2\"}", acks[^1].Sequence).WaitAsync(TestTimeouts.Default)).Body;
             totalsBefore = (await client.QueryAsync("ledger.totals", "{}", acks[^1].Sequence).WaitAsync(TestTimeouts.Default)).Body;
+
+            // Snapshots are written in the background: kill only once one is on disk, so the restart uses snapshot + tail.
+            string snapshots = Path.Combine(data.Combine("data"), "snapshots");
+            await WaitUntilAsync(() => Directory.Exists(snapshots) && Directory.EnumerateFiles(snapshots, "*.snapshot").Any());
             await server.KillAsync();
         }
 
@@ -233,5 +237,16 @@ public sealed class LifecycleTests
 
         Assert.Equal(ErrorCode.TooManyConnections, refused!.Error().Code);
         Assert.Equal(FrameKind.Pong, (await first.ReadFrameAsync())!.Kind);
+    }
+
+    // Waits for a condition that only the file system shows (no event to wait on); bounded by the default timeout.
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
+            await Task.Delay(10);
+        }
     }
 }
