@@ -464,18 +464,38 @@ public sealed class IngestConnection
         }
 
         _sendSignal.Release();
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // The peer is gone already.
-        }
-
+        await LingerAsync(deadline).ConfigureAwait(false);
         _socket.Dispose();
         await sender.ConfigureAwait(false);
         Log.ConnectionClosed(_logger, Id);
+    }
+
+    // A lingering close: send FIN, then read and drop what the client still sends until it closes too (or the
+    // deadline). Closing a socket with unread input makes the kernel answer with RST, and a RST can destroy ACKs and
+    // the ERROR frame that are still waiting in the client's receive buffer.
+    private async Task LingerAsync(long deadline)
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+            byte[] sink = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                long remaining = deadline - Stopwatch.GetTimestamp();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Clamp(remaining / (double)Stopwatch.Frequency, 0.1, 2.0)));
+                while (await _socket.ReceiveAsync(sink, SocketFlags.None, timeout.Token).ConfigureAwait(false) > 0)
+                {
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(sink);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The peer is gone, or did not close in time: close anyway.
+        }
     }
 
     private async Task<bool> WaitUntilAsync(Func<bool> condition, long deadline)

@@ -123,9 +123,16 @@ public sealed class IngestListener : IAsyncDisposable
             var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
             FrameWriter.WriteError(buffer, code, code == ErrorCode.ShuttingDown ? "the server is shutting down" : "too many connections");
             await client.SendAsync(buffer.WrittenMemory, SocketFlags.None).ConfigureAwait(false);
-            client.Shutdown(SocketShutdown.Both);
+
+            // Lingering close (see IngestConnection): drain what the client sends so the kernel does not answer with RST.
+            client.Shutdown(SocketShutdown.Send);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            byte[] sink = new byte[4096];
+            while (await client.ReceiveAsync(sink, SocketFlags.None, timeout.Token).ConfigureAwait(false) > 0)
+            {
+            }
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
         {
             // The client left first.
         }

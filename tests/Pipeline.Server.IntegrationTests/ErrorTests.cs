@@ -91,6 +91,29 @@ public sealed class ErrorTests : IClassFixture<SharedServerFixture>
     }
 
     [Fact]
+    public async Task BadFrame_FollowedByMoreDataTheServerNeverReads_AcksAndErrorStillArrive()
+    {
+        (RawConnection connection, _) = await RawConnection.HandshakeAsync(_fixture.Port);
+        using RawConnection lease = connection;
+        string account = "rst-" + Guid.NewGuid().ToString("N")[..10];
+        var frames = new List<byte[]> { Frames.Publish(1, "ledger.open", $"{{\"account\": \"{account}\"}}") };
+        frames.Add(Frames.Raw(1, 0x66, [])); // unknown kind
+        for (ulong i = 2; i < 4000; i++)
+        {
+            frames.Add(Frames.Publish(i, "ledger.deposit", $"{{\"account\": \"{account}\", \"amount\": 1}}"));
+        }
+
+        // The server stops reading at the bad frame; closing with this unread input must not reset the connection
+        // before the client has read its ACK and the ERROR (the server closes with a lingering close).
+        await connection.SendAsync(Frames.Concat([.. frames]));
+        Frame? ack = await connection.ReadFrameAsync();
+        Frame? error = await connection.ReadFrameAsync();
+
+        Assert.Equal(AckStatus.Ok, ack!.Ack().Status);
+        Assert.Equal(ErrorCode.UnknownKind, error!.Error().Code);
+    }
+
+    [Fact]
     public async Task Garbage_SeededFuzzOnManyConnections_ServerSurvivesAndOthersAreUnaffected()
     {
         var random = new Random(20261126);
