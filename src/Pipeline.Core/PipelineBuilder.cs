@@ -79,6 +79,14 @@ public sealed class PipelineBuilder<T>
     public Stage<T> SplitAcross<THandler>(params THandler[] handlers)
         where THandler : IEventHandler<T> => AddStage([], handlers, split: true, null);
 
+    /// <summary>As <see cref="SplitAcross{THandler}(THandler[])"/>; the processors are named <c>{name}-0</c>, <c>{name}-1</c>, ...</summary>
+    public Stage<T> SplitAcross<THandler>(string name, params THandler[] handlers)
+        where THandler : IEventHandler<T> => AddStage([], handlers, split: true, name);
+
+    /// <summary>As <see cref="HandleInParallel{THandler}(THandler[])"/>; the processors are named <c>{name}-0</c>, <c>{name}-1</c>, ...</summary>
+    public Stage<T> HandleInParallel<THandler>(string name, params THandler[] handlers)
+        where THandler : IEventHandler<T> => AddStage([], handlers, split: false, name);
+
     /// <summary>A join point: what is chained from it follows every one of <paramref name="stages"/> (a diamond's tail).</summary>
     public Stage<T> After(params Stage<T>[] stages)
     {
@@ -141,9 +149,9 @@ public sealed class PipelineBuilder<T>
         {
             THandler handler = handlers[i];
             ArgumentNullException.ThrowIfNull(handler, nameof(handlers));
-            string processorName = name is not null && handlers.Length == 1
-                ? name
-                : $"{handler.GetType().Name}-{_nodes.Count}";
+            string processorName = name is null
+                ? $"{handler.GetType().Name}-{_nodes.Count}"
+                : handlers.Length == 1 ? name : $"{name}-{i}";
             var processor = new BatchEventProcessor<T, THandler>(
                 _ring,
                 _ring.NewBarrier(dependencies),

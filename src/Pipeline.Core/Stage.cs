@@ -30,4 +30,12 @@ public sealed class Stage<T>
     /// <summary>Handlers after this stage that split the events: each is handled by exactly one of them.</summary>
     public Stage<T> ThenSplit<THandler>(params THandler[] handlers)
         where THandler : IEventHandler<T> => Builder.AddStage(Nodes, handlers, split: true, null);
+
+    /// <summary>As <see cref="ThenSplit{THandler}(THandler[])"/>; the processors are named <c>{name}-0</c>, <c>{name}-1</c>, ...</summary>
+    public Stage<T> ThenSplit<THandler>(string name, params THandler[] handlers)
+        where THandler : IEventHandler<T> => Builder.AddStage(Nodes, handlers, split: true, name);
+
+    /// <summary>As <see cref="ThenInParallel{THandler}(THandler[])"/>; the processors are named <c>{name}-0</c>, <c>{name}-1</c>, ...</summary>
+    public Stage<T> ThenInParallel<THandler>(string name, params THandler[] handlers)
+        where THandler : IEventHandler<T> => Builder.AddStage(Nodes, handlers, split: false, name);
 }

@@ -205,7 +205,7 @@ public sealed class PipelineBuilderTests
 
         Assert.Throws<ArgumentNullException>(() => builder.HandleWith<RecordingHandler>(null!));
         Assert.Throws<ArgumentNullException>(() => builder.HandleWith<IEventHandler<TestEvent>>(null!));
-        Assert.Throws<ArgumentNullException>(() => builder.HandleInParallel<RecordingHandler>(null!));
+        Assert.Throws<ArgumentNullException>(() => builder.HandleInParallel<RecordingHandler>((RecordingHandler[])null!));
         Assert.Throws<ArgumentNullException>(() => builder.SplitAcross(new RecordingHandler(), null!));
     }
 
@@ -295,5 +295,17 @@ public sealed class PipelineBuilderTests
 
         Assert.Throws<InvalidOperationException>(() => builder.WithFailurePolicy(FailureAction.Halt));
         Assert.Throws<InvalidOperationException>(() => builder.WithMaxBatchSize(4));
+    }
+
+    [Fact]
+    public void SplitAcross_WithAName_NamesEachProcessorAfterIt()
+    {
+        var builder = new PipelineBuilder<TestEvent>(16, () => new TestEvent(), waitStrategy: new BlockingWaitStrategy());
+
+        Stage<TestEvent> stage = builder.SplitAcross("decode", new RecordingHandler(), new RecordingHandler());
+        Stage<TestEvent> next = stage.ThenInParallel("fan", new RecordingHandler(), new RecordingHandler());
+
+        Assert.Equal(new[] { "decode-0", "decode-1" }, stage.Processors.Select(p => p.Name));
+        Assert.Equal(new[] { "fan-0", "fan-1" }, next.Processors.Select(p => p.Name));
     }
 }

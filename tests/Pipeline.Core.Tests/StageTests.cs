@@ -106,7 +106,7 @@ public sealed class StageTests
         Stage<TestEvent> head = builder.HandleWith(new RecordingHandler());
 
         Assert.Throws<ArgumentNullException>(() => head.Then<RecordingHandler>(null!));
-        Assert.Throws<ArgumentNullException>(() => head.ThenInParallel<RecordingHandler>(null!));
+        Assert.Throws<ArgumentNullException>(() => head.ThenInParallel<RecordingHandler>((RecordingHandler[])null!));
         Assert.Throws<ArgumentNullException>(() => head.ThenSplit(new RecordingHandler(), null!));
     }
 

@@ -122,7 +122,7 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
                 decoders[i] = new DecodeStage();
             }
 
-            Stage<CommandEvent> decode = builder.SplitAcross(decoders);
+            Stage<CommandEvent> decode = builder.SplitAcross(DecodeStageName, decoders);
             var ledger = new LedgerStage(start.State, snapshots, metrics)
             {
                 SnapshotFailed = ex => Log.SnapshotCaptureFailed(logger, ex),

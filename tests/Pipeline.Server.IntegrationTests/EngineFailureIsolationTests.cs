@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Core;
+using Pipeline.Core.Processing;
+using Pipeline.Core.Sequencing;
+using Pipeline.Core.Waiting;
+using Pipeline.Journal;
+using Pipeline.Ledger;
+using Pipeline.Protocol;
+using Pipeline.Server.Engine;
+using Pipeline.Testing;
+using Xunit;
+
+namespace Pipeline.Server.IntegrationTests;
+
+/// <summary>
+/// The service's failure isolation, in process: a handler that throws on one event makes that event REJECTED
+/// (handler_failed), is counted, and the pipeline goes on; a journal failure halts so nothing more is acknowledged.
+/// </summary>
+public sealed class EngineFailureIsolationTests
+{
+    private sealed class ThrowOn : IEventHandler<CommandEvent>
+    {
+        private readonly long _poison;
+
+        public ThrowOn(long poison) => _poison = poison;
+
+        public void OnEvent(ref CommandEvent entry, long sequence, bool endOfBatch)
+        {
+            if (sequence == _poison)
+            {
+                throw new InvalidOperationException("bug on purpose");
+            }
+        }
+    }
+
+    private sealed class Collect : IEventHandler<CommandEvent>
+    {
+        public List<(long Sequence, AckStatus Status, string Detail, string? DecodeError)> Seen { get; } = [];
+
+        public void OnEvent(ref CommandEvent entry, long sequence, bool endOfBatch) =>
+            Seen.Add((sequence, entry.Status, entry.Detail, entry.DecodeError));
+    }
+
+    private static (EventPipeline<CommandEvent> Pipeline, Collect Tail, FailureLog Failures) Build(string failingStageName, long poison)
+    {
+        var failures = new FailureLog();
+        var builder = new PipelineBuilder<CommandEvent>(16, () => new CommandEvent(), ProducerType.Single, new BlockingWaitStrategy())
+            .WithExceptionHandler(new EngineExceptionHandler(NullLogger.Instance, failures));
+        var tail = new Collect();
+        builder.HandleWith(new ThrowOn(poison), failingStageName).Then(tail, "tail");
+        return (builder.Build(), tail, failures);
+    }
+
+    private static void PublishJournaled(RingBuffer<CommandEvent> ring, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            long slot = ring.Next();
+            ring[slot].ResetOutcome();
+            ring[slot].Sequence = slot + 1;
+            ring.Publish(slot);
+        }
+    }
+
+    [Fact]
+    public void LedgerStageThrows_OnOneEvent_ThatEventIsRejectedHandlerFailedAndTheRestGoOn()
+    {
+        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(CommandPipeline.LedgerStageName, poison: 2);
+        using EventPipeline<CommandEvent> lease = pipeline;
+        pipeline.Start();
+
+        PublishJournaled(pipeline.RingBuffer, 5);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
+
+        Assert.True(drained);
+        Assert.Equal(5, tail.Seen.Count);
+        Assert.Equal((AckStatus.Rejected, RejectReason.HandlerFailed), (tail.Seen[2].Status, tail.Seen[2].Detail));
+        Assert.All(new[] { 0, 1, 3, 4 }, i => Assert.Equal(AckStatus.Ok, tail.Seen[i].Status));
+        Assert.Equal(1, failures.Count);
+        Assert.Equal(2, failures.Recent()[0].Sequence);
+    }
+
+    [Fact]
+    public void DecodeStageThrows_OnOneEvent_ItsDecodeErrorIsHandlerFailedSoTheLedgerRejectsIt()
+    {
+        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(CommandPipeline.DecodeStageName + "-0", poison: 1);
+        using EventPipeline<CommandEvent> lease = pipeline;
+        pipeline.Start();
+
+        PublishJournaled(pipeline.RingBuffer, 3);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
+
+        Assert.True(drained);
+        Assert.Equal(RejectReason.HandlerFailed, tail.Seen[1].DecodeError);
+        Assert.Null(tail.Seen[0].DecodeError);
+        Assert.Equal(1, failures.Count);
+    }
+
+    [Fact]
+    public void JournalStageThrows_PipelineHaltsBeforeTheEventAndNothingAfterItIsProcessed()
+    {
+        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(CommandPipeline.JournalStageName, poison: 1);
+        using EventPipeline<CommandEvent> lease = pipeline;
+        pipeline.Start();
+
+        PublishJournaled(pipeline.RingBuffer, 3);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
+        bool tailCaughtUp = System.Threading.SpinWait.SpinUntil(() => pipeline.Processors[1].Sequence.Value >= 0, TestTimeouts.Default);
+
+        Assert.False(drained);
+        Assert.True(tailCaughtUp);
+        Assert.True(pipeline.Completion.IsFaulted || pipeline.Processors[0].Fault is not null);
+        Assert.Single(tail.Seen); // only the event before the failure got past the journal stage
+        Assert.Equal(0, pipeline.Processors[0].Sequence.Value);
+        Assert.Equal(FailureAction.Halt, failures.Recent()[0].Action);
+    }
+
+    [Fact]
+    public void AnyStage_JournalWriteFailedException_Halts()
+    {
+        var failures = new FailureLog();
+        var handler = new EngineExceptionHandler(NullLogger.Instance, failures);
+        var entry = new CommandEvent();
+
+        FailureAction action = handler.OnEventException(new JournalWriteFailedException("disk gone", null), 7, ref entry, "ack");
+
+        Assert.Equal(FailureAction.Halt, action);
+    }
+}
