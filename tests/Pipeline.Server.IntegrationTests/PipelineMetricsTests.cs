@@ -1,0 +1,53 @@
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
+using Pipeline.Server.Engine;
+using Xunit;
+
+namespace Pipeline.Server.IntegrationTests;
+
+/// <summary>The instruments on the Meter "Pipeline" that dotnet-counters reads.</summary>
+public sealed class PipelineMetricsTests
+{
+    [Fact]
+    public void Counters_AfterEvents_AreReportedUnderTheirNamesOnThePipelineMeter()
+    {
+        using var metrics = new PipelineMetrics();
+        var seen = new Dictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == PipelineMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => Add(seen, instrument.Name, value));
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => Add(seen, instrument.Name, value));
+        listener.Start();
+        metrics.Observe(() => 3, () => 10, () => 2, () => 5);
+
+        metrics.Ingested(4);
+        metrics.Rejected();
+        metrics.Invalid();
+        metrics.Duplicate();
+        metrics.Journaled(100);
+        metrics.Acknowledged(1.5);
+        metrics.Acknowledged(2.5);
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(4, seen["pipeline.events.ingested"]);
+        Assert.Equal(2, seen["pipeline.events.acknowledged"]);
+        Assert.Equal(1, seen["pipeline.events.rejected"]);
+        Assert.Equal(1, seen["pipeline.events.invalid"]);
+        Assert.Equal(1, seen["pipeline.events.duplicate"]);
+        Assert.Equal(100, seen["pipeline.journal.bytes"]);
+        Assert.Equal(4.0, seen["pipeline.ack.latency"]);
+        Assert.Equal(3, seen["pipeline.journal.fsyncs"]);
+        Assert.Equal(10, seen["pipeline.ring.occupancy"]);
+        Assert.Equal(2, seen["pipeline.journal.durable_lag"]);
+        Assert.Equal(5, seen["pipeline.connections"]);
+    }
+
+    private static void Add(Dictionary<string, double> seen, string name, double value) =>
+        seen[name] = seen.GetValueOrDefault(name) + value;
+}
