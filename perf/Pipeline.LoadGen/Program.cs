@@ -70,7 +70,7 @@ internal static class Program
             var workload = new LedgerWorkload(seedOffset + c, o.Accounts);
             tasks.Add(o.Rate > 0
                 ? OpenLoopAsync(client, workload, o.Rate / o.Connections, start, end, Record)
-                : ClosedLoopAsync(client, workload, o.Window, end, Record));
+                : ClosedLoopAsync(client, workload, o.Window, o.Batch, end, Record));
         }
 
         await Task.WhenAll(tasks);
@@ -82,7 +82,7 @@ internal static class Program
 
         return new Result(histogram, acks, rejected, errors, elapsed);
 
-        void Record(long fromTimestamp, Ack? ack)
+        void Record(long fromTimestamp, Ack? ack, int count)
         {
             long micros = (Stopwatch.GetTimestamp() - fromTimestamp) * 1_000_000 / Stopwatch.Frequency;
             lock (histogram)
@@ -92,7 +92,7 @@ internal static class Program
 
             if (ack is null || ack.Status is AckStatus.Invalid or AckStatus.Duplicate)
             {
-                Interlocked.Increment(ref errors);
+                Interlocked.Add(ref errors, count);
             }
             else
             {
@@ -105,26 +105,50 @@ internal static class Program
         }
     }
 
-    private static async Task ClosedLoopAsync(PipelineClient client, LedgerWorkload workload, int window, long end, Action<long, Ack?> record)
+    // Closed loop: window/batch batches in flight; each batch's latency (send to its last ACK) is recorded once per
+    // command in it, an upper bound of each command's own latency.
+    private static async Task ClosedLoopAsync(PipelineClient client, LedgerWorkload workload, int window, int batch, long end, Action<long, Ack?, int> record)
     {
-        using var slots = new SemaphoreSlim(window);
-        var inFlight = new List<Task>();
+        using var slots = new SemaphoreSlim(Math.Max(1, window / batch));
+        int batches = Math.Max(1, window / batch);
         while (Stopwatch.GetTimestamp() < end)
         {
             await slots.WaitAsync();
-            (string type, byte[] payload) = workload.Next();
+            var commands = new (string, ReadOnlyMemory<byte>)[batch];
+            for (int i = 0; i < batch; i++)
+            {
+                (string type, byte[] payload) = workload.Next();
+                commands[i] = (type, payload);
+            }
+
             long sent = Stopwatch.GetTimestamp();
-            Task<Ack> publish = client.PublishAsync(type, payload);
-            _ = publish.ContinueWith(t => { record(sent, t.IsCompletedSuccessfully ? t.Result : null); slots.Release(); }, TaskScheduler.Default);
+            _ = client.PublishBatchAsync(commands).ContinueWith(
+                t =>
+                {
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        foreach (Ack ack in t.Result)
+                        {
+                            record(sent, ack, 1);
+                        }
+                    }
+                    else
+                    {
+                        record(sent, null, batch);
+                    }
+
+                    slots.Release();
+                },
+                TaskScheduler.Default);
         }
 
-        for (int i = 0; i < window; i++)
+        for (int i = 0; i < batches; i++)
         {
             await slots.WaitAsync();
         }
     }
 
-    private static async Task OpenLoopAsync(PipelineClient client, LedgerWorkload workload, double ratePerConnection, long start, long end, Action<long, Ack?> record)
+    private static async Task OpenLoopAsync(PipelineClient client, LedgerWorkload workload, double ratePerConnection, long start, long end, Action<long, Ack?, int> record)
     {
         double ticksPerCommand = Stopwatch.Frequency / ratePerConnection;
         long k = 0;
@@ -137,7 +161,10 @@ internal static class Program
                 break;
             }
 
-            // Send every command whose intended time has come; latency counts from that intended time.
+            // Send every command whose intended time has come, as one batch; each command's latency counts from its
+            // own intended time to the batch's completion (its last ACK): an upper bound, never an understatement.
+            var due = new List<(string, ReadOnlyMemory<byte>)>();
+            var intendedTimes = new List<long>();
             while (true)
             {
                 long intended = start + (long)(k * ticksPerCommand);
@@ -147,8 +174,23 @@ internal static class Program
                 }
 
                 (string type, byte[] payload) = workload.Next();
-                pending.Add(client.PublishAsync(type, payload).ContinueWith(t => record(intended, t.IsCompletedSuccessfully ? t.Result : null), TaskScheduler.Default));
+                due.Add((type, payload));
+                intendedTimes.Add(intended);
                 k++;
+            }
+
+            if (due.Count > 0)
+            {
+                long[] times = [.. intendedTimes];
+                pending.Add(client.PublishBatchAsync(due).ContinueWith(
+                    t =>
+                    {
+                        for (int i = 0; i < times.Length; i++)
+                        {
+                            record(times[i], t.IsCompletedSuccessfully ? t.Result[i] : null, 1);
+                        }
+                    },
+                    TaskScheduler.Default));
             }
 
             if (pending.Count > 4096)
@@ -166,7 +208,7 @@ internal static class Program
     {
         LongHistogram h = r.Histogram;
         double rate = r.Acks / r.Elapsed.TotalSeconds;
-        string mode = o.Rate > 0 ? $"open loop at {o.Rate:N0}/s" : $"closed loop, window {o.Window}";
+        string mode = o.Rate > 0 ? $"open loop at {o.Rate:N0}/s" : $"closed loop, window {o.Window} in batches of {o.Batch}";
         Console.WriteLine($"run     {mode}, {o.Connections} connections, {o.Accounts} accounts, {r.Elapsed.TotalSeconds:F1} s");
         Console.WriteLine($"acks    {r.Acks:N0} ({rate:N0}/s), rejected by rules {r.Rejected:N0}, errors {r.Errors:N0}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -194,7 +236,9 @@ internal static class Program
 
         public int Connections { get; private set; } = 8;
 
-        public int Window { get; private set; } = 1000;
+        public int Window { get; private set; } = 1024;
+
+        public int Batch { get; private set; } = 64;
 
         public double Rate { get; private set; }
 
@@ -221,6 +265,7 @@ internal static class Program
                     case "--durability": o.Durability = v; break;
                     case "--connections": o.Connections = int.Parse(v, CultureInfo.InvariantCulture); break;
                     case "--window": o.Window = int.Parse(v, CultureInfo.InvariantCulture); break;
+                    case "--batch": o.Batch = int.Parse(v, CultureInfo.InvariantCulture); break;
                     case "--rate": o.Rate = ParseRate(v); break;
                     case "--duration": o.DurationSeconds = double.Parse(v, CultureInfo.InvariantCulture); break;
                     case "--warmup": o.WarmupSeconds = double.Parse(v, CultureInfo.InvariantCulture); break;

@@ -31,6 +31,7 @@ public sealed class PipelineClient : IAsyncDisposable
     private readonly Queue<PendingPublish> _unacknowledged = new();
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<QueryResult>> _queries = new();
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource> _pings = new();
+    private readonly ConcurrentDictionary<string, byte[]> _types = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposed = new();
     private ArrayBufferWriter<byte> _outgoing = new(64 * 1024);
     private ArrayBufferWriter<byte> _flushingBuffer = new(64 * 1024);
@@ -127,40 +128,44 @@ public sealed class PipelineClient : IAsyncDisposable
     public Task<Ack> PublishAsync(string type, ReadOnlyMemory<byte> payload, ushort schemaVersion = 1)
     {
         ArgumentNullException.ThrowIfNull(type);
-        byte[] typeBytes = Encoding.UTF8.GetBytes(type);
-        var pending = new PendingPublish(typeBytes, schemaVersion, payload);
+        byte[] typeBytes = TypeBytes(type);
+        var done = new SingleCompletion();
         lock (_gate)
         {
             ThrowIfFailed();
-            pending.ProducerSequence = _nextProducerSequence++;
+            var pending = new PendingPublish(done, 0, typeBytes, schemaVersion, payload, _nextProducerSequence++);
             _unacknowledged.Enqueue(pending);
             FrameWriter.WritePublish(_outgoing, pending.ProducerSequence, typeBytes, schemaVersion, payload.Span);
         }
 
         StartFlush();
-        return pending.Done.Task;
+        return done.Source.Task;
     }
 
     /// <summary>Publishes many commands in one write; the task completes with every ACK, in order.</summary>
     public Task<Ack[]> PublishBatchAsync(IReadOnlyList<(string Type, ReadOnlyMemory<byte> Payload)> commands, ushort schemaVersion = 1)
     {
         ArgumentNullException.ThrowIfNull(commands);
-        var tasks = new Task<Ack>[commands.Count];
+        if (commands.Count == 0)
+        {
+            return Task.FromResult(Array.Empty<Ack>());
+        }
+
+        var done = new BatchCompletion(commands.Count);
         lock (_gate)
         {
             ThrowIfFailed();
             for (int i = 0; i < commands.Count; i++)
             {
-                byte[] typeBytes = Encoding.UTF8.GetBytes(commands[i].Type);
-                var pending = new PendingPublish(typeBytes, schemaVersion, commands[i].Payload) { ProducerSequence = _nextProducerSequence++ };
+                byte[] typeBytes = TypeBytes(commands[i].Type);
+                var pending = new PendingPublish(done, i, typeBytes, schemaVersion, commands[i].Payload, _nextProducerSequence++);
                 _unacknowledged.Enqueue(pending);
                 FrameWriter.WritePublish(_outgoing, pending.ProducerSequence, typeBytes, schemaVersion, commands[i].Payload.Span);
-                tasks[i] = pending.Done.Task;
             }
         }
 
         StartFlush();
-        return Task.WhenAll(tasks);
+        return done.Source.Task;
     }
 
     /// <summary>Asks a read model; answers once it reflects at least <paramref name="minSequence"/> (or TIMEOUT).</summary>
@@ -336,13 +341,13 @@ public sealed class PipelineClient : IAsyncDisposable
                 PendingPublish pending;
                 lock (_gate)
                 {
-                    if (!_unacknowledged.TryDequeue(out pending!))
+                    if (!_unacknowledged.TryDequeue(out pending))
                     {
                         throw new InvalidOperationException($"An ACK for producer_seq {producerSequence} came with no publish waiting.");
                     }
                 }
 
-                pending.Done.TrySetResult(new Ack(producerSequence, sequence, (AckStatus)status, detail.IsEmpty ? string.Empty : Encoding.UTF8.GetString(detail)));
+                pending.Done.Complete(pending.Index, new Ack(producerSequence, sequence, (AckStatus)status, detail.IsEmpty ? string.Empty : Encoding.UTF8.GetString(detail)));
                 break;
             }
 
@@ -425,11 +430,11 @@ public sealed class PipelineClient : IAsyncDisposable
             Welcome = welcome;
             Reconnects++;
             var stillPending = new List<PendingPublish>();
-            while (_unacknowledged.TryDequeue(out PendingPublish? pending))
+            while (_unacknowledged.TryDequeue(out PendingPublish pending))
             {
                 if (_options.ProducerId != 0 && pending.ProducerSequence <= welcome.LastProducerSequence)
                 {
-                    pending.Done.TrySetResult(new Ack(pending.ProducerSequence, 0, AckStatus.Duplicate, "journaled before the reconnect"));
+                    pending.Done.Complete(pending.Index, new Ack(pending.ProducerSequence, 0, AckStatus.Duplicate, "journaled before the reconnect"));
                 }
                 else
                 {
@@ -466,7 +471,7 @@ public sealed class PipelineClient : IAsyncDisposable
 
         foreach (PendingPublish p in pending)
         {
-            p.Done.TrySetException(failure);
+            p.Done.Fail(failure);
         }
 
         FailRequests(failure);
@@ -519,16 +524,53 @@ public sealed class PipelineClient : IAsyncDisposable
         _disposed.Dispose();
     }
 
-    private sealed class PendingPublish(byte[] type, ushort schemaVersion, ReadOnlyMemory<byte> payload)
+    // One unacknowledged publish; a batch shares one completion (one task for the whole batch, not one per command).
+    private readonly record struct PendingPublish(Completion Done, int Index, byte[] Type, ushort SchemaVersion, ReadOnlyMemory<byte> Payload, ulong ProducerSequence);
+
+    private abstract class Completion
     {
-        public byte[] Type { get; } = type;
+        public abstract void Complete(int index, Ack ack);
 
-        public ushort SchemaVersion { get; } = schemaVersion;
+        public abstract void Fail(Exception failure);
+    }
 
-        public ReadOnlyMemory<byte> Payload { get; } = payload;
+    private sealed class SingleCompletion : Completion
+    {
+        public TaskCompletionSource<Ack> Source { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public ulong ProducerSequence { get; set; }
+        public override void Complete(int index, Ack ack) => Source.TrySetResult(ack);
 
-        public TaskCompletionSource<Ack> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public override void Fail(Exception failure) => Source.TrySetException(failure);
+    }
+
+    private sealed class BatchCompletion(int count) : Completion
+    {
+        private readonly Ack[] _acks = new Ack[count];
+        private int _remaining = count;
+
+        public TaskCompletionSource<Ack[]> Source { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Complete(int index, Ack ack)
+        {
+            _acks[index] = ack;
+            if (Interlocked.Decrement(ref _remaining) == 0)
+            {
+                Source.TrySetResult(_acks);
+            }
+        }
+
+        public override void Fail(Exception failure) => Source.TrySetException(failure);
+    }
+
+    private byte[] TypeBytes(string type)
+    {
+        // Types are few: encode each once.
+        if (!_types.TryGetValue(type, out byte[]? bytes))
+        {
+            bytes = Encoding.UTF8.GetBytes(type);
+            _types[type] = bytes;
+        }
+
+        return bytes;
     }
 }
