@@ -124,10 +124,11 @@ public sealed class PipelineClient : IAsyncDisposable
     }
 
     /// <summary>Publishes one command; the task completes with its ACK.</summary>
+    /// <exception cref="ArgumentException">The type is longer than 65535 UTF-8 bytes (nothing is sent).</exception>
     public Task<Ack> PublishAsync(string type, ReadOnlyMemory<byte> payload, ushort schemaVersion = 1)
     {
         ArgumentNullException.ThrowIfNull(type);
-        byte[] typeBytes = Encoding.UTF8.GetBytes(type);
+        byte[] typeBytes = TypeBytes(type, nameof(type));
         var pending = new PendingPublish(typeBytes, schemaVersion, payload);
         lock (_gate)
         {
@@ -142,16 +143,23 @@ public sealed class PipelineClient : IAsyncDisposable
     }
 
     /// <summary>Publishes many commands in one write; the task completes with every ACK, in order.</summary>
+    /// <exception cref="ArgumentException">A type is longer than 65535 UTF-8 bytes (nothing is sent).</exception>
     public Task<Ack[]> PublishBatchAsync(IReadOnlyList<(string Type, ReadOnlyMemory<byte> Payload)> commands, ushort schemaVersion = 1)
     {
         ArgumentNullException.ThrowIfNull(commands);
         var tasks = new Task<Ack>[commands.Count];
+        byte[][] types = new byte[commands.Count][];
+        for (int i = 0; i < commands.Count; i++)
+        {
+            types[i] = TypeBytes(commands[i].Type, nameof(commands));
+        }
+
         lock (_gate)
         {
             ThrowIfFailed();
             for (int i = 0; i < commands.Count; i++)
             {
-                byte[] typeBytes = Encoding.UTF8.GetBytes(commands[i].Type);
+                byte[] typeBytes = types[i];
                 var pending = new PendingPublish(typeBytes, schemaVersion, commands[i].Payload) { ProducerSequence = _nextProducerSequence++ };
                 _unacknowledged.Enqueue(pending);
                 FrameWriter.WritePublish(_outgoing, pending.ProducerSequence, typeBytes, schemaVersion, commands[i].Payload.Span);
@@ -161,6 +169,19 @@ public sealed class PipelineClient : IAsyncDisposable
 
         StartFlush();
         return Task.WhenAll(tasks);
+    }
+
+    // Checked before anything is queued: a publish queued without its frame would take the next publish's ACK.
+    private static byte[] TypeBytes(string type, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(type, paramName);
+        byte[] bytes = Encoding.UTF8.GetBytes(type);
+        if (bytes.Length > FrameWriter.MaxStringBytes)
+        {
+            throw new ArgumentException($"A type is at most {FrameWriter.MaxStringBytes} UTF-8 bytes; this one is {bytes.Length}.", paramName);
+        }
+
+        return bytes;
     }
 
     /// <summary>Asks a read model; answers once it reflects at least <paramref name="minSequence"/> (or TIMEOUT).</summary>
