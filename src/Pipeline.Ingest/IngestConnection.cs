@@ -438,8 +438,11 @@ public sealed class IngestConnection
             Log.SocketFailed(_logger, ex, Id);
             lock (_outputGate)
             {
+                // Nothing will be sent any more: count nothing as waiting, or a reader held back by the output
+                // watermark would wait forever instead of reading on and finding the broken connection.
                 _outputClosed = true;
                 _pending.ResetWrittenCount();
+                _sendingBytes = 0;
             }
 
             _senderIdle = true;

@@ -118,7 +118,7 @@ public sealed class PipelineClientTests
     }
 
     [Fact]
-    public async Task QueryAndPing_AnsweredOutOfOrder_EachCallGetsItsOwnAnswer()
+    public async Task QueryAsyncAndPingAsync_AnswersComeOutOfOrder_EachCallGetsItsOwnAnswer()
     {
         using var server = new ScriptedServer();
         Task<(FrameConnection Connection, ulong ProducerId)> accepting = server.AcceptHelloAsync();
@@ -158,7 +158,7 @@ public sealed class PipelineClientTests
     }
 
     [Fact]
-    public async Task ErrorFrame_WhileCallsArePending_EachFailsWithServerErrorCarryingTheCode()
+    public async Task PendingCalls_ServerSendsError_EachFailsWithServerErrorCarryingTheCode()
     {
         using var server = new ScriptedServer();
         Task<(FrameConnection Connection, ulong ProducerId)> accepting = server.AcceptHelloAsync();
@@ -223,7 +223,7 @@ public sealed class PipelineClientTests
     }
 
     [Fact]
-    public async Task ServerDrops_WithoutAutoReconnect_PendingPublishesFailAndLaterCallsThrow()
+    public async Task PendingPublish_ServerDropsWithoutAutoReconnect_FailsAndLaterCallsThrow()
     {
         using var server = new ScriptedServer();
         Task<(FrameConnection Connection, ulong ProducerId)> accepting = server.AcceptHelloAsync();

@@ -195,7 +195,7 @@ public sealed class IngestConnectionTests
     }
 
     [Fact]
-    public async Task Read_ClientClosesInsideAFrame_WholeFramesAckedThenMalformedThenClose()
+    public async Task RunAsync_ClientClosesInsideAFrame_WholeFramesAckedThenMalformedThenClose()
     {
         var backend = new FakeIngestBackend();
         await using IngestListener listener = Start(backend);
@@ -217,7 +217,7 @@ public sealed class IngestConnectionTests
     }
 
     [Fact]
-    public async Task Read_ClientResetsInsideAFrame_ListenerKeepsServingOthers()
+    public async Task RunAsync_ClientResetsInsideAFrame_ListenerKeepsServingOthers()
     {
         var backend = new FakeIngestBackend { HelloAnswer = (0, 5) };
         await using IngestListener listener = Start(backend);
@@ -292,5 +292,30 @@ public sealed class IngestConnectionTests
 
         Assert.Equal(ErrorCode.BadFrame, error.AsError().Code);
         Assert.Equal(0, backend.Offers.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_ClientResetsWhileItsOutputIsBackedUp_ConnectionCloses()
+    {
+        var logger = new SignalingLogger();
+        var backend = new FakeIngestBackend { AckDetail = new string('d', 16 * 1024) };
+        var listener = new IngestListener(Options(maxInFlight: 4, outputHighWatermarkBytes: 4096), backend, logger);
+        listener.Start();
+        await using IngestListener lease = listener;
+        FrameConnection client = await HandshakeAsync(listener, receiveBufferBytes: 4096);
+        Task sending = client.SendAsync(Publishes(1, 2000));
+        long seen = -1;
+        while (backend.Taken.Count != seen)
+        {
+            seen = backend.Taken.Count;
+            await Task.Delay(QuietPeriod); // bounded: ends once a quiet period passes with nothing new (the output is backed up)
+        }
+
+        client.Abort();
+        await logger.Event(SignalingLogger.ConnectionClosed).WaitForAsync(1);
+        _ = await Record.ExceptionAsync(() => sending); // completed into the socket buffers, or failed with the reset
+
+        Assert.True(seen < 2000, "the output never backed up");
+        Assert.Equal(1, logger.Event(SignalingLogger.ConnectionClosed).Count);
     }
 }

@@ -124,7 +124,7 @@ public sealed class FrameHeaderTests
     }
 
     [Fact]
-    public void TryRead_LengthFieldIsLittleEndian()
+    public void TryRead_LengthBytesInLittleEndianOrder_CountsTheBody()
     {
         byte[] frame = [3, 0, 0, 0, (byte)FrameKind.Ping, 0xAA, 0xBB, 0xCC];
 

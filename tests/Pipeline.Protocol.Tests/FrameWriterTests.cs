@@ -10,7 +10,7 @@ namespace Pipeline.Protocol.Tests;
 public sealed class FrameWriterTests
 {
     [Fact]
-    public void WriteEveryKind_Fields_MatchTheSpecLayoutByteForByte()
+    public void Write_EveryFrameKind_MatchesTheSpecLayoutByteForByte()
     {
         (byte[] Written, byte[] Spec)[] frames =
         [
