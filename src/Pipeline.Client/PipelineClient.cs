@@ -15,7 +15,8 @@ namespace Pipeline.Client;
 /// A .NET client of the Pipeline wire protocol: HELLO on connect, pipelined PUBLISH (one task per publish, or a
 /// batch), QUERY and PING. With <see cref="PipelineClientOptions.AutoReconnect"/> it reconnects after a lost
 /// connection and resumes: publishes the journal already holds (at or below WELCOME's last_producer_seq) complete
-/// as DUPLICATE, the rest are sent again in order.
+/// as DUPLICATE, the rest are sent again in order. An anonymous client (producer id 0) reconnects too, but its
+/// unacknowledged publishes fail instead of being re-sent, since the server could not de-duplicate them.
 /// </summary>
 /// <remarks>
 /// Thread-safe: any number of threads may publish and query at once; frames are coalesced into large socket writes.
@@ -125,10 +126,11 @@ public sealed class PipelineClient : IAsyncDisposable
     }
 
     /// <summary>Publishes one command; the task completes with its ACK.</summary>
+    /// <exception cref="ArgumentException">The type is longer than 65535 UTF-8 bytes (nothing is sent).</exception>
     public Task<Ack> PublishAsync(string type, ReadOnlyMemory<byte> payload, ushort schemaVersion = 1)
     {
         ArgumentNullException.ThrowIfNull(type);
-        byte[] typeBytes = TypeBytes(type);
+        byte[] typeBytes = TypeBytes(type, nameof(type));
         var done = new SingleCompletion();
         lock (_gate)
         {
@@ -143,6 +145,7 @@ public sealed class PipelineClient : IAsyncDisposable
     }
 
     /// <summary>Publishes many commands in one write; the task completes with every ACK, in order.</summary>
+    /// <exception cref="ArgumentException">A type is longer than 65535 UTF-8 bytes (nothing is sent).</exception>
     public Task<Ack[]> PublishBatchAsync(IReadOnlyList<(string Type, ReadOnlyMemory<byte> Payload)> commands, ushort schemaVersion = 1)
     {
         ArgumentNullException.ThrowIfNull(commands);
@@ -151,13 +154,19 @@ public sealed class PipelineClient : IAsyncDisposable
             return Task.FromResult(Array.Empty<Ack>());
         }
 
+        byte[][] types = new byte[commands.Count][];
+        for (int i = 0; i < commands.Count; i++)
+        {
+            types[i] = TypeBytes(commands[i].Type, nameof(commands));
+        }
+
         var done = new BatchCompletion(commands.Count);
         lock (_gate)
         {
             ThrowIfFailed();
             for (int i = 0; i < commands.Count; i++)
             {
-                byte[] typeBytes = TypeBytes(commands[i].Type);
+                byte[] typeBytes = types[i];
                 var pending = new PendingPublish(done, i, typeBytes, schemaVersion, commands[i].Payload, _nextProducerSequence++);
                 _unacknowledged.Enqueue(pending);
                 FrameWriter.WritePublish(_outgoing, pending.ProducerSequence, typeBytes, schemaVersion, commands[i].Payload.Span);
@@ -432,7 +441,12 @@ public sealed class PipelineClient : IAsyncDisposable
             var stillPending = new List<PendingPublish>();
             while (_unacknowledged.TryDequeue(out PendingPublish pending))
             {
-                if (_options.ProducerId != 0 && pending.ProducerSequence <= welcome.LastProducerSequence)
+                if (_options.ProducerId == 0)
+                {
+                    // Without a producer id the server cannot de-duplicate: a resend could apply a command twice.
+                    pending.Done.Fail(new InvalidOperationException("The connection was lost before the ACK; an anonymous publish is not re-sent (it may or may not be journaled). Use a producer id to resume safely."));
+                }
+                else if (pending.ProducerSequence <= welcome.LastProducerSequence)
                 {
                     pending.Done.Complete(pending.Index, new Ack(pending.ProducerSequence, 0, AckStatus.Duplicate, "journaled before the reconnect"));
                 }
@@ -562,12 +576,20 @@ public sealed class PipelineClient : IAsyncDisposable
         public override void Fail(Exception failure) => Source.TrySetException(failure);
     }
 
-    private byte[] TypeBytes(string type)
+    // Checked before anything is queued: a publish queued without its frame would take the next publish's ACK.
+    private byte[] TypeBytes(string type, string paramName)
     {
+        ArgumentNullException.ThrowIfNull(type, paramName);
+
         // Types are few: encode each once.
         if (!_types.TryGetValue(type, out byte[]? bytes))
         {
             bytes = Encoding.UTF8.GetBytes(type);
+            if (bytes.Length > FrameWriter.MaxStringBytes)
+            {
+                throw new ArgumentException($"A type is at most {FrameWriter.MaxStringBytes} UTF-8 bytes; this one is {bytes.Length}.", paramName);
+            }
+
             _types[type] = bytes;
         }
 

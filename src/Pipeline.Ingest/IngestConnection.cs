@@ -188,8 +188,18 @@ public sealed class IngestConnection
 
                     if (kind == (byte)FrameKind.Publish && _helloDone)
                     {
+                        // Backpressure applies per run, not only per receive: one receive can hold thousands of frames,
+                        // and handing them all over would overrun MaxInFlightPerConnection and pile their ACKs past
+                        // OutputHighWatermarkBytes.
+                        int room = _options.MaxInFlightPerConnection - InFlight;
+                        if (room <= 0 || PendingOutputBytes >= _options.OutputHighWatermarkBytes)
+                        {
+                            await WaitForRoomAsync(stopReading).ConfigureAwait(false);
+                            continue;
+                        }
+
                         // A run of PUBLISH frames goes into the ring as one claim and one publish.
-                        int run = CollectPublishRun(buffer.AsSpan(0, end), start, out bool malformedNext);
+                        int run = CollectPublishRun(buffer.AsSpan(0, end), start, Math.Min(room, MaxPublishRun), out bool malformedNext);
                         if (run == 0)
                         {
                             return (ErrorCode.Malformed, "malformed PUBLISH");
@@ -264,13 +274,13 @@ public sealed class IngestConnection
         }
     }
 
-    // Collects consecutive, well-formed PUBLISH frames from start; malformedNext says the run ended at a malformed one.
-    private int CollectPublishRun(ReadOnlySpan<byte> buffer, int start, out bool malformedNext)
+    // Collects up to maxRun consecutive, well-formed PUBLISH frames from start; malformedNext says the run ended at a malformed one.
+    private int CollectPublishRun(ReadOnlySpan<byte> buffer, int start, int maxRun, out bool malformedNext)
     {
         malformedNext = false;
         int count = 0;
         int at = start;
-        while (count < MaxPublishRun)
+        while (count < maxRun)
         {
             FrameStatus status = FrameHeader.TryRead(buffer[at..], _options.MaxFrameLength, out byte kind, out ReadOnlySpan<byte> body, out int frameBytes);
             if (status != FrameStatus.Complete || kind != (byte)FrameKind.Publish)
@@ -428,8 +438,11 @@ public sealed class IngestConnection
             Log.SocketFailed(_logger, ex, Id);
             lock (_outputGate)
             {
+                // Nothing will be sent any more: count nothing as waiting, or a reader held back by the output
+                // watermark would wait forever instead of reading on and finding the broken connection.
                 _outputClosed = true;
                 _pending.ResetWrittenCount();
+                _sendingBytes = 0;
             }
 
             _senderIdle = true;

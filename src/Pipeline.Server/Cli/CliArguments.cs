@@ -58,7 +58,7 @@ internal sealed class CliArguments
 
             if (Array.IndexOf(known, name) < 0 && Array.IndexOf(known, name + "?") < 0)
             {
-                throw new CliException($"Unknown option '--{name}'. Options here: {string.Join(", ", Array.ConvertAll(known, k => "--" + k.TrimEnd('?')))}, --data.");
+                throw new CliException($"Unknown option '--{name}'. Options here: {string.Join(", ", [.. Array.ConvertAll(known, k => "--" + k.TrimEnd('?')), "--data"])}.");
             }
 
             bool isFlag = Array.IndexOf(known, name + "?") >= 0;

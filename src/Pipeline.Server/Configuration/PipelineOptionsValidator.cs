@@ -42,6 +42,16 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
             failures.Add($"Pipeline:Journal:Durability: '{options.Journal.Durability}' is not Batch, Interval or None.");
         }
 
+        if (!System.Enum.IsDefined(options.Engine.WaitStrategy))
+        {
+            failures.Add($"Pipeline:Engine:WaitStrategy: '{options.Engine.WaitStrategy}' is not Blocking, Sleeping, Yielding or BusySpin.");
+        }
+
+        if (!System.Enum.IsDefined(options.Journal.Retention))
+        {
+            failures.Add($"Pipeline:Journal:Retention: '{options.Journal.Retention}' is not KeepAll, Delete or Archive.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

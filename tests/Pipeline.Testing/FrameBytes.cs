@@ -1,0 +1,58 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using Pipeline.Protocol;
+
+namespace Pipeline.Testing;
+
+/// <summary>Whole frames as byte arrays, well-formed (through <see cref="FrameWriter"/>) and not.</summary>
+public static class FrameBytes
+{
+    /// <summary>Runs a <see cref="FrameWriter"/> call and returns what it wrote.</summary>
+    public static byte[] Build(Action<IBufferWriter<byte>> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var writer = new ArrayBufferWriter<byte>();
+        write(writer);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>HELLO.</summary>
+    public static byte[] Hello(ulong producerId, string clientName = "tests", ushort version = FrameHeader.ProtocolVersion) =>
+        Build(w => FrameWriter.WriteHello(w, version, producerId, clientName));
+
+    /// <summary>PUBLISH with a UTF-8 type and raw payload.</summary>
+    public static byte[] Publish(ulong producerSequence, string type, byte[] payload, ushort schemaVersion = 1) =>
+        Build(w => FrameWriter.WritePublish(w, producerSequence, Encoding.UTF8.GetBytes(type), schemaVersion, payload));
+
+    /// <summary>QUERY.</summary>
+    public static byte[] Query(ulong requestId, string name, ulong minSequence, string args) =>
+        Build(w => FrameWriter.WriteQuery(w, requestId, name, minSequence, args));
+
+    /// <summary>PING.</summary>
+    public static byte[] Ping(ulong nonce) => Build(w => FrameWriter.WritePing(w, nonce));
+
+    /// <summary>A frame with any length field, kind and body.</summary>
+    public static byte[] Raw(uint length, byte kind, ReadOnlySpan<byte> body)
+    {
+        byte[] frame = new byte[FrameHeader.Size + body.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, length);
+        frame[4] = kind;
+        body.CopyTo(frame.AsSpan(FrameHeader.Size));
+        return frame;
+    }
+
+    /// <summary>The frames one after the other.</summary>
+    public static byte[] Concat(params byte[][] frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var writer = new ArrayBufferWriter<byte>();
+        foreach (byte[] frame in frames)
+        {
+            writer.Write(frame);
+        }
+
+        return writer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,130 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.Text;
+using Pipeline.Protocol;
+
+namespace Pipeline.Testing;
+
+/// <summary>A frame as received (a copy of its body), with strict decoders for each kind.</summary>
+/// <param name="Kind">The frame kind byte.</param>
+/// <param name="Body">The body after the kind byte.</param>
+public sealed record ReceivedFrame(FrameKind Kind, byte[] Body)
+{
+    /// <summary>WELCOME's fields.</summary>
+    public (ushort Version, ulong ProducerId, ulong LastProducerSequence, ulong HeadSequence) AsWelcome()
+    {
+        Expect(FrameKind.Welcome, 26);
+        return (BinaryPrimitives.ReadUInt16LittleEndian(Body), BinaryPrimitives.ReadUInt64LittleEndian(Body.AsSpan(2)),
+            BinaryPrimitives.ReadUInt64LittleEndian(Body.AsSpan(10)), BinaryPrimitives.ReadUInt64LittleEndian(Body.AsSpan(18)));
+    }
+
+    /// <summary>ACK's fields.</summary>
+    public (ulong ProducerSequence, ulong Sequence, AckStatus Status, string Detail) AsAck()
+    {
+        Expect(FrameKind.Ack);
+        var reader = new BodyReader(Body);
+        if (!(reader.TryReadUInt64(out ulong producerSequence) && reader.TryReadUInt64(out ulong sequence) && reader.TryReadByte(out byte status)
+            && reader.TryReadString(out ReadOnlySpan<byte> detail) && reader.IsAtEnd))
+        {
+            throw Malformed();
+        }
+
+        return (producerSequence, sequence, (AckStatus)status, Encoding.UTF8.GetString(detail));
+    }
+
+    /// <summary>RESULT's fields.</summary>
+    public (ulong RequestId, ulong Sequence, ResultStatus Status, string Body) AsResult()
+    {
+        Expect(FrameKind.Result);
+        var reader = new BodyReader(Body);
+        if (!(reader.TryReadUInt64(out ulong requestId) && reader.TryReadUInt64(out ulong sequence) && reader.TryReadByte(out byte status)
+            && reader.TryReadString(out ReadOnlySpan<byte> body) && reader.IsAtEnd))
+        {
+            throw Malformed();
+        }
+
+        return (requestId, sequence, (ResultStatus)status, Encoding.UTF8.GetString(body));
+    }
+
+    /// <summary>ERROR's fields.</summary>
+    public (ErrorCode Code, string Message) AsError()
+    {
+        Expect(FrameKind.Error);
+        var reader = new BodyReader(Body);
+        if (!(reader.TryReadUInt16(out ushort code) && reader.TryReadString(out ReadOnlySpan<byte> message) && reader.IsAtEnd))
+        {
+            throw Malformed();
+        }
+
+        return ((ErrorCode)code, Encoding.UTF8.GetString(message));
+    }
+
+    /// <summary>The nonce of a PING or PONG.</summary>
+    public ulong AsNonce()
+    {
+        if (Kind is not (FrameKind.Ping or FrameKind.Pong))
+        {
+            throw new InvalidDataException($"Expected PING or PONG, got {Kind}.");
+        }
+
+        if (!ClientFrames.TryParsePing(Body, out ulong nonce))
+        {
+            throw Malformed();
+        }
+
+        return nonce;
+    }
+
+    /// <summary>HELLO's fields.</summary>
+    public (ushort Version, ulong ProducerId, string ClientName) AsHello()
+    {
+        Expect(FrameKind.Hello);
+        if (!ClientFrames.TryParseHello(Body, out HelloFrame hello))
+        {
+            throw Malformed();
+        }
+
+        return (hello.Version, hello.ProducerId, Encoding.UTF8.GetString(hello.ClientName));
+    }
+
+    /// <summary>PUBLISH's fields.</summary>
+    public (ulong ProducerSequence, string Type, ushort SchemaVersion, byte[] Payload) AsPublish()
+    {
+        Expect(FrameKind.Publish);
+        if (!ClientFrames.TryParsePublish(Body, out PublishFrame publish))
+        {
+            throw Malformed();
+        }
+
+        return (publish.ProducerSequence, Encoding.UTF8.GetString(publish.Type), publish.SchemaVersion, publish.Payload.ToArray());
+    }
+
+    /// <summary>QUERY's fields.</summary>
+    public (ulong RequestId, string Name, ulong MinSequence, string Args) AsQuery()
+    {
+        Expect(FrameKind.Query);
+        if (!ClientFrames.TryParseQuery(Body, out QueryFrame query))
+        {
+            throw Malformed();
+        }
+
+        return (query.RequestId, Encoding.UTF8.GetString(query.Name), query.MinSequence, Encoding.UTF8.GetString(query.Args));
+    }
+
+    private void Expect(FrameKind kind, int? bodyLength = null)
+    {
+        if (Kind != kind)
+        {
+            string error = Kind == FrameKind.Error ? ": " + AsError().Message : string.Empty;
+            throw new InvalidDataException($"Expected {kind}, got {Kind}{error}.");
+        }
+
+        if (bodyLength is { } length && Body.Length != length)
+        {
+            throw new InvalidDataException($"{kind} has a {Body.Length}-byte body; {length} expected.");
+        }
+    }
+
+    private InvalidDataException Malformed() => new($"Malformed {Kind} body ({Body.Length} bytes).");
+}
