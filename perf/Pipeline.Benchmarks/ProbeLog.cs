@@ -18,7 +18,8 @@ internal static class ProbeLog
     {
         string benchmark = BenchmarkNameFromCommandLine() ?? setupName;
         HandoffResult probe = HandoffProbe.Measure();
-        Console.WriteLine($"// {benchmark}: {probe}");
+        string load = MachineInfo.LoadAverage();
+        Console.WriteLine($"// {benchmark}: {probe}; load average {load}");
         string? path = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (string.IsNullOrEmpty(path))
         {
@@ -27,12 +28,13 @@ internal static class ProbeLog
 
         string line = string.Format(
             CultureInfo.InvariantCulture,
-            "{0},{1:F1},{2:F1},{3:F1},{4:F1}{5}",
+            "{0},{1:F1},{2:F1},{3:F1},{4:F1},{5}{6}",
             benchmark,
             probe.RoundTripNs,
             probe.OneWayNs,
             probe.MinRoundTripNs,
             probe.MaxRoundTripNs,
+            load.Split(' ')[0],
             Environment.NewLine);
         File.AppendAllText(path, line);
     }

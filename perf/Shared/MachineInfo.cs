@@ -44,6 +44,24 @@ internal static class MachineInfo
         return RuntimeInformation.ProcessArchitecture.ToString();
     }
 
+    /// <summary>The 1/5/15-minute load averages: other work on this shared machine shows up here first.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            string[] parts = File.ReadAllText("/proc/loadavg").Split(' ');
+            return parts.Length >= 3 ? $"{parts[0]} {parts[1]} {parts[2]}" : "unknown";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
+    }
+
     public static string MemoryTotal()
     {
         try
@@ -120,5 +138,6 @@ internal static class MachineInfo
         yield return new("runtime", RuntimeInformation.FrameworkDescription);
         yield return new("jit", JitSettings());
         yield return new("pinning", Affinity());
+        yield return new("load", LoadAverage() + " (1/5/15 min, at start)");
     }
 }

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Release build of the perf projects, then the throughput micro-benchmarks (BenchmarkDotNet) and the latency
+# harness. Results go to perf/results/<UTC timestamp>/ (git-ignored); their paths are printed at the end.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: ./run-perf.sh [options] [-- extra BenchmarkDotNet arguments]
+
+  --filter GLOB        BenchmarkDotNet --filter (default '*'), e.g. '*OneToOne*' or '*ThreeStage*'
+  --quick              short run: BDN 1 warm-up + 3 iterations of 100 ms; latency 0.5 s warm-up + 1 s runs
+  --rates LIST         latency harness rates, events/s, comma separated (default 100000,1000000)
+  --duration SECONDS   latency harness measured run per scenario and rate (default 3)
+  --scenario TEXT      latency harness: only scenarios whose name contains TEXT (e.g. Yielding, Channel)
+  --bench-only         skip the latency harness
+  --latency-only       skip the micro-benchmarks
+  --out DIR            results folder (default perf/results/<UTC timestamp>)
+  --help               this text
+
+Every run records the cache-line handoff probe (ns per round trip between the two cores) next to its results:
+on this shared VM it flips between fast and slow periods and throughput follows it.
+USAGE
+}
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+filter='*'
+quick=0
+rates=''
+duration=''
+scenario=''
+run_bench=1
+run_latency=1
+out=''
+bdn_extra=()
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --filter) filter="${2:?--filter needs a value}"; shift 2 ;;
+    --quick) quick=1; shift ;;
+    --rates) rates="${2:?--rates needs a value}"; shift 2 ;;
+    --duration) duration="${2:?--duration needs a value}"; shift 2 ;;
+    --scenario) scenario="${2:?--scenario needs a value}"; shift 2 ;;
+    --bench-only) run_latency=0; shift ;;
+    --latency-only) run_bench=0; shift ;;
+    --out) out="${2:?--out needs a value}"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; bdn_extra=("$@"); break ;;
+    *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+out="${out:-$root/perf/results/$stamp}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+
+echo "== build (Release)"
+dotnet build "$root/perf/Pipeline.Benchmarks/Pipeline.Benchmarks.csproj" -c Release -nologo -v quiet
+dotnet build "$root/perf/Pipeline.LatencyHarness/Pipeline.LatencyHarness.csproj" -c Release -nologo -v quiet
+git -C "$root" log -1 --format='commit %H %s' > "$out/commit.txt" 2>/dev/null || true
+
+if [ "$run_bench" -eq 1 ]; then
+  echo "== micro-benchmarks (filter: $filter)"
+  bench_args=(--filter "$filter" --artifacts "$out/benchmarks")
+  [ "$quick" -eq 1 ] && bench_args+=(--quick)
+  # Run from the project folder: BenchmarkDotNet builds its generated host project next to it.
+  (cd "$root/perf/Pipeline.Benchmarks" && \
+    dotnet "bin/Release/net10.0/Pipeline.Benchmarks.dll" "${bench_args[@]}" ${bdn_extra[@]+"${bdn_extra[@]}"}) \
+    2>&1 | tee "$out/benchmarks.log"
+fi
+
+if [ "$run_latency" -eq 1 ]; then
+  echo "== latency harness"
+  latency_args=(--out "$out/latency")
+  [ "$quick" -eq 1 ] && latency_args+=(--quick)
+  [ -n "$rates" ] && latency_args+=(--rates "$rates")
+  [ -n "$duration" ] && latency_args+=(--duration "$duration")
+  [ -n "$scenario" ] && latency_args+=(--filter "$scenario")
+  dotnet "$root/perf/Pipeline.LatencyHarness/bin/Release/net10.0/Pipeline.LatencyHarness.dll" "${latency_args[@]}" \
+    2>&1 | tee "$out/latency.log"
+fi
+
+echo
+echo "== results in $out"
+[ -f "$out/benchmarks/results/throughput.csv" ] && echo "  throughput table   $out/benchmarks/results/throughput.csv"
+[ -d "$out/benchmarks/results" ] && echo "  BDN reports        $out/benchmarks/results/"
+[ -f "$out/benchmarks/handoff-probes.csv" ] && echo "  handoff probes     $out/benchmarks/handoff-probes.csv"
+[ -f "$out/latency/latency.csv" ] && echo "  latency (CSV)      $out/latency/latency.csv"
+[ -f "$out/latency/latency.json" ] && echo "  latency (JSON)     $out/latency/latency.json"
+echo "  logs               $out/*.log"
