@@ -15,6 +15,8 @@ Usage: ./run-perf.sh [options] [-- extra BenchmarkDotNet arguments]
   --bench-only         skip the latency harness
   --latency-only       skip the micro-benchmarks
   --out DIR            results folder (default perf/results/<UTC timestamp>)
+  --wait-quiet SECONDS before each part, wait up to SECONDS for the machine to be quiet (other processes
+                       using < 15% CPU over 2 s); the run goes on, noted in the log, if it never is
   --help               this text
 
 Every run records the cache-line handoff probe (ns per round trip between the two cores) next to its results:
@@ -31,6 +33,7 @@ scenario=''
 run_bench=1
 run_latency=1
 out=''
+wait_quiet=0
 bdn_extra=()
 
 while [ $# -gt 0 ]; do
@@ -43,11 +46,41 @@ while [ $# -gt 0 ]; do
     --bench-only) run_latency=0; shift ;;
     --latency-only) run_bench=0; shift ;;
     --out) out="${2:?--out needs a value}"; shift 2 ;;
+    --wait-quiet) wait_quiet="${2:?--wait-quiet needs a value}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     --) shift; bdn_extra=("$@"); break ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
+
+# CPU busy percentage of the whole machine over 2 s, from /proc/stat.
+cpu_busy_percent() {
+  local a b
+  read -r -a a < <(grep '^cpu ' /proc/stat)
+  sleep 2
+  read -r -a b < <(grep '^cpu ' /proc/stat)
+  local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) ))
+  local total=0 i
+  for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
+  echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
+}
+
+wait_for_quiet() {
+  [ "$wait_quiet" -gt 0 ] || return 0
+  local waited=0 busy
+  while :; do
+    busy=$(cpu_busy_percent)
+    if [ "$busy" -lt 15 ]; then
+      echo "machine quiet (${busy}% busy) after ${waited}s"
+      return 0
+    fi
+    if [ "$waited" -ge "$wait_quiet" ]; then
+      echo "WARNING: machine still ${busy}% busy after ${waited}s; running anyway (results may be disturbed)"
+      return 0
+    fi
+    waited=$((waited + 2))
+  done
+}
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -62,6 +95,7 @@ git -C "$root" log -1 --format='commit %H %s' > "$out/commit.txt" 2>/dev/null ||
 
 if [ "$run_bench" -eq 1 ]; then
   echo "== micro-benchmarks (filter: $filter)"
+  wait_for_quiet
   bench_args=(--filter "$filter" --artifacts "$out/benchmarks")
   [ "$quick" -eq 1 ] && bench_args+=(--quick)
   # Run from the project folder: BenchmarkDotNet builds its generated host project next to it.
@@ -72,6 +106,7 @@ fi
 
 if [ "$run_latency" -eq 1 ]; then
   echo "== latency harness"
+  wait_for_quiet
   latency_args=(--out "$out/latency")
   [ "$quick" -eq 1 ] && latency_args+=(--quick)
   [ -n "$rates" ] && latency_args+=(--rates "$rates")

@@ -40,7 +40,14 @@ internal static class Program
             rest.Add(args[i]);
         }
 
-        if (!hasFilter && !args.AsSpan().Contains("--list") && !args.AsSpan().Contains("--help"))
+        bool listOrHelp = Array.Exists(args, a => a is "--list" or "--help" or "-h" or "--version" or "--info");
+        if (listOrHelp)
+        {
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. rest], PerfConfig.Create(quick));
+            return 0;
+        }
+
+        if (!hasFilter)
         {
             rest.Add("--filter");
             rest.Add("*");

@@ -29,8 +29,15 @@ internal static class HandoffProbe
             roundTrips[i] = MeasureOnce(perSample);
         }
 
+        // NaN (the other thread never answered) sorts first; the median and range are taken over real samples.
         Array.Sort(roundTrips);
-        return new HandoffResult(roundTrips[Samples / 2], roundTrips[0], roundTrips[Samples - 1], DateTime.UtcNow);
+        int first = Array.FindIndex(roundTrips, r => !double.IsNaN(r));
+        if (first < 0)
+        {
+            return new HandoffResult(double.NaN, double.NaN, double.NaN, DateTime.UtcNow);
+        }
+
+        return new HandoffResult(roundTrips[first + ((Samples - first) / 2)], roundTrips[first], roundTrips[Samples - 1], DateTime.UtcNow);
     }
 
     // Returns nanoseconds per round trip, or NaN if the pong thread did not answer within 2 s.
@@ -58,8 +65,9 @@ internal static class HandoffProbe
         long start = Stopwatch.GetTimestamp();
         long trips = 0;
         long value = 3;
-        long now;
-        while (true)
+        long now = start;
+        bool gaveUp = false;
+        while (!gaveUp)
         {
             Volatile.Write(ref line.Value, value);
             long spins = 0;
@@ -68,14 +76,22 @@ internal static class HandoffProbe
                 // Checking the clock only every 64k spins keeps it out of the measured loop.
                 if ((++spins & 0xFFFF) == 0 && Stopwatch.GetTimestamp() - start > giveUpTicks)
                 {
-                    Volatile.Write(ref line.Value, Stop);
-                    return double.NaN;
+                    gaveUp = true;
+                    break;
                 }
+            }
+
+            if (gaveUp)
+            {
+                break;
             }
 
             trips++;
             value += 2;
-            if ((trips & 0xFF) == 0 && (now = Stopwatch.GetTimestamp()) - start >= durationTicks)
+
+            // Normally the clock is read every 256 round trips; a slow trip (the other thread was descheduled)
+            // makes it look at once, so that a disturbed sample still ends on time.
+            if (((trips & 0xFF) == 0 || spins > 1024) && (now = Stopwatch.GetTimestamp()) - start >= durationTicks)
             {
                 break;
             }
@@ -83,6 +99,12 @@ internal static class HandoffProbe
 
         Volatile.Write(ref line.Value, Stop);
         pong.Join();
+        if (trips == 0)
+        {
+            return double.NaN;
+        }
+
+        now = Stopwatch.GetTimestamp();
         double seconds = (double)(now - start) / Stopwatch.Frequency;
         return seconds * 1e9 / trips;
     }
