@@ -7,7 +7,7 @@ usage() {
   cat <<'USAGE'
 Usage: ./run-perf.sh [options] [-- extra BenchmarkDotNet arguments]
 
-  --filter GLOB        BenchmarkDotNet --filter (default '*'), e.g. '*OneToOne*' or '*ThreeStage*'
+  --filter GLOB        BenchmarkDotNet --filter (default '*'), e.g. '*OneToOne*'; repeat for several globs
   --quick              short run: BDN 1 warm-up + 3 iterations of 100 ms; latency 0.5 s warm-up + 1 s runs
   --rates LIST         latency harness rates, events/s, comma separated (default 100000,1000000)
   --duration SECONDS   latency harness measured run per scenario and rate (default 3)
@@ -25,7 +25,7 @@ USAGE
 }
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-filter='*'
+filters=()
 quick=0
 rates=''
 duration=''
@@ -38,7 +38,7 @@ bdn_extra=()
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    --filter) filter="${2:?--filter needs a value}"; shift 2 ;;
+    --filter) filters+=("${2:?--filter needs a value}"); shift 2 ;;
     --quick) quick=1; shift ;;
     --rates) rates="${2:?--rates needs a value}"; shift 2 ;;
     --duration) duration="${2:?--duration needs a value}"; shift 2 ;;
@@ -94,9 +94,10 @@ dotnet build "$root/perf/Pipeline.LatencyHarness/Pipeline.LatencyHarness.csproj"
 git -C "$root" log -1 --format='commit %H %s' > "$out/commit.txt" 2>/dev/null || true
 
 if [ "$run_bench" -eq 1 ]; then
-  echo "== micro-benchmarks (filter: $filter)"
+  [ ${#filters[@]} -gt 0 ] || filters=('*')
+  echo "== micro-benchmarks (filter: ${filters[*]})"
   wait_for_quiet
-  bench_args=(--filter "$filter" --artifacts "$out/benchmarks")
+  bench_args=(--filter "${filters[@]}" --artifacts "$out/benchmarks")
   [ "$quick" -eq 1 ] && bench_args+=(--quick)
   # Run from the project folder: BenchmarkDotNet builds its generated host project next to it.
   (cd "$root/perf/Pipeline.Benchmarks" && \
