@@ -69,6 +69,7 @@ public class DiamondBenchmarks
         }
 
         _signal.Dispose();
+        ProbeLog.Record(nameof(DiamondBenchmarks), "cleanup");
     }
 
     /// <summary>Channels: A fans out to two channels, B and C forward, D joins one item from each.</summary>

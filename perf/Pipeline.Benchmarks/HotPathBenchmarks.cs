@@ -28,6 +28,7 @@ public class HotPathBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        ProbeLog.Record("HotPath");
         _channel = System.Threading.Channels.Channel.CreateBounded<long>(ChannelStages.Options(BenchmarkSizes.BufferSize, singleWriter: true));
         _sequencer = new SingleProducerSequencer(BenchmarkSizes.BufferSize, new YieldingWaitStrategy());
         _ring = new RingBuffer<ValueEvent>(_sequencer);

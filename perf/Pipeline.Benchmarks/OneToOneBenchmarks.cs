@@ -70,6 +70,7 @@ public class OneToOneBenchmarks
         }
 
         _signal.Dispose();
+        ProbeLog.Record(nameof(OneToOneBenchmarks), "cleanup");
     }
 
     /// <summary>Channels: the benchmark thread TryWrites (blocking on WriteAsync when full); a reader task drains.</summary>

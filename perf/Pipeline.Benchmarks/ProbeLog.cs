@@ -14,12 +14,13 @@ internal static class ProbeLog
     public const string EnvironmentVariable = "PIPELINE_PERF_PROBE_LOG";
 
     /// <summary>Measures and records; the benchmark is named from BDN's --benchmarkName argument when present.</summary>
-    public static void Record(string setupName)
+    public static void Record(string setupName, string phase = "setup")
     {
         string benchmark = BenchmarkNameFromCommandLine() ?? setupName;
         HandoffResult probe = HandoffProbe.Measure();
         string load = MachineInfo.LoadAverage();
-        Console.WriteLine($"// {benchmark}: {probe}; load average {load}");
+        double pressure = MachineInfo.CpuPressureSome10();
+        Console.WriteLine($"// {benchmark} ({phase}): {probe}; load average {load}; CPU pressure some avg10 {pressure:F1}%");
         string? path = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (string.IsNullOrEmpty(path))
         {
@@ -28,13 +29,15 @@ internal static class ProbeLog
 
         string line = string.Format(
             CultureInfo.InvariantCulture,
-            "{0},{1:F1},{2:F1},{3:F1},{4:F1},{5}{6}",
+            "{0},{1},{2:F1},{3:F1},{4:F1},{5:F1},{6},{7:F1}{8}",
             benchmark,
+            phase,
             probe.RoundTripNs,
             probe.OneWayNs,
             probe.MinRoundTripNs,
             probe.MaxRoundTripNs,
             load.Split(' ')[0],
+            pressure,
             Environment.NewLine);
         File.AppendAllText(path, line);
     }

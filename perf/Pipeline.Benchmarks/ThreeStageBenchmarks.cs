@@ -67,6 +67,7 @@ public class ThreeStageBenchmarks
         }
 
         _signal.Dispose();
+        ProbeLog.Record(nameof(ThreeStageBenchmarks), "cleanup");
     }
 
     /// <summary>Channels: three chained bounded channels, three reader tasks.</summary>

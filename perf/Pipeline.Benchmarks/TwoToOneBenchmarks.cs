@@ -79,6 +79,7 @@ public class TwoToOneBenchmarks
         }
 
         _signal.Dispose();
+        ProbeLog.Record(nameof(TwoToOneBenchmarks), "cleanup");
     }
 
     /// <summary>Channels: two threads TryWrite into one bounded channel (SingleWriter = false); one reader task.</summary>

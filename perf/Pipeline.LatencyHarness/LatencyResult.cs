@@ -22,5 +22,7 @@ internal sealed record LatencyResult(
     int Gen2,
     double AllocatedBytesPerEvent,
     double ProbeRoundTripNs,
+    double ProbeAfterRoundTripNs,
+    double CpuPressure,
     string LoadAverage,
     bool Drained);

@@ -62,32 +62,39 @@ internal static class Program
         {
             foreach (ILatencyScenario scenario in CreateScenarios())
             {
+                if (options.Filter is not null && !scenario.Name.Contains(options.Filter, StringComparison.OrdinalIgnoreCase))
+                {
+                    scenario.Dispose();
+                    continue;
+                }
+
+                LatencyResult result;
                 using (scenario)
                 {
-                    if (options.Filter is not null && !scenario.Name.Contains(options.Filter, StringComparison.OrdinalIgnoreCase))
-                    {
-                        continue;
-                    }
-
-                    LatencyResult result = RunOne(scenario, rate, options, output);
-                    results.Add(result);
-                    Console.WriteLine(string.Format(
-                        CultureInfo.InvariantCulture,
-                        "  {0,-18} {1,9:N0}/s  p50 {2,8:F1} us  p99 {3,9:F1} us  max {4,10:F1} us  (probe rt {5:F0} ns){6}",
-                        result.Scenario,
-                        rate,
-                        result.P50 / 1000.0,
-                        result.P99 / 1000.0,
-                        result.Max / 1000.0,
-                        result.ProbeRoundTripNs,
-                        result.Drained ? string.Empty : "  NOT DRAINED"));
+                    result = RunOne(scenario, rate, options, output);
                 }
+
+                // Probe again once the scenario's threads are gone: a run bracketed by two good probes was undisturbed.
+                result = result with { ProbeAfterRoundTripNs = HandoffProbe.Measure().RoundTripNs };
+                results.Add(result);
+                Console.WriteLine(string.Format(
+                    CultureInfo.InvariantCulture,
+                    "  {0,-18} {1,9:N0}/s  p50 {2,8:F1} us  p99 {3,9:F1} us  max {4,10:F1} us  (probe rt {5:F0}/{6:F0} ns, CPU pressure {7:F1}%){8}",
+                    result.Scenario,
+                    rate,
+                    result.P50 / 1000.0,
+                    result.P99 / 1000.0,
+                    result.Max / 1000.0,
+                    result.ProbeRoundTripNs,
+                    result.ProbeAfterRoundTripNs,
+                    result.CpuPressure,
+                    result.Drained ? string.Empty : "  NOT DRAINED"));
             }
         }
 
         HandoffResult end = HandoffProbe.Measure();
         Console.WriteLine();
-        Console.WriteLine("== Latency (from send timestamp; int. = from intended send time, charges producer lag; rt ns = handoff probe round trip before the run)");
+        Console.WriteLine("== Latency (from send timestamp; int. = from intended send time, charges producer lag; rt ns b/a = handoff probe round trip before/after the run; PSI = CPU pressure some avg10 at the end)");
         Console.Write(ResultWriter.Table(results));
         Console.WriteLine();
         Console.WriteLine("== p99 vs Channels, same run");
@@ -156,6 +163,8 @@ internal static class Program
             gen2,
             schedule.Published == 0 ? 0 : (double)(allocatedAfter - allocated) / schedule.Published,
             probe.RoundTripNs,
+            double.NaN,
+            MachineInfo.CpuPressureSome10(),
             MachineInfo.LoadAverage().Split(' ')[0],
             drained);
     }

@@ -17,13 +17,13 @@ internal static class ResultWriter
         var text = new StringBuilder();
         text.AppendLine(string.Format(
             CultureInfo.InvariantCulture,
-            "{0,-18} {1,9} {2,10} {3,9} {4,9} {5,9} {6,9} {7,10} | {8,10} {9,10} | {10,9} {11,8} {12,11} {13,7} {14,6} {15,5}",
-            "scenario", "rate/s", "events", "p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "int.p99 us", "int.max us", "lag max", "late %", "GC 0/1/2", "B/evt", "rt ns", "load"));
+            "{0,-18} {1,9} {2,10} {3,9} {4,9} {5,9} {6,9} {7,10} | {8,10} {9,10} | {10,9} {11,8} {12,11} {13,7} {14,13} {15,5}",
+            "scenario", "rate/s", "events", "p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "int.p99 us", "int.max us", "lag max", "late %", "GC 0/1/2", "B/evt", "rt ns b/a", "PSI%"));
         foreach (LatencyResult r in results)
         {
             text.AppendLine(string.Format(
                 CultureInfo.InvariantCulture,
-                "{0,-18} {1,9:N0} {2,10:N0} {3,9:F1} {4,9:F1} {5,9:F1} {6,9:F1} {7,10:F1} | {8,10:F1} {9,10:F1} | {10,9} {11,8:F2} {12,11} {13,7:F2} {14,6:F0} {15,5}{16}",
+                "{0,-18} {1,9:N0} {2,10:N0} {3,9:F1} {4,9:F1} {5,9:F1} {6,9:F1} {7,10:F1} | {8,10:F1} {9,10:F1} | {10,9} {11,8:F2} {12,11} {13,7:F2} {14,13} {15,5:F1}{16}",
                 r.Scenario,
                 r.Rate,
                 r.Count,
@@ -38,8 +38,8 @@ internal static class ResultWriter
                 r.Schedule.Published == 0 ? 0 : 100.0 * r.Schedule.LateEvents / r.Schedule.Published,
                 $"{r.Gen0}/{r.Gen1}/{r.Gen2}",
                 r.AllocatedBytesPerEvent,
-                r.ProbeRoundTripNs,
-                r.LoadAverage,
+                string.Create(CultureInfo.InvariantCulture, $"{r.ProbeRoundTripNs:F0}/{r.ProbeAfterRoundTripNs:F0}"),
+                r.CpuPressure,
                 r.Drained ? string.Empty : "  NOT DRAINED"));
         }
 
@@ -79,7 +79,7 @@ internal static class ResultWriter
     public static void WriteCsv(string path, IReadOnlyList<LatencyResult> results)
     {
         var csv = new StringBuilder();
-        csv.AppendLine("scenario,rate,duration_s,count,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,intended_p50_ns,intended_p99_ns,intended_max_ns,achieved_rate,late_events,bursts,max_lag_ns,gen0,gen1,gen2,allocated_bytes_per_event,probe_rt_ns,load1,drained");
+        csv.AppendLine("scenario,rate,duration_s,count,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,intended_p50_ns,intended_p99_ns,intended_max_ns,achieved_rate,late_events,bursts,max_lag_ns,gen0,gen1,gen2,allocated_bytes_per_event,probe_rt_ns,probe_after_rt_ns,cpu_pressure_some10,load1,drained");
         foreach (LatencyResult r in results)
         {
             csv.AppendLine(string.Join(
@@ -106,6 +106,8 @@ internal static class ResultWriter
                 I(r.Gen2),
                 F(r.AllocatedBytesPerEvent, "F3"),
                 F(r.ProbeRoundTripNs, "F1"),
+                F(r.ProbeAfterRoundTripNs, "F1"),
+                F(r.CpuPressure, "F1"),
                 r.LoadAverage,
                 r.Drained ? "true" : "false"));
         }
@@ -168,6 +170,8 @@ internal static class ResultWriter
             json.WriteEndObject();
             json.WriteNumber("allocatedBytesPerEvent", Math.Round(r.AllocatedBytesPerEvent, 3));
             json.WriteNumber("handoffProbeRoundTripNs", Math.Round(r.ProbeRoundTripNs, 1));
+            json.WriteNumber("handoffProbeAfterRoundTripNs", Math.Round(r.ProbeAfterRoundTripNs, 1));
+            json.WriteNumber("cpuPressureSomeAvg10", r.CpuPressure);
             json.WriteString("loadAverage1MinAtEnd", r.LoadAverage);
             json.WriteBoolean("drained", r.Drained);
             json.WriteEndObject();

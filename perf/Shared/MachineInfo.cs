@@ -62,6 +62,34 @@ internal static class MachineInfo
         }
     }
 
+    /// <summary>
+    /// Linux CPU pressure (PSI): the share of the last 10 s in which some runnable thread waited for a core, in
+    /// percent; NaN where /proc/pressure is missing. Above a few percent, other work competed for the 2 cores.
+    /// </summary>
+    public static double CpuPressureSome10()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/pressure/cpu"))
+            {
+                if (line.StartsWith("some ", StringComparison.Ordinal))
+                {
+                    int at = line.IndexOf("avg10=", StringComparison.Ordinal) + "avg10=".Length;
+                    int end = line.IndexOf(' ', at);
+                    return double.Parse(line[at..end], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return double.NaN;
+    }
+
     public static string MemoryTotal()
     {
         try
@@ -138,6 +166,6 @@ internal static class MachineInfo
         yield return new("runtime", RuntimeInformation.FrameworkDescription);
         yield return new("jit", JitSettings());
         yield return new("pinning", Affinity());
-        yield return new("load", LoadAverage() + " (1/5/15 min, at start)");
+        yield return new("load", LoadAverage() + " (1/5/15 min, at start); CPU pressure some avg10 " + CpuPressureSome10().ToString("F1", CultureInfo.InvariantCulture) + "%");
     }
 }
