@@ -15,8 +15,9 @@ Usage: ./run-perf.sh [options] [-- extra BenchmarkDotNet arguments]
   --bench-only         skip the latency harness
   --latency-only       skip the micro-benchmarks
   --out DIR            results folder (default perf/results/<UTC timestamp>)
-  --wait-quiet SECONDS before each part, wait up to SECONDS for the machine to be quiet (other processes
-                       using < 15% CPU over 2 s); the run goes on, noted in the log, if it never is
+  --wait-quiet SECONDS before each part, wait up to SECONDS for the machine to be quiet (< 15% CPU busy
+                       over 2 s and Linux CPU pressure some avg10 < 10%); the run goes on, noted in the
+                       log, if it never is
   --help               this text
 
 Every run records the cache-line handoff probe (ns per round trip between the two cores) next to its results:
@@ -65,17 +66,25 @@ cpu_busy_percent() {
   echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
 }
 
+# Linux CPU pressure: % of the last 10 s in which some runnable thread waited for a core (0 if unknown).
+cpu_pressure() {
+  local p
+  p=$(sed -n 's/^some avg10=\([0-9]*\).*/\1/p' /proc/pressure/cpu 2>/dev/null || true)
+  echo "${p:-0}"
+}
+
 wait_for_quiet() {
   [ "$wait_quiet" -gt 0 ] || return 0
-  local waited=0 busy
+  local waited=0 busy pressure
   while :; do
     busy=$(cpu_busy_percent)
-    if [ "$busy" -lt 15 ]; then
-      echo "machine quiet (${busy}% busy) after ${waited}s"
+    pressure=$(cpu_pressure)
+    if [ "$busy" -lt 15 ] && [ "$pressure" -lt 10 ]; then
+      echo "machine quiet (${busy}% busy, CPU pressure ${pressure}%) after ${waited}s"
       return 0
     fi
     if [ "$waited" -ge "$wait_quiet" ]; then
-      echo "WARNING: machine still ${busy}% busy after ${waited}s; running anyway (results may be disturbed)"
+      echo "WARNING: machine still ${busy}% busy (CPU pressure ${pressure}%) after ${waited}s; running anyway (results may be disturbed)"
       return 0
     fi
     waited=$((waited + 2))
