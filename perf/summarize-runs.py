@@ -18,10 +18,25 @@ def fmt_rate(v):
     return f"{v / 1e6:,.1f}M"
 
 
+LIMIT_NS = 1000.0  # a handoff probe slower than this means the two threads did not get two cores
+
+
+def probe_ok(row):
+    for k in ("probe_setup_rt_ns", "probe_cleanup_rt_ns"):
+        if not row.get(k) or float(row[k]) > LIMIT_NS:
+            return False
+    return True
+
+
+def probe_text(row):
+    a, b = row.get("probe_setup_rt_ns"), row.get("probe_cleanup_rt_ns")
+    f = lambda v: (f"{float(v):.0f}" if float(v) < 1e5 else f"{float(v) / 1e6:.0f}ms") if v else "?"
+    return f"{f(a)}/{f(b)}"
+
+
 def throughput(folders):
-    # class -> method -> list of (run, row)
-    data = defaultdict(lambda: defaultdict(list))
-    run_probe = {}
+    # class -> method -> {run: row}
+    data = defaultdict(lambda: defaultdict(dict))
     for folder in folders:
         path = os.path.join(folder, "benchmarks", "results", "throughput.csv")
         if not os.path.exists(path):
@@ -29,45 +44,55 @@ def throughput(folders):
         run = os.path.basename(folder.rstrip("/"))
         with open(path) as f:
             for row in csv.DictReader(f):
-                data[row["class"]][row["method"]].append((run, row))
-                run_probe[run] = (row["run_probe_before_rt_ns"], row["run_probe_after_rt_ns"])
+                data[row["class"]][row["method"]][run] = row
     for cls, methods in data.items():
         print(f"\n### {cls.replace('Benchmarks', '')}\n")
-        names = [m for m in methods if m != "Channel"]
-        header = "| run | probe rt ns (start/end) | Channel events/s | " + " | ".join(
-            f"{m} events/s (ratio)" for m in names) + " |"
-        print(header)
+        baseline = next(m for m in methods if any(r["baseline"] == "true" for r in methods[m].values()))
+        names = [m for m in methods if m != baseline]
+        print(f"Events/s per run; ratio = {baseline}'s mean time / the ring's, same run; probe = handoff round trip (ns) measured in that "
+              "benchmark's own process at set-up/clean-up. A run is *clean* when every probe of the class is < 1000 ns.\n")
+        print("| run | clean | " + baseline + " | " + " | ".join(names) + " |")
         print("|" + "---|" * (3 + len(names)))
-        ratios = defaultdict(list)
-        rates = defaultdict(list)
-        runs = sorted({run for rows in methods.values() for run, _ in rows})
+        runs = sorted({run for rows in methods.values() for run in rows}, key=lambda r: (r.rsplit("-", 1)[0], int(r.rsplit("-", 1)[1]) if r.rsplit("-", 1)[1].isdigit() else 0))
+        stats = {True: defaultdict(list), False: defaultdict(list)}
         for run in runs:
-            rows = {m: dict(methods[m]).get(run) for m in methods}
-            ch = rows.get("Channel")
-            cells = [run, "%s/%s" % tuple(f"{float(x):.0f}" for x in run_probe[run])]
-            cells.append(fmt_rate(float(ch["events_per_s"])) + (f" (p {float(ch['probe_rt_ns']):.0f})" if ch and ch["probe_rt_ns"] else "") if ch and ch["events_per_s"] else "-")
+            rows = {m: methods[m].get(run) for m in methods}
+            clean = all(probe_ok(r) for r in rows.values() if r)
+            ch = rows.get(baseline)
+            cells = [run, "yes" if clean else "no"]
             if ch and ch["events_per_s"]:
-                rates["Channel"].append(float(ch["events_per_s"]))
+                cells.append(f"{fmt_rate(float(ch['events_per_s']))} (probe {probe_text(ch)})")
+                for bucket in ({True, False} if clean else {False}):
+                    stats[bucket][baseline].append((float(ch["events_per_s"]), 1.0))
+            else:
+                cells.append("-")
             for m in names:
                 r = rows.get(m)
                 if r and r["events_per_s"]:
                     ratio = float(r["ratio_vs_channel"]) if r["ratio_vs_channel"] else float("nan")
-                    ratios[m].append(ratio)
-                    rates[m].append(float(r["events_per_s"]))
-                    probe = f", p {float(r['probe_rt_ns']):.0f}" if r["probe_rt_ns"] else ""
-                    cells.append(f"{fmt_rate(float(r['events_per_s']))} ({ratio:.2f}x{probe})")
+                    for bucket in ({True, False} if clean else {False}):
+                        stats[bucket][m].append((float(r["events_per_s"]), ratio))
+                    cells.append(f"{fmt_rate(float(r['events_per_s']))} ({ratio:.2f}x; probe {probe_text(r)})")
                 else:
                     cells.append("-")
             print("| " + " | ".join(cells) + " |")
-        med = ["**median**", "", fmt_rate(statistics.median(rates["Channel"])) if rates["Channel"] else "-"]
-        for m in names:
-            med.append(f"{fmt_rate(statistics.median(rates[m]))} (**{statistics.median(ratios[m]):.2f}x**)" if ratios[m] else "-")
-        print("| " + " | ".join(med) + " |")
+        for bucket, label in ((True, "median of clean runs"), (False, "median of all runs")):
+            st = stats[bucket]
+            n = len(st[baseline])
+            cells = [f"**{label}** (n={n})", ""]
+            for m in [baseline] + names:
+                if st[m]:
+                    rate = statistics.median(v for v, _ in st[m])
+                    ratio = statistics.median(r for _, r in st[m])
+                    cells.append(fmt_rate(rate) + ("" if m == baseline else f" (**{ratio:.2f}x**)"))
+                else:
+                    cells.append("-")
+            print("| " + " | ".join(cells) + " |")
         alloc = []
         for m in methods:
-            vals = sorted({r["allocated_bytes_per_event"] for _, r in methods[m]})
-            alloc.append(f"{m}: {'/'.join(vals)} B")
-        print("\nAllocated per event: " + "; ".join(alloc))
+            vals = sorted({r["allocated_bytes_per_event"] for r in methods[m].values()})
+            alloc.append(f"{m} {'/'.join(vals)} B")
+        print("\nAllocated bytes per event (all runs): " + "; ".join(alloc))
 
 
 def latency(folders):
@@ -76,13 +101,13 @@ def latency(folders):
         if not os.path.exists(path):
             continue
         print(f"\n### {os.path.basename(folder.rstrip('/'))}\n")
-        print("| scenario | rate/s | p50 us | p90 us | p99 us | p99.9 us | max us | p99 from intended us | late % | GC 0/1/2 | B/event | probe rt ns | load |")
+        print("| scenario | rate/s | p50 us | p90 us | p99 us | p99.9 us | max us | p99 from intended us | late % | GC 0/1/2 | B/event | probe rt ns before/after | CPU pressure % |")
         print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         with open(path) as f:
             for r in csv.DictReader(f):
                 late = 100.0 * int(r["late_events"]) / max(1, int(r["count"]))
                 us = lambda k: f"{int(r[k]) / 1000:,.1f}"
-                print(f"| {r['scenario']} | {int(r['rate']):,} | {us('p50_ns')} | {us('p90_ns')} | {us('p99_ns')} | {us('p999_ns')} | {us('max_ns')} | {us('intended_p99_ns')} | {late:.2f} | {r['gen0']}/{r['gen1']}/{r['gen2']} | {float(r['allocated_bytes_per_event']):.2f} | {float(r['probe_rt_ns']):.0f} | {r['load1']} |")
+                print(f"| {r['scenario']} | {int(r['rate']):,} | {us('p50_ns')} | {us('p90_ns')} | {us('p99_ns')} | {us('p999_ns')} | {us('max_ns')} | {us('intended_p99_ns')} | {late:.2f} | {r['gen0']}/{r['gen1']}/{r['gen2']} | {float(r['allocated_bytes_per_event']):.2f} | {float(r['probe_rt_ns']):.0f}/{float(r['probe_after_rt_ns']):.0f} | {r['cpu_pressure_some10']} |")
 
 
 if __name__ == "__main__":
