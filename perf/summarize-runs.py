@@ -41,7 +41,7 @@ def throughput(folders):
         path = os.path.join(folder, "benchmarks", "results", "throughput.csv")
         if not os.path.exists(path):
             continue
-        run = os.path.basename(folder.rstrip("/"))
+        run = "/".join(folder.rstrip("/").split("/")[-2:])
         with open(path) as f:
             for row in csv.DictReader(f):
                 data[row["class"]][row["method"]][run] = row

@@ -38,7 +38,11 @@ public class HotPathBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _barrier?.Dispose();
+    public void Cleanup()
+    {
+        _barrier?.Dispose();
+        ProbeLog.Record(nameof(HotPathBenchmarks), "cleanup");
+    }
 
     /// <summary>Channels, one thread: TryWrite then TryRead per event.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = Events)]
