@@ -50,11 +50,14 @@ def throughput(folders):
         baseline = next(m for m in methods if any(r["baseline"] == "true" for r in methods[m].values()))
         names = [m for m in methods if m != baseline]
         print(f"Events/s per run; ratio = {baseline}'s mean time / the ring's, same run; probe = handoff round trip (ns) measured in that "
-              "benchmark's own process at set-up/clean-up. A run is *clean* when every probe of the class is < 1000 ns.\n")
+              "benchmark's own process at set-up/clean-up. A run is *clean* when every probe of the class is < 1000 ns; ✓ marks a ring result "
+              "whose own probes and the same run's Channels probes are all < 1000 ns (a clean pair). The last row gives, per variant, the "
+              "median over clean pairs of the ring's events/s, Channels' events/s and the ratio.\n")
         print("| run | clean | " + baseline + " | " + " | ".join(names) + " |")
         print("|" + "---|" * (3 + len(names)))
         runs = sorted({run for rows in methods.values() for run in rows}, key=lambda r: (r.rsplit("-", 1)[0], int(r.rsplit("-", 1)[1]) if r.rsplit("-", 1)[1].isdigit() else 0))
         stats = {True: defaultdict(list), False: defaultdict(list)}
+        pairs = defaultdict(list)
         for run in runs:
             rows = {m: methods[m].get(run) for m in methods}
             clean = all(probe_ok(r) for r in rows.values() if r)
@@ -72,7 +75,11 @@ def throughput(folders):
                     ratio = float(r["ratio_vs_channel"]) if r["ratio_vs_channel"] else float("nan")
                     for bucket in ({True, False} if clean else {False}):
                         stats[bucket][m].append((float(r["events_per_s"]), ratio))
-                    cells.append(f"{fmt_rate(float(r['events_per_s']))} ({ratio:.2f}x; probe {probe_text(r)})")
+                    pair_clean = probe_ok(r) and ch is not None and probe_ok(ch)
+                    if pair_clean:
+                        pairs[m].append((float(r["events_per_s"]), ratio, float(ch["events_per_s"])))
+                    mark = " ✓" if pair_clean else ""
+                    cells.append(f"{fmt_rate(float(r['events_per_s']))} ({ratio:.2f}x; probe {probe_text(r)}){mark}")
                 else:
                     cells.append("-")
             print("| " + " | ".join(cells) + " |")
@@ -88,6 +95,15 @@ def throughput(folders):
                 else:
                     cells.append("-")
             print("| " + " | ".join(cells) + " |")
+        cells = ["**median of clean pairs** ✓", ""]
+        chs = [c for m in names for _, _, c in pairs[m]]
+        cells.append("-")
+        for m in names:
+            if pairs[m]:
+                cells.append(f"{fmt_rate(statistics.median(v for v, _, _ in pairs[m]))} vs {fmt_rate(statistics.median(c for _, _, c in pairs[m]))} (**{statistics.median(r for _, r, _ in pairs[m]):.2f}x**, n={len(pairs[m])})")
+            else:
+                cells.append("- (n=0)")
+        print("| " + " | ".join(cells) + " |")
         alloc = []
         for m in methods:
             vals = sorted({r["allocated_bytes_per_event"] for r in methods[m].values()})

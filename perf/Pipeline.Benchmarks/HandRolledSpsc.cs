@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using System.Threading;
 using Pipeline.Core.Sequencing;
 
@@ -11,8 +12,11 @@ namespace Pipeline.Benchmarks;
 /// </summary>
 // Design: _published is written only by the producer (release, after the entry write) and read by the consumer
 // (acquire); _consumed is written only by the consumer (release, after it read the entries) and read by the
-// producer (acquire) only when its cached copy says the claim would wrap. _claimed and _cachedConsumed are
-// producer-only. Both shared counters are Pipeline.Core Sequence objects, so they sit on their own cache lines.
+// producer (acquire) only when its cached copy says the claim would wrap. _producer (claimed, cached consumed)
+// is producer-only and padded: the consumer reads this object's other fields on every poll, and an unpadded
+// producer field written per claim would share their cache line (the first version of this reference had
+// exactly that false sharing; see docs/perf.md). Both shared counters are Pipeline.Core Sequence objects, so
+// they sit on their own cache lines.
 internal sealed class HandRolledSpsc : IDisposable
 {
     private const int SpinTries = 100;
@@ -22,8 +26,7 @@ internal sealed class HandRolledSpsc : IDisposable
     private readonly Sequence _consumed = new();
     private readonly CompletionSignal _signal;
     private readonly Thread _thread;
-    private long _claimed = Sequence.InitialValue;
-    private long _cachedConsumed = Sequence.InitialValue;
+    private ProducerFields _producer;
     private volatile bool _stop;
 
     public HandRolledSpsc(int bufferSize, CompletionSignal signal)
@@ -31,6 +34,8 @@ internal sealed class HandRolledSpsc : IDisposable
         _entries = new ValueEvent[bufferSize];
         _mask = bufferSize - 1;
         _signal = signal;
+        _producer.Claimed = Sequence.InitialValue;
+        _producer.CachedConsumed = Sequence.InitialValue;
         _thread = new Thread(Consume) { Name = "hand-rolled-spsc", IsBackground = true };
         _thread.Start();
     }
@@ -39,13 +44,13 @@ internal sealed class HandRolledSpsc : IDisposable
 
     public long Next()
     {
-        long next = _claimed + 1;
-        if (next - _entries.Length > _cachedConsumed)
+        long next = _producer.Claimed + 1;
+        if (next - _entries.Length > _producer.CachedConsumed)
         {
             WaitForCapacitySlow(next - _entries.Length);
         }
 
-        _claimed = next;
+        _producer.Claimed = next;
         return next;
     }
 
@@ -62,7 +67,7 @@ internal sealed class HandRolledSpsc : IDisposable
             BackOff(attempt++);
         }
 
-        _cachedConsumed = consumed;
+        _producer.CachedConsumed = consumed;
     }
 
     private void Consume()
@@ -112,5 +117,15 @@ internal sealed class HandRolledSpsc : IDisposable
     {
         _stop = true;
         _thread.Join();
+    }
+
+    [StructLayout(LayoutKind.Explicit, Size = 256 + (2 * sizeof(long)))]
+    private struct ProducerFields
+    {
+        [FieldOffset(128)]
+        public long Claimed;
+
+        [FieldOffset(128 + sizeof(long))]
+        public long CachedConsumed;
     }
 }

@@ -41,10 +41,10 @@ public class OneToOneBenchmarks
     [GlobalSetup(Target = nameof(Ring_BusySpin_Publish1))]
     public void SetupBusySpin() => SetupRing("OneToOne.Ring_BusySpin", new BusySpinWaitStrategy());
 
-    [GlobalSetup(Target = nameof(HandRolled_Yielding_Publish1))]
+    [GlobalSetup(Target = nameof(HandRolledPadded_Yielding_Publish1))]
     public void SetupHandRolled()
     {
-        ProbeLog.Record("OneToOne.HandRolled");
+        ProbeLog.Record("OneToOne.HandRolledPadded");
         _handRolled = new HandRolledSpsc(BenchmarkSizes.BufferSize, _signal);
     }
 
@@ -136,7 +136,7 @@ public class OneToOneBenchmarks
 
     /// <summary>Reference, not the engine: a minimal hand-rolled SPSC ring with the same spin-then-yield wait.</summary>
     [Benchmark(OperationsPerInvoke = Events)]
-    public void HandRolled_Yielding_Publish1()
+    public void HandRolledPadded_Yielding_Publish1()
     {
         HandRolledSpsc ring = _handRolled!;
         long sequence = ring.Cursor;
