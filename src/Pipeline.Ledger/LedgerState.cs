@@ -303,10 +303,16 @@ public sealed class LedgerState : ISnapshotable
 
         public void WriteTo(Stream destination)
         {
-            Sort();
             using var writer = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
             writer.Write(SnapshotFormat);
             writer.Write(_lastSequence);
+            WriteContent(writer);
+        }
+
+        // Accounts then producers, sorted: the part of the snapshot that the digest also covers.
+        private void WriteContent(BinaryWriter writer)
+        {
+            Sort();
             writer.Write(_accounts.Length);
             foreach ((string id, long balance, long version) in _accounts)
             {
@@ -330,24 +336,9 @@ public sealed class LedgerState : ISnapshotable
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             using (var stream = new HashingStream(hash))
             {
-                Sort();
                 using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
                 writer.Write("ledger/1");
-                writer.Write(_accounts.Length);
-                foreach ((string id, long balance, long version) in _accounts)
-                {
-                    writer.Write(id);
-                    writer.Write(balance);
-                    writer.Write(version);
-                }
-
-                writer.Write(_producers.Length);
-                foreach ((ulong id, ProducerRecord record) in _producers)
-                {
-                    writer.Write(id);
-                    writer.Write(record.LastProducerSequence);
-                    writer.Write(record.Sequence);
-                }
+                WriteContent(writer);
             }
 
             Span<byte> digest = stackalloc byte[32];
