@@ -158,6 +158,7 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
                 if (!OnFailure(ex, next))
                 {
                     _sequence.SetValue(next - 1);
+                    SignalProgress(); // later stages parked on us must see the events before the failure
                     return;
                 }
 
@@ -218,6 +219,7 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
                 if (!OnFailure(ex, current))
                 {
                     _sequence.SetValue(current - 1);
+                    SignalProgress(); // later stages parked on us must see the events before the failure
                     return;
                 }
 
@@ -229,6 +231,14 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
             {
                 _ring.Sequencer.WaitStrategy.SignalAllWhenBlocking();
             }
+        }
+    }
+
+    private void SignalProgress()
+    {
+        if (_signalAfterBatch)
+        {
+            _ring.Sequencer.WaitStrategy.SignalAllWhenBlocking();
         }
     }
 
