@@ -46,7 +46,14 @@ public static class LedgerCommandParser
     /// Parses the payload of a command of <paramref name="kind"/>. On failure returns false and the reject reason
     /// (<see cref="RejectReason.MalformedPayload"/> or <see cref="RejectReason.InvalidAmount"/>).
     /// </summary>
-    public static bool TryParse(LedgerCommandKind kind, ReadOnlySpan<byte> payload, out LedgerCommand command, out string? reason)
+    public static bool TryParse(LedgerCommandKind kind, ReadOnlySpan<byte> payload, out LedgerCommand command, out string? reason) =>
+        TryParse(kind, payload, null, out command, out reason);
+
+    /// <summary>
+    /// As <see cref="TryParse(LedgerCommandKind, ReadOnlySpan{byte}, out LedgerCommand, out string?)"/>, taking account
+    /// ids that <paramref name="knownAccounts"/> holds from it instead of allocating them.
+    /// </summary>
+    public static bool TryParse(LedgerCommandKind kind, ReadOnlySpan<byte> payload, AccountIdTable? knownAccounts, out LedgerCommand command, out string? reason)
     {
         command = default;
         string? account = null;
@@ -75,7 +82,7 @@ public static class LedgerCommandParser
 
                 if (reader.ValueTextEquals("account"u8))
                 {
-                    if (!ReadAccount(ref reader, ref account))
+                    if (!ReadAccount(ref reader, knownAccounts, ref account))
                     {
                         reason = RejectReason.MalformedPayload;
                         return false;
@@ -83,7 +90,7 @@ public static class LedgerCommandParser
                 }
                 else if (reader.ValueTextEquals("from"u8))
                 {
-                    if (!ReadAccount(ref reader, ref from))
+                    if (!ReadAccount(ref reader, knownAccounts, ref from))
                     {
                         reason = RejectReason.MalformedPayload;
                         return false;
@@ -91,7 +98,7 @@ public static class LedgerCommandParser
                 }
                 else if (reader.ValueTextEquals("to"u8))
                 {
-                    if (!ReadAccount(ref reader, ref to))
+                    if (!ReadAccount(ref reader, knownAccounts, ref to))
                     {
                         reason = RejectReason.MalformedPayload;
                         return false;
@@ -193,26 +200,48 @@ public static class LedgerCommandParser
         return true;
     }
 
-    private static bool ReadAccount(ref Utf8JsonReader reader, ref string? target)
+    // An id is at most MaxAccountLength scalar values, so at most twice that many UTF-16 chars.
+    private const int MaxAccountChars = LedgerCommand.MaxAccountLength * 2;
+
+    private static bool ReadAccount(ref Utf8JsonReader reader, AccountIdTable? knownAccounts, ref string? target)
     {
         if (target is not null || !reader.Read() || reader.TokenType != JsonTokenType.String)
         {
             return false;
         }
 
-        string value = reader.GetString()!;
-        int scalars = 0;
-        foreach (Rune _ in value.EnumerateRunes())
+        // The escaped bytes bound the unescaped chars; a longer value is too long (or is caught by the slow path).
+        if (knownAccounts is not null && !reader.HasValueSequence && reader.ValueSpan.Length <= MaxAccountChars)
         {
-            scalars++;
+            Span<char> chars = stackalloc char[MaxAccountChars];
+            int length = reader.CopyString(chars);
+            if (!IsValidAccount(chars[..length]))
+            {
+                return false;
+            }
+
+            target = knownAccounts.GetOrCreate(chars[..length]);
+            return true;
         }
 
-        if (scalars < 1 || scalars > LedgerCommand.MaxAccountLength)
+        string value = reader.GetString()!;
+        if (!IsValidAccount(value))
         {
             return false;
         }
 
         target = value;
         return true;
+    }
+
+    private static bool IsValidAccount(ReadOnlySpan<char> value)
+    {
+        int scalars = 0;
+        foreach (Rune _ in value.EnumerateRunes())
+        {
+            scalars++;
+        }
+
+        return scalars >= 1 && scalars <= LedgerCommand.MaxAccountLength;
     }
 }

@@ -104,6 +104,12 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
                 producers.Set(id, record.LastProducerSequence, record.Sequence);
             }
 
+            var accountIds = new AccountIdTable();
+            foreach (string id in start.State.AccountIds)
+            {
+                accountIds.Add(id);
+            }
+
             var readModel = new LedgerReadModel();
             readModel.LoadFrom(start.State);
 
@@ -119,11 +125,11 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
             var decoders = new DecodeStage[options.Engine.DecodeHandlers];
             for (int i = 0; i < decoders.Length; i++)
             {
-                decoders[i] = new DecodeStage();
+                decoders[i] = new DecodeStage(accountIds);
             }
 
             Stage<CommandEvent> decode = builder.SplitAcross(DecodeStageName, decoders);
-            var ledger = new LedgerStage(start.State, snapshots, metrics)
+            var ledger = new LedgerStage(start.State, accountIds, snapshots, metrics)
             {
                 SnapshotFailed = ex => Log.SnapshotCaptureFailed(logger, ex),
             };
@@ -186,7 +192,7 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
 
     public (ulong LastProducerSequence, ulong HeadSequence) OnHello(ulong producerId)
     {
-        ulong last = producerId != 0 && _producers.TryGet(producerId, out ProducerRecord record) ? record.LastProducerSequence : 0;
+        ulong last = producerId != 0 ? _producers.LastProducerSequence(producerId) : 0;
         return (last, (ulong)Math.Max(0, _journal.DurableSequence.Value));
     }
 

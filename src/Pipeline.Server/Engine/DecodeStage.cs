@@ -5,7 +5,7 @@ namespace Pipeline.Server.Engine;
 
 /// <summary>A stateless decoder: parses the JSON payload into a <see cref="LedgerCommand"/>; N of them split the stream.</summary>
 /// <remarks>Runs in parallel with the journal stage; it reads only what the publisher wrote.</remarks>
-internal sealed class DecodeStage : IEventHandler<CommandEvent>
+internal sealed class DecodeStage(AccountIdTable accountIds) : IEventHandler<CommandEvent>
 {
     public void OnEvent(ref CommandEvent entry, long sequence, bool endOfBatch)
     {
@@ -16,7 +16,7 @@ internal sealed class DecodeStage : IEventHandler<CommandEvent>
             return;
         }
 
-        if (LedgerCommandParser.TryParse(kind, entry.Payload, out LedgerCommand command, out string? reason))
+        if (LedgerCommandParser.TryParse(kind, entry.Payload, accountIds, out LedgerCommand command, out string? reason))
         {
             entry.Command = command;
             entry.DecodeError = null;

@@ -16,9 +16,12 @@ namespace Pipeline.Server.Engine;
 // each batch (volatile reference), and _position (the journal sequence reflected) is written after the batch's
 // changes, so a reader that sees a position also sees every change up to it. Waiters for a position are kept
 // under _waitGate; the writer checks them only when _waiterCount says there are any.
+// An account's cell is created once and updated in place under a sequence lock (an odd stamp means a write is in
+// progress; readers retry), so the hot path does not allocate: replacing a 16-byte struct value in a
+// ConcurrentDictionary allocates a node per update.
 internal sealed class LedgerReadModel
 {
-    private readonly ConcurrentDictionary<string, AccountView> _accounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AccountCell> _accounts = new(StringComparer.Ordinal);
     private readonly object _waitGate = new();
     private readonly List<(long MinSequence, TaskCompletionSource<bool> Done)> _waiters = [];
     private Totals _totals = new(0, 0);
@@ -31,7 +34,17 @@ internal sealed class LedgerReadModel
 
     public Totals CurrentTotals => Volatile.Read(ref _totals);
 
-    public bool TryGetAccount(string account, out AccountView view) => _accounts.TryGetValue(account, out view);
+    public bool TryGetAccount(string account, out AccountView view)
+    {
+        if (_accounts.TryGetValue(account, out AccountCell? cell))
+        {
+            view = cell.Read();
+            return true;
+        }
+
+        view = default;
+        return false;
+    }
 
     /// <summary>Starts from a restored command-side state (after a snapshot), before replay.</summary>
     public void LoadFrom(LedgerState state)
@@ -39,7 +52,7 @@ internal sealed class LedgerReadModel
         foreach (string id in state.AccountIds)
         {
             state.TryGetAccount(id, out long balance, out long version);
-            _accounts[id] = new AccountView(balance, version);
+            Set(id, balance, version);
         }
 
         _accountCount = state.AccountCount;
@@ -51,13 +64,25 @@ internal sealed class LedgerReadModel
     // Writer thread only.
     public void Apply(string account, long balance, long version, bool opened, Int128 balanceDelta)
     {
-        _accounts[account] = new AccountView(balance, version);
+        Set(account, balance, version);
         if (opened)
         {
             _accountCount++;
         }
 
         _balance += balanceDelta;
+    }
+
+    private void Set(string account, long balance, long version)
+    {
+        if (_accounts.TryGetValue(account, out AccountCell? cell))
+        {
+            cell.Write(balance, version);
+        }
+        else
+        {
+            _accounts[account] = new AccountCell(balance, version);
+        }
     }
 
     // Writer thread only: publishes the batch's position and wakes the queries it satisfies.
@@ -131,6 +156,41 @@ internal sealed class LedgerReadModel
     }
 
     public readonly record struct AccountView(long Balance, long Version);
+
+    private sealed class AccountCell(long balance, long version)
+    {
+        private long _stamp;
+        private long _balance = balance;
+        private long _version = version;
+
+        // Writer thread only.
+        public void Write(long balance, long version)
+        {
+            Volatile.Write(ref _stamp, _stamp + 1);
+            Interlocked.MemoryBarrier(); // the odd stamp must be visible before either field changes
+            Volatile.Write(ref _balance, balance);
+            Volatile.Write(ref _version, version);
+            Volatile.Write(ref _stamp, _stamp + 1);
+        }
+
+        public AccountView Read()
+        {
+            var spinner = default(SpinWait);
+            while (true)
+            {
+                long before = Volatile.Read(ref _stamp);
+                long balance = Volatile.Read(ref _balance);
+                long version = Volatile.Read(ref _version);
+                Interlocked.MemoryBarrier(); // both fields are read before the stamp is read again
+                if ((before & 1) == 0 && Volatile.Read(ref _stamp) == before)
+                {
+                    return new AccountView(balance, version);
+                }
+
+                spinner.SpinOnce();
+            }
+        }
+    }
 
     public sealed record Totals(long Accounts, Int128 Balance);
 }

@@ -14,14 +14,16 @@ namespace Pipeline.Server.Engine;
 internal sealed class LedgerStage : IEventHandler<CommandEvent>
 {
     private readonly LedgerState _state;
+    private readonly AccountIdTable _accountIds;
     private readonly SnapshotScheduler? _snapshots;
     private readonly PipelineMetrics _metrics;
     private long _lastApplied;
     private long _lastTimestamp;
 
-    public LedgerStage(LedgerState state, SnapshotScheduler? snapshots, PipelineMetrics metrics)
+    public LedgerStage(LedgerState state, AccountIdTable accountIds, SnapshotScheduler? snapshots, PipelineMetrics metrics)
     {
         _state = state;
+        _accountIds = accountIds;
         _snapshots = snapshots;
         _metrics = metrics;
         _lastApplied = state.LastSequence;
@@ -48,6 +50,11 @@ internal sealed class LedgerStage : IEventHandler<CommandEvent>
             reason = _state.Apply(command);
             if (reason is null)
             {
+                if (command.Kind == LedgerCommandKind.Open)
+                {
+                    _accountIds.Add(command.Account);
+                }
+
                 RecordEffect(entry, command);
             }
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading;
 using Pipeline.Ledger;
 
 namespace Pipeline.Server.Engine;
@@ -7,15 +8,48 @@ namespace Pipeline.Server.Engine;
 /// <remarks>
 /// Written only by the journal stage (the single writer), read by connection threads answering HELLO. Seeded at
 /// start-up from the snapshot and the replayed journal tail, so de-duplication survives restarts and kills.
+/// Each producer has one mutable cell updated in place: a ConcurrentDictionary update of a 16-byte struct value
+/// allocates a new node per call, i.e. one allocation per journaled event.
 /// </remarks>
 internal sealed class ProducerTable
 {
-    private readonly ConcurrentDictionary<ulong, ProducerRecord> _records = new();
+    private readonly ConcurrentDictionary<ulong, Cell> _records = new();
 
-    public bool TryGet(ulong producerId, out ProducerRecord record) => _records.TryGetValue(producerId, out record);
+    /// <summary>Both fields of a producer's record; journal-stage thread only (the fields are written one by one).</summary>
+    public bool TryGet(ulong producerId, out ProducerRecord record)
+    {
+        if (_records.TryGetValue(producerId, out Cell? cell))
+        {
+            record = new ProducerRecord(cell.LastProducerSequence, cell.Sequence);
+            return true;
+        }
 
-    public void Set(ulong producerId, ulong producerSequence, long sequence) =>
-        _records[producerId] = new ProducerRecord(producerSequence, sequence);
+        record = default;
+        return false;
+    }
+
+    /// <summary>The last journaled producer_seq of <paramref name="producerId"/> (0 if unknown); any thread.</summary>
+    public ulong LastProducerSequence(ulong producerId) =>
+        _records.TryGetValue(producerId, out Cell? cell) ? Volatile.Read(ref cell.LastProducerSequence) : 0;
+
+    public void Set(ulong producerId, ulong producerSequence, long sequence)
+    {
+        if (_records.TryGetValue(producerId, out Cell? cell))
+        {
+            cell.Sequence = sequence;
+            Volatile.Write(ref cell.LastProducerSequence, producerSequence);
+        }
+        else
+        {
+            _records[producerId] = new Cell { LastProducerSequence = producerSequence, Sequence = sequence };
+        }
+    }
 
     public int Count => _records.Count;
+
+    private sealed class Cell
+    {
+        public ulong LastProducerSequence;
+        public long Sequence;
+    }
 }

@@ -39,6 +39,13 @@ internal sealed class ReadModelStage : IEventHandler<CommandEvent>
             _position = entry.Sequence;
         }
 
+        // The last reader of these: dropping them now lets the per-command strings die young instead of being
+        // promoted (the ring entries are old, so whatever they reference survives every young collection).
+        entry.Command = default;
+        entry.AccountA = null;
+        entry.AccountB = null;
+        entry.DecodeError = null;
+
         if (endOfBatch)
         {
             _model.Advance(_position);

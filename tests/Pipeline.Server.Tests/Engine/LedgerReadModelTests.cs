@@ -1,0 +1,73 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Pipeline.Server.Engine;
+using Xunit;
+
+namespace Pipeline.Server.Tests.Engine;
+
+public sealed class LedgerReadModelTests
+{
+    [Fact]
+    public void Apply_OpenThenUpdates_QueriesSeeTheLatestBalanceVersionAndTotals()
+    {
+        var model = new LedgerReadModel();
+
+        model.Apply("a", 0, 1, opened: true, 0);
+        model.Apply("a", 50, 2, opened: false, 50);
+        model.Apply("b", 0, 1, opened: true, 0);
+        model.Advance(3);
+
+        Assert.True(model.TryGetAccount("a", out LedgerReadModel.AccountView a));
+        Assert.Equal(new LedgerReadModel.AccountView(50, 2), a);
+        Assert.False(model.TryGetAccount("c", out _));
+        Assert.Equal(new LedgerReadModel.Totals(2, 50), model.CurrentTotals);
+        Assert.Equal(3, model.Position);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task TryGetAccount_WhileTheWriterUpdatesInPlace_NeverSeesATornBalanceAndVersion()
+    {
+        // The writer keeps balance == 10 * version; a reader that saw one field of one update and the other of
+        // the next would see that broken.
+        const long Updates = 200_000;
+        var model = new LedgerReadModel();
+        model.Apply("x", 10, 1, opened: true, 10);
+        using var readerStarted = new ManualResetEventSlim();
+
+        Task writer = Task.Factory.StartNew(
+            () =>
+            {
+                Assert.True(readerStarted.Wait(TimeSpan.FromSeconds(10)));
+                for (long v = 2; v <= Updates; v++)
+                {
+                    model.Apply("x", 10 * v, v, opened: false, 10);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        Task<long> reader = Task.Factory.StartNew(
+            () =>
+            {
+                long reads = 0;
+                readerStarted.Set();
+                do
+                {
+                    Assert.True(model.TryGetAccount("x", out LedgerReadModel.AccountView view));
+                    Assert.Equal(10 * view.Version, view.Balance);
+                    reads++;
+                }
+                while (!writer.IsCompleted);
+
+                return reads;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        await Task.WhenAll(writer, reader).WaitAsync(TimeSpan.FromSeconds(25));
+
+        Assert.True(model.TryGetAccount("x", out LedgerReadModel.AccountView last));
+        Assert.Equal(new LedgerReadModel.AccountView(10 * Updates, Updates), last);
+    }
+}
