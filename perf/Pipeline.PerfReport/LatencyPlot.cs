@@ -61,7 +61,8 @@ internal static class LatencyPlot
             return false;
         }
 
-        int lastNines = (int)Math.Ceiling(maxNines);
+        // 99.999% is 5.0000000001 nines in floating point: it must not open a sixth, empty decade.
+        int lastNines = (int)Math.Ceiling(maxNines - 1e-6);
         plot.Axes.Bottom.TickGenerator = PercentileTicks(lastNines);
         int lowDecade = (int)Math.Floor(minLog);
         int highDecade = (int)Math.Ceiling(maxLog);
@@ -71,7 +72,8 @@ internal static class LatencyPlot
         }
 
         plot.Axes.Left.TickGenerator = LogTicks(lowDecade, highDecade);
-        plot.Axes.SetLimits(0, lastNines, lowDecade, highDecade);
+        // A little room right of the last tick so that its label is not cut off at the edge.
+        plot.Axes.SetLimits(0, lastNines + 0.2, lowDecade, highDecade);
         plot.Title(title);
         plot.XLabel("percentile (log scale of 1/(1-percentile))");
         plot.YLabel("latency (µs, log scale)");

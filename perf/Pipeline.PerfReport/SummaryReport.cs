@@ -111,7 +111,8 @@ internal static class SummaryReport
         var table = new TextTable("run", "mode", "durability", ">target/s", ">conns", ">throughput/s", ">p50", ">p90", ">p99", ">p99.9", ">p99.99", ">max", ">errors", "status");
         foreach (LoadRun r in runs)
         {
-            LatencyStats? l = r.LatencyUs;
+            // A run that recorded nothing (the server died at start) has no percentiles to show, not zeros.
+            LatencyStats? l = r.LatencyUs is { Count: > 0 } stats ? stats : null;
             string status = r.Failed ? "FAILED: " + (r.Failure ?? "failed") : "ok";
             table.Add(
                 r.Name,
