@@ -13,8 +13,7 @@ namespace Pipeline.PerfReport;
 /// </summary>
 internal static class BenchmarkReader
 {
-    // Job characteristics BDN writes as columns between Job and the parameters; whatever else stands before
-    // Mean is a [Params] value.
+    // Job characteristics BDN writes as columns between Job and the parameters.
     private static readonly HashSet<string> s_jobColumns = new(StringComparer.Ordinal)
     {
         "Job", "AnalyzeLaunchVariance", "EvaluateOverhead", "MaxAbsoluteError", "MaxRelativeError", "MinInvokeCount",
@@ -101,10 +100,11 @@ internal static class BenchmarkReader
             return results;
         }
 
+        // A [Params] column is named after a C# member; custom columns ("Events/s") and job characteristics are not parameters.
         var parameterColumns = new List<int>();
         for (int i = method + 1; i < mean; i++)
         {
-            if (!s_jobColumns.Contains(header[i]))
+            if (!s_jobColumns.Contains(header[i]) && IsIdentifier(header[i]))
             {
                 parameterColumns.Add(i);
             }
@@ -266,6 +266,24 @@ internal static class BenchmarkReader
         }
 
         return rows;
+    }
+
+    private static bool IsIdentifier(string name)
+    {
+        if (name.Length == 0 || !(char.IsLetter(name[0]) || name[0] == '_'))
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (!char.IsLetterOrDigit(c) && c != '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);

@@ -120,7 +120,7 @@ internal static class SummaryReport
                 r.Durability ?? "-",
                 Format.Rate(r.TargetRate),
                 r.Connections?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                Format.Count(r.Throughput),
+                r.Failed && r.Throughput == 0 ? "-" : Format.Count(r.Throughput),
                 l is null ? "-" : Format.Micros(l.P50),
                 l is null ? "-" : Format.Micros(l.P90),
                 l is null ? "-" : Format.Micros(l.P99),
