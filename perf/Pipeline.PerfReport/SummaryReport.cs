@@ -140,14 +140,16 @@ internal static class SummaryReport
         var table = new TextTable("run", ">events", "snapshot", ">journal MiB", ">restart s", ">replayed", ">replay events/s", "status");
         foreach (RecoveryRun r in runs)
         {
+            // A run that failed before restarting measured nothing: dashes, not zeros.
+            bool measured = !r.Failed || r.RestartSeconds > 0;
             table.Add(
                 r.Name,
                 Format.Count(r.Events),
                 r.Snapshot ? "yes" : "no",
-                Format.Fixed(r.JournalBytes / (1024.0 * 1024), 1),
-                Format.Fixed(r.RestartSeconds, 2),
-                Format.Count(r.ReplayedEvents),
-                Format.Count(r.ReplayEventsPerSecond),
+                measured ? Format.Fixed(r.JournalBytes / (1024.0 * 1024), 1) : "-",
+                measured ? Format.Fixed(r.RestartSeconds, 2) : "-",
+                measured ? Format.Count(r.ReplayedEvents) : "-",
+                measured ? Format.Count(r.ReplayEventsPerSecond) : "-",
                 r.Failed ? "FAILED: " + (r.Failure ?? "failed") : "ok");
         }
 
