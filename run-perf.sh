@@ -1,58 +1,127 @@
 #!/usr/bin/env bash
-# Release build of the perf projects, then the throughput micro-benchmarks (BenchmarkDotNet) and the latency
-# harness. Results go to perf/results/<UTC timestamp>/ (git-ignored); their paths are printed at the end.
+# The perf suite: Release build, machine probes, then micro-benchmarks (BenchmarkDotNet), end-to-end load runs
+# and recovery timing (Pipeline.LoadGen), then one report (Pipeline.PerfReport summarize) in
+# perf/results/<UTC timestamp>/ (git-ignored). A failed run is recorded and the suite goes on; the script exits
+# non-zero at the end if any run failed. --compare A B prints the differences between two such folders.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
 Usage: ./run-perf.sh [options] [-- extra BenchmarkDotNet arguments]
+       ./run-perf.sh --compare perf/results/A perf/results/B
 
-  --filter GLOB        BenchmarkDotNet --filter (default '*'), e.g. '*OneToOne*'; repeat for several globs
-  --quick              short run: BDN 1 warm-up + 3 iterations of 100 ms; latency 0.5 s warm-up + 1 s runs
-  --rates LIST         latency harness rates, events/s, comma separated (default 100000,1000000)
-  --duration SECONDS   latency harness measured run per scenario and rate (default 3)
-  --scenario TEXT      latency harness: only scenarios whose name contains TEXT (e.g. Yielding, Channel)
-  --bench-only         skip the latency harness
-  --latency-only       skip the micro-benchmarks
+Stages (all by default): micro (BenchmarkDotNet), load (end to end over TCP), recovery (restart with replay).
+
+  --quick              within ~3 minutes: micro = Channel vs Ring_Yielding_Batch64 (OneToOne), BDN's quick job,
+                       in-process; load = open 50k and 200k Batch, open 100k None, closed Batch, 3 s each
+                       (1 s warm-up); recovery = 200k events with and without a snapshot
+                       (default: full suite within ~20 minutes: every micro-benchmark on the short job; open loop
+                       at 50k,100k,200k,400k for Batch and None plus closed loop for Batch and None, 10 s each
+                       after 3 s warm-up; recovery = 2M events with and without a snapshot)
+  --only STAGES        run only these stages: micro, load, recovery (repeat or comma separate)
+  --rates LIST         open-loop rates, comma separated (e.g. 50k,100k,200k); with --quick it replaces the
+                       quick run list by rates x durabilities
+  --durability LIST    durability modes of the load runs, comma separated (default Batch,None)
+  --duration SECONDS   measured seconds per load run (default 10, quick 3)
+  --connections N      client connections per load run (default 8)
+  --filter GLOB        BenchmarkDotNet --filter; repeat for several globs (default '*', quick: see above)
+  --events N           recovery: events journaled before the restart (default 2000000, quick 200000)
   --out DIR            results folder (default perf/results/<UTC timestamp>)
-  --wait-quiet SECONDS before each part, wait up to SECONDS for the machine to be quiet (< 15% CPU busy
+  --wait-quiet SECONDS before each stage, wait up to SECONDS for the machine to be quiet (< 15% CPU busy
                        over 2 s and Linux CPU pressure some avg10 < 10%); the run goes on, noted in the
                        log, if it never is
+  --compare A B        compare two results folders (their summary.json): ratios B/A per run, regressions
+                       marked, a warning when the probes say the machine was in different states; no run
   --help               this text
 
-Every run records the cache-line handoff probe (ns per round trip between the two cores) next to its results:
-on this shared VM it flips between fast and slow periods and throughput follows it.
+Results folder: probes.json (machine, git commit, core-to-core handoff probe, disk-flush probe),
+micro/ (BenchmarkDotNet reports in micro/results/), load/<run>.json + <run>.hgrm + <run>.log,
+recovery/<run>.json + <run>.log, summary.json, summary.md, latency.png, run-perf.log.
+Exit code: 0 all runs passed; 1 a run failed (it is marked FAILED in the summary); 2 bad options or build failure.
 USAGE
 }
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 filters=()
 quick=0
+only=''
 rates=''
+durabilities=''
 duration=''
-scenario=''
-run_bench=1
-run_latency=1
+connections=8
+events=''
 out=''
 wait_quiet=0
+compare=()
 bdn_extra=()
+
+need() { [ $# -ge 2 ] && [ -n "$2" ] || { echo "$1 needs a value" >&2; exit 2; }; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    --filter) filters+=("${2:?--filter needs a value}"); shift 2 ;;
     --quick) quick=1; shift ;;
-    --rates) rates="${2:?--rates needs a value}"; shift 2 ;;
-    --duration) duration="${2:?--duration needs a value}"; shift 2 ;;
-    --scenario) scenario="${2:?--scenario needs a value}"; shift 2 ;;
-    --bench-only) run_latency=0; shift ;;
-    --latency-only) run_bench=0; shift ;;
-    --out) out="${2:?--out needs a value}"; shift 2 ;;
-    --wait-quiet) wait_quiet="${2:?--wait-quiet needs a value}"; shift 2 ;;
+    --only) need "$@"; only="$only,$2"; shift 2 ;;
+    --rates) need "$@"; rates="$2"; shift 2 ;;
+    --durability) need "$@"; durabilities="$2"; shift 2 ;;
+    --duration) need "$@"; duration="$2"; shift 2 ;;
+    --connections) need "$@"; connections="$2"; shift 2 ;;
+    --filter) need "$@"; filters+=("$2"); shift 2 ;;
+    --events) need "$@"; events="$2"; shift 2 ;;
+    --out) need "$@"; out="$2"; shift 2 ;;
+    --wait-quiet) need "$@"; wait_quiet="$2"; shift 2 ;;
+    --compare)
+      [ $# -ge 3 ] || { echo "--compare needs two results folders" >&2; exit 2; }
+      compare=("$2" "$3"); shift 3 ;;
     -h|--help) usage; exit 0 ;;
     --) shift; bdn_extra=("$@"); break ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
+
+is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
+for pair in "duration:${duration:-1}" "connections:$connections" "events:${events:-1}" "wait-quiet:$wait_quiet"; do
+  is_uint "${pair#*:}" || { echo "--${pair%%:*} must be a whole number, got '${pair#*:}'" >&2; exit 2; }
+done
+
+run_micro=1 run_load=1 run_recovery=1
+if [ -n "$only" ]; then
+  run_micro=0 run_load=0 run_recovery=0
+  IFS=',' read -r -a stages <<< "${only#,}"
+  for stage in "${stages[@]}"; do
+    case "$stage" in
+      micro) run_micro=1 ;;
+      load) run_load=1 ;;
+      recovery) run_recovery=1 ;;
+      '') ;;
+      *) echo "--only: unknown stage '$stage' (micro, load, recovery)" >&2; exit 2 ;;
+    esac
+  done
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+release="bin/Release/net10.0"
+report_dll="$root/perf/Pipeline.PerfReport/$release/Pipeline.PerfReport.dll"
+loadgen_dll="$root/perf/Pipeline.LoadGen/$release/Pipeline.LoadGen.dll"
+bench_dir="$root/perf/Pipeline.Benchmarks"
+suite_start=$SECONDS
+
+build() {
+  local project="$1" start=$SECONDS log
+  log=$(mktemp)
+  if ! dotnet build "$root/$project" -c Release -nologo -v quiet > "$log" 2>&1; then
+    cat "$log"
+    rm -f "$log"
+    echo "build of $project failed" >&2
+    exit 2
+  fi
+  rm -f "$log"
+  echo "  built $project ($((SECONDS - start)) s)"
+}
+
+if [ ${#compare[@]} -eq 2 ]; then
+  [ -f "$report_dll" ] || build perf/Pipeline.PerfReport/Pipeline.PerfReport.csproj >&2
+  exec dotnet "$report_dll" compare "${compare[0]}" "${compare[1]}"
+fi
 
 # CPU busy percentage of the whole machine over 2 s, from /proc/stat.
 cpu_busy_percent() {
@@ -80,57 +149,216 @@ wait_for_quiet() {
     busy=$(cpu_busy_percent)
     pressure=$(cpu_pressure)
     if [ "$busy" -lt 15 ] && [ "$pressure" -lt 10 ]; then
-      echo "machine quiet (${busy}% busy, CPU pressure ${pressure}%) after ${waited}s"
+      echo "  machine quiet (${busy}% busy, CPU pressure ${pressure}%) after ${waited}s"
       return 0
     fi
     if [ "$waited" -ge "$wait_quiet" ]; then
-      echo "WARNING: machine still ${busy}% busy (CPU pressure ${pressure}%) after ${waited}s; running anyway (results may be disturbed)"
+      echo "  WARNING: machine still ${busy}% busy (CPU pressure ${pressure}%) after ${waited}s; running anyway (results may be disturbed)"
       return 0
     fi
     waited=$((waited + 2))
   done
 }
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 out="${out:-$root/perf/results/$stamp}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
+# Everything the terminal shows is also kept next to the results.
+exec > >(tee -a "$out/run-perf.log") 2>&1
+echo "./run-perf.sh $*" > "$out/command.txt"
 
-echo "== build (Release)"
-dotnet build "$root/perf/Pipeline.Benchmarks/Pipeline.Benchmarks.csproj" -c Release -nologo -v quiet
-dotnet build "$root/perf/Pipeline.LatencyHarness/Pipeline.LatencyHarness.csproj" -c Release -nologo -v quiet
-git -C "$root" log -1 --format='commit %H %s' > "$out/commit.txt" 2>/dev/null || true
+failures=()
+fail() { failures+=("$1"); echo "  FAILED: $1"; }
 
-if [ "$run_bench" -eq 1 ]; then
-  [ ${#filters[@]} -gt 0 ] || filters=('*')
-  echo "== micro-benchmarks (filter: ${filters[*]})"
-  wait_for_quiet
-  bench_args=(--filter "${filters[@]}" --artifacts "$out/benchmarks")
-  [ "$quick" -eq 1 ] && bench_args+=(--quick)
-  # Run from the project folder: BenchmarkDotNet builds its generated host project next to it.
-  (cd "$root/perf/Pipeline.Benchmarks" && \
-    dotnet "bin/Release/net10.0/Pipeline.Benchmarks.dll" "${bench_args[@]}" ${bdn_extra[@]+"${bdn_extra[@]}"}) \
-    2>&1 | tee "$out/benchmarks.log"
+clock() { printf '%dm%02ds' $(( (SECONDS - suite_start) / 60 )) $(( (SECONDS - suite_start) % 60 )); }
+stage() { echo; echo "== [$(clock)] $*"; }
+
+# run_logged LABEL LOG CMD...: runs CMD with its output in LOG, printing a progress line every 15 s (the last
+# line of LOG that matches $progress_pattern); returns CMD's exit code.
+progress_pattern='.'
+run_logged() {
+  local label="$1" log="$2" start=$SECONDS pid rc=0 next=15 line
+  shift 2
+  # In a subshell, so that a crash's "Aborted" lands in LOG, not on the terminal.
+  ( "$@" || exit $? ) > "$log" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if [ $((SECONDS - start)) -ge "$next" ]; then
+      line=$(grep -E "$progress_pattern" "$log" 2>/dev/null | tail -n 1 | cut -c1-110 || true)
+      echo "    ... $label $((SECONDS - start)) s${line:+: $line}"
+      next=$((next + 15))
+    fi
+  done
+  wait "$pid" || rc=$?
+  return "$rc"
+}
+
+# "throughput": 123.4 -> 123 (whatever LoadGen's JSON layout); empty when absent.
+json_number() {
+  sed -n "s/.*\"$2\" *: *\([-0-9.eE+]*\).*/\1/p" "$1" | head -n 1 | awk '{ if ($1 != "") printf "%.0f", $1 }'
+}
+
+# Text as a JSON string body: backslashes and quotes escaped, control characters dropped.
+json_text() {
+  local t
+  t=$(printf '%s' "$1" | tr -d '\000-\037')
+  t=${t//\\/\\\\}
+  printf '%s' "${t//\"/\\\"}"
+}
+
+# Writes a failed-run JSON for a run that ended without writing its own, so the summary shows it FAILED with
+# the first error line of its log. EXTRA: more JSON members describing the run ("mode": "open", ...).
+write_stub() {
+  local file="$1" name="$2" kind="$3" rc="$4" log="$5" extra="$6" first
+  first=$(grep -m 1 -E 'Unhandled|[Ee]rror|[Ee]xception' "$log" 2>/dev/null | cut -c1-200 || true)
+  printf '{"name": "%s", "kind": "%s", %s"failed": true, "failure": "%s"}\n' "$name" "$kind" "$extra" \
+    "$(json_text "LoadGen exited with code $rc without writing results${first:+: $first} (see $(basename "$(dirname "$log")")/$(basename "$log"))")" > "$file"
+}
+
+# 50k -> 50000, 2M -> 2000000 (LoadGen's rate syntax as a number for the stub JSON); null when not a number.
+rate_number() {
+  case "$1" in
+    *[kK]) is_uint "${1%?}" && echo $(( ${1%?} * 1000 )) || echo null ;;
+    *[mM]) is_uint "${1%?}" && echo $(( ${1%?} * 1000000 )) || echo null ;;
+    *) is_uint "$1" && echo "$1" || echo null ;;
+  esac
+}
+
+# 50000 -> 50k, 2000000 -> 2M (run names); other text is kept.
+short_count() {
+  local n="$1"
+  if is_uint "$n" && [ "$n" -ge 1000000 ] && [ $((n % 1000000)) -eq 0 ]; then echo "$((n / 1000000))M"
+  elif is_uint "$n" && [ "$n" -ge 1000 ] && [ $((n % 1000)) -eq 0 ]; then echo "$((n / 1000))k"
+  else echo "$n"; fi
+}
+
+echo "== perf suite$([ "$quick" -eq 1 ] && echo ' (quick)') -> $out"
+stage "build (Release)"
+build perf/Pipeline.PerfReport/Pipeline.PerfReport.csproj
+[ "$run_micro" -eq 1 ] && build perf/Pipeline.Benchmarks/Pipeline.Benchmarks.csproj
+# LoadGen references Pipeline.Server and starts the server from its own output folder.
+{ [ "$run_load" -eq 1 ] || [ "$run_recovery" -eq 1 ]; } && build perf/Pipeline.LoadGen/Pipeline.LoadGen.csproj
+
+stage "probes (handoff, disk flush, machine)"
+if ! (cd "$root" && dotnet "$report_dll" probe --out "$out/probes.json" --dir "$out") | sed 's/^/  /'; then
+  fail "probe"
 fi
 
-if [ "$run_latency" -eq 1 ]; then
-  echo "== latency harness"
+if [ "$run_micro" -eq 1 ]; then
+  if [ ${#filters[@]} -eq 0 ]; then
+    if [ "$quick" -eq 1 ]; then filters=('*OneToOneBenchmarks.Channel' '*OneToOneBenchmarks.Ring_Yielding_Batch64'); else filters=('*'); fi
+  fi
+  stage "micro-benchmarks (BenchmarkDotNet, filter: ${filters[*]})"
   wait_for_quiet
-  latency_args=(--out "$out/latency")
-  [ "$quick" -eq 1 ] && latency_args+=(--quick)
-  [ -n "$rates" ] && latency_args+=(--rates "$rates")
-  [ -n "$duration" ] && latency_args+=(--duration "$duration")
-  [ -n "$scenario" ] && latency_args+=(--filter "$scenario")
-  dotnet "$root/perf/Pipeline.LatencyHarness/bin/Release/net10.0/Pipeline.LatencyHarness.dll" "${latency_args[@]}" \
-    2>&1 | tee "$out/latency.log"
+  mkdir -p "$out/micro"
+  bench_args=(--filter "${filters[@]}" --artifacts "$out/micro")
+  # Quick: BDN's quick job, in this process (no generated project to build: saves a minute on 2 cores).
+  [ "$quick" -eq 1 ] && bench_args+=(--quick --inProcess)
+  start=$SECONDS
+  progress_pattern='Remained|// Benchmark: '
+  rc=0
+  # Run from the project folder: BenchmarkDotNet builds its generated host project next to it.
+  (cd "$bench_dir" && run_logged micro "$out/micro/micro.log" \
+    dotnet "$release/Pipeline.Benchmarks.dll" "${bench_args[@]}" ${bdn_extra[@]+"${bdn_extra[@]}"}) || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "BenchmarkDotNet exited with code $rc; see micro/micro.log" > "$out/micro/failed.txt"
+    fail "micro: BenchmarkDotNet exited with code $rc"
+  elif ! compgen -G "$out/micro/results/*-report.csv" > /dev/null; then
+    echo "no BenchmarkDotNet report written (the filter matched nothing, or the benchmarks failed); see micro/micro.log" > "$out/micro/failed.txt"
+    fail "micro: no report written"
+  else
+    echo "  done in $((SECONDS - start)) s: $(ls "$out"/micro/results/*-report.csv | wc -l) report(s) in micro/results/"
+  fi
+fi
+
+if [ "$run_load" -eq 1 ]; then
+  duration="${duration:-$([ "$quick" -eq 1 ] && echo 3 || echo 10)}"
+  warmup=$([ "$quick" -eq 1 ] && echo 1 || echo 3)
+  # One run per line: mode durability rate (rate '-' for the closed loop).
+  runs=()
+  if [ "$quick" -eq 1 ] && [ -z "$rates" ] && [ -z "$durabilities" ]; then
+    runs=("open Batch 50k" "open Batch 200k" "open None 100k" "closed Batch -")
+  else
+    IFS=',' read -r -a dlist <<< "${durabilities:-Batch,None}"
+    IFS=',' read -r -a rlist <<< "${rates:-50k,100k,200k,400k}"
+    for d in "${dlist[@]}"; do for r in "${rlist[@]}"; do runs+=("open $d $r"); done; done
+    for d in "${dlist[@]}"; do runs+=("closed $d -"); done
+  fi
+  stage "load (${#runs[@]} runs, ${duration} s each after ${warmup} s warm-up, $connections connections)"
+  wait_for_quiet
+  mkdir -p "$out/load"
+  i=0
+  for spec in "${runs[@]}"; do
+    i=$((i + 1))
+    read -r mode durability rate <<< "$spec"
+    if [ "$mode" = open ]; then
+      name="open-$(short_count "$rate")-$durability"
+      args=(load --mode open --rate "$rate")
+    else
+      name="closed-$durability"
+      args=(load --mode closed --window 1024 --batch 64)
+    fi
+    args+=(--durability "$durability" --connections "$connections" --duration "$duration" --warmup "$warmup"
+      --out "$out/load" --name "$name")
+    echo "  [$(clock)] load $i/${#runs[@]} $name"
+    start=$SECONDS
+    rm -f "$out/load/$name.json"
+    progress_pattern='.'
+    rc=0
+    run_logged "$name" "$out/load/$name.log" dotnet "$loadgen_dll" "${args[@]}" || rc=$?
+    if [ ! -f "$out/load/$name.json" ]; then
+      target=$([ "$mode" = open ] && rate_number "$rate" || echo null)
+      write_stub "$out/load/$name.json" "$name" load "$rc" "$out/load/$name.log" \
+        "\"mode\": \"$mode\", \"durability\": \"$durability\", \"targetRate\": $target, \"connections\": $connections, "
+    fi
+    if [ "$rc" -ne 0 ] || grep -q '"failed" *: *true' "$out/load/$name.json"; then
+      fail "load $name (exit code $rc; see load/$name.log)"
+    else
+      echo "    ok in $((SECONDS - start)) s: $(json_number "$out/load/$name.json" throughput) commands/s acknowledged"
+    fi
+  done
+fi
+
+if [ "$run_recovery" -eq 1 ]; then
+  events="${events:-$([ "$quick" -eq 1 ] && echo 200000 || echo 2000000)}"
+  stage "recovery ($events events, with and without a snapshot)"
+  wait_for_quiet
+  mkdir -p "$out/recovery"
+  for snapshot in true false; do
+    name="recovery-$(short_count "$events")-$([ "$snapshot" = true ] && echo snapshot || echo nosnapshot)"
+    echo "  [$(clock)] $name"
+    start=$SECONDS
+    rm -f "$out/recovery/$name.json"
+    progress_pattern='.'
+    rc=0
+    run_logged "$name" "$out/recovery/$name.log" dotnet "$loadgen_dll" recovery --events "$events" --snapshot "$snapshot" \
+      --out "$out/recovery" --name "$name" || rc=$?
+    if [ ! -f "$out/recovery/$name.json" ]; then
+      write_stub "$out/recovery/$name.json" "$name" recovery "$rc" "$out/recovery/$name.log" \
+        "\"events\": $events, \"snapshot\": $snapshot, "
+    fi
+    if [ "$rc" -ne 0 ] || grep -q '"failed" *: *true' "$out/recovery/$name.json"; then
+      fail "recovery $name (exit code $rc; see recovery/$name.log)"
+    else
+      echo "    ok in $((SECONDS - start)) s: $(json_number "$out/recovery/$name.json" replayEventsPerSecond) events/s replayed"
+    fi
+  done
+fi
+
+stage "summary"
+rc=0
+dotnet "$report_dll" summarize "$out" || rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+  fail "summarize exited with code $rc"
 fi
 
 echo
-echo "== results in $out"
-[ -f "$out/benchmarks/results/throughput.csv" ] && echo "  throughput table   $out/benchmarks/results/throughput.csv"
-[ -d "$out/benchmarks/results" ] && echo "  BDN reports        $out/benchmarks/results/"
-[ -f "$out/benchmarks/handoff-probes.csv" ] && echo "  handoff probes     $out/benchmarks/handoff-probes.csv"
-[ -f "$out/latency/latency.csv" ] && echo "  latency (CSV)      $out/latency/latency.csv"
-[ -f "$out/latency/latency.json" ] && echo "  latency (JSON)     $out/latency/latency.json"
-echo "  logs               $out/*.log"
+echo "== [$(clock)] report: $out/summary.md"
+if [ ${#failures[@]} -gt 0 ] || [ "$rc" -ne 0 ]; then
+  echo "== FAILED: ${#failures[@]} stage run(s) failed:"
+  for f in "${failures[@]}"; do echo "   $f"; done
+  exit 1
+fi
+echo "== all runs passed"

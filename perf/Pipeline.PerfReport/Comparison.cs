@@ -1,0 +1,243 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+
+namespace Pipeline.PerfReport;
+
+/// <summary>
+/// The <c>compare</c> verb: two summaries run by run (ratios B/A), the runs only one side has, and whether the two
+/// probes say the machine was in the same state. Ratios across machine states mostly measure the machine.
+/// </summary>
+internal sealed class Comparison
+{
+    /// <summary>Handoff round trips further apart than this factor: inter-thread figures are not comparable.</summary>
+    public const double HandoffLimit = 1.5;
+
+    /// <summary>Disk-flush p99s further apart than this factor: durable-mode figures are not comparable.</summary>
+    public const double DiskSyncLimit = 2.0;
+
+    public List<RunComparison> Runs { get; } = [];
+
+    public List<string> OnlyInA { get; } = [];
+
+    public List<string> OnlyInB { get; } = [];
+
+    /// <summary>The machine was in a different state (or is a different machine): read the ratios with care.</summary>
+    public List<string> Warnings { get; } = [];
+
+    /// <summary>Differences worth knowing that do not invalidate the comparison (usually the commit).</summary>
+    public List<string> Notes { get; } = [];
+
+    public int RegressionCount => Runs.FindAll(r => r.Regressed).Count;
+
+    public static Comparison Create(RunSummary a, RunSummary b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var comparison = new Comparison();
+        comparison.CompareProbes(a.Probes, b.Probes);
+        comparison.Pair("load", a.Load, b.Load, r => r.Name, r => r.Failed, LoadMetrics);
+        comparison.Pair("recovery", a.Recovery, b.Recovery, r => r.Name, r => r.Failed, RecoveryMetrics);
+        comparison.Pair("micro", a.Benchmarks, b.Benchmarks, r => r.DisplayName, r => r.MeanNs is null, BenchmarkMetrics);
+        return comparison;
+    }
+
+    public string ToText(string nameA, string nameB)
+    {
+        var text = new StringBuilder();
+        text.Append("A = ").Append(nameA).Append('\n');
+        text.Append("B = ").Append(nameB).Append('\n');
+        text.Append(Format.Invariant($"ratios are B/A; '!' marks a regression (throughput < {MetricRatio.ThroughputLimit:0.0#}x, latency or time > {MetricRatio.LatencyLimit:0.0#}x), '+' an improvement beyond the same margins\n\n"));
+        foreach (string warning in Warnings)
+        {
+            text.Append("WARNING: ").Append(warning).Append('\n');
+        }
+
+        foreach (string note in Notes)
+        {
+            text.Append("note: ").Append(note).Append('\n');
+        }
+
+        if (Warnings.Count + Notes.Count > 0)
+        {
+            text.Append('\n');
+        }
+
+        AppendKind(text, "load", "load (throughput and latency percentiles)");
+        AppendKind(text, "recovery", "recovery");
+        AppendKind(text, "micro", "micro-benchmarks");
+        foreach (string name in OnlyInA)
+        {
+            text.Append("only in A: ").Append(name).Append('\n');
+        }
+
+        foreach (string name in OnlyInB)
+        {
+            text.Append("only in B: ").Append(name).Append('\n');
+        }
+
+        text.Append(Format.Invariant($"\n{Runs.Count} runs compared, {RegressionCount} regressed or failed, {OnlyInA.Count} only in A, {OnlyInB.Count} only in B\n"));
+        return text.ToString();
+    }
+
+    private void AppendKind(StringBuilder text, string kind, string title)
+    {
+        List<RunComparison> runs = Runs.FindAll(r => r.Kind == kind);
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        // Columns are the metric names of the first run that has them; every run of a kind has the same set.
+        RunComparison? shape = runs.Find(r => r.Metrics.Count > 0);
+        var headers = new List<string> { "run" };
+        if (shape is not null)
+        {
+            headers.AddRange(shape.Metrics.ConvertAll(m => ">" + m.Metric));
+        }
+
+        headers.Add("verdict");
+        var table = new TextTable([.. headers]);
+        foreach (RunComparison run in runs)
+        {
+            var cells = new List<string> { run.Name };
+            for (int i = 0; i < headers.Count - 2; i++)
+            {
+                cells.Add(i < run.Metrics.Count ? run.Metrics[i].Cell : "-");
+            }
+
+            cells.Add(run.Verdict);
+            table.Add([.. cells]);
+        }
+
+        text.Append(title).Append('\n').Append(table.ToText()).Append('\n');
+    }
+
+    private void Pair<T>(string kind, List<T> a, List<T> b, Func<T, string> name, Func<T, bool> failed, Func<T, T, List<MetricRatio>> metrics)
+    {
+        var inB = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (T run in b)
+        {
+            inB.TryAdd(name(run), run);
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (T runA in a)
+        {
+            string key = name(runA);
+            if (!seen.Add(key))
+            {
+                continue;
+            }
+
+            if (!inB.TryGetValue(key, out T? runB))
+            {
+                OnlyInA.Add($"{kind} {key}");
+                continue;
+            }
+
+            bool failedA = failed(runA);
+            bool failedB = failed(runB);
+            string? failure = (failedA, failedB) switch
+            {
+                (true, true) => "FAILED in both",
+                (true, false) => "FAILED in A",
+                (false, true) => "FAILED in B",
+                _ => null,
+            };
+            Runs.Add(new RunComparison { Kind = kind, Name = key, Failure = failure, Metrics = failure is null ? metrics(runA, runB) : [] });
+        }
+
+        foreach (T runB in b)
+        {
+            if (!seen.Contains(name(runB)))
+            {
+                seen.Add(name(runB));
+                OnlyInB.Add($"{kind} {name(runB)}");
+            }
+        }
+    }
+
+    private static List<MetricRatio> LoadMetrics(LoadRun a, LoadRun b)
+    {
+        LatencyStats la = a.LatencyUs ?? new LatencyStats();
+        LatencyStats lb = b.LatencyUs ?? new LatencyStats();
+        return
+        [
+            new("throughput", a.Throughput, b.Throughput, HigherIsBetter: true),
+            new("p50", la.P50, lb.P50, HigherIsBetter: false),
+            new("p90", la.P90, lb.P90, HigherIsBetter: false),
+            new("p99", la.P99, lb.P99, HigherIsBetter: false),
+            new("p99.9", la.P999, lb.P999, HigherIsBetter: false),
+            new("p99.99", la.P9999, lb.P9999, HigherIsBetter: false),
+            new("max", la.Max, lb.Max, HigherIsBetter: false),
+        ];
+    }
+
+    private static List<MetricRatio> RecoveryMetrics(RecoveryRun a, RecoveryRun b) =>
+    [
+        new("restart s", a.RestartSeconds, b.RestartSeconds, HigherIsBetter: false),
+        new("replay events/s", a.ReplayEventsPerSecond, b.ReplayEventsPerSecond, HigherIsBetter: true),
+    ];
+
+    private static List<MetricRatio> BenchmarkMetrics(BenchmarkResult a, BenchmarkResult b) =>
+    [
+        new("mean", a.MeanNs ?? double.NaN, b.MeanNs ?? double.NaN, HigherIsBetter: false),
+        new("allocated", a.AllocatedBytes ?? 0, b.AllocatedBytes ?? 0, HigherIsBetter: false),
+    ];
+
+    private void CompareProbes(ProbeReport? a, ProbeReport? b)
+    {
+        if (a is null || b is null)
+        {
+            Warnings.Add($"{(a is null ? "A" : "B")} has no probes: the machine's state during that run is unknown");
+            return;
+        }
+
+        if (a.Handoff is { } ha && b.Handoff is { } hb)
+        {
+            double apart = Apart(ha.RoundTripNs, hb.RoundTripNs);
+            if (double.IsNaN(apart))
+            {
+                Warnings.Add("handoff probe has no value in A or B (its second thread never got a core): the machine was busy");
+            }
+            else if (apart > HandoffLimit)
+            {
+                Warnings.Add(Format.Invariant($"handoff probe differs: A {Format.Fixed(ha.RoundTripNs, 0)} ns vs B {Format.Fixed(hb.RoundTripNs, 0)} ns per round trip ({Format.Ratio(apart)} apart, limit {HandoffLimit:0.0}x); every inter-thread figure moves with it"));
+            }
+        }
+
+        if (a.DiskSync is { } da && b.DiskSync is { } db)
+        {
+            double apart = Apart(da.P99Us, db.P99Us);
+            if (apart > DiskSyncLimit)
+            {
+                Warnings.Add(Format.Invariant($"disk flush probe differs: p99 A {Format.Micros(da.P99Us)} µs vs B {Format.Micros(db.P99Us)} µs ({Format.Ratio(apart)} apart, limit {DiskSyncLimit:0.0}x); durable-mode latency moves with it"));
+            }
+        }
+
+        MachineDescription ma = a.Machine;
+        MachineDescription mb = b.Machine;
+        if (ma.Cpu != mb.Cpu || ma.Cores != mb.Cores)
+        {
+            Warnings.Add($"different CPU: A {ma.Cpu}, {ma.Cores} cores; B {mb.Cpu}, {mb.Cores} cores");
+        }
+
+        NoteDifference("commit", ma.Commit, mb.Commit);
+        NoteDifference("memory", ma.Memory, mb.Memory);
+        NoteDifference("OS", ma.Os, mb.Os);
+        NoteDifference(".NET", ma.Dotnet, mb.Dotnet);
+    }
+
+    private void NoteDifference(string what, string a, string b)
+    {
+        if (!string.Equals(a, b, StringComparison.Ordinal))
+        {
+            Notes.Add($"different {what}: A {a}; B {b}");
+        }
+    }
+
+    // The factor between two positive figures (>= 1); NaN when either is unknown.
+    private static double Apart(double a, double b) =>
+        a > 0 && b > 0 ? Math.Max(a, b) / Math.Min(a, b) : double.NaN;
+}

@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+
+namespace Pipeline.PerfReport;
+
+/// <summary>A run's latency percentiles in microseconds, as LoadGen writes them (<c>latencyUs</c>, <c>serviceUs</c>).</summary>
+internal sealed class LatencyStats
+{
+    public double P50 { get; init; }
+
+    public double P90 { get; init; }
+
+    public double P99 { get; init; }
+
+    [JsonPropertyName("p99_9")]
+    public double P999 { get; init; }
+
+    [JsonPropertyName("p99_99")]
+    public double P9999 { get; init; }
+
+    public double Max { get; init; }
+
+    public double Mean { get; init; }
+
+    public long Count { get; init; }
+}

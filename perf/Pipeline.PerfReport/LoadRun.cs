@@ -1,0 +1,50 @@
+namespace Pipeline.PerfReport;
+
+/// <summary>
+/// One end-to-end load run: LoadGen's per-run JSON (<c>kind: load</c>), read as written and copied into
+/// summary.json after <see cref="SummaryBuilder"/> has marked a run with errors as failed.
+/// </summary>
+internal sealed class LoadRun
+{
+    public string Name { get; set; } = string.Empty;
+
+    public string Kind { get; init; } = "load";
+
+    /// <summary><c>open</c> (fixed rate, latency from the intended send time) or <c>closed</c> (window per connection).</summary>
+    public string? Mode { get; init; }
+
+    public string? Durability { get; init; }
+
+    /// <summary>Commands per second asked of an open-loop run; null for a closed loop.</summary>
+    public double? TargetRate { get; init; }
+
+    public int? Connections { get; init; }
+
+    public int? Window { get; init; }
+
+    public int? Batch { get; init; }
+
+    public double DurationSeconds { get; init; }
+
+    public long Commands { get; init; }
+
+    public long Acks { get; init; }
+
+    public long Rejected { get; init; }
+
+    public long Errors { get; init; }
+
+    /// <summary>Acknowledged commands per second over the measured part of the run.</summary>
+    public double Throughput { get; init; }
+
+    public bool Failed { get; set; }
+
+    public string? Failure { get; set; }
+
+    /// <summary>The HdrHistogram percentile distribution's file name, relative to the folder of the run's JSON.</summary>
+    public string? Hgrm { get; init; }
+
+    public LatencyStats? LatencyUs { get; init; }
+
+    public LatencyStats? ServiceUs { get; init; }
+}

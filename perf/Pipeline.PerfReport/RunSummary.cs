@@ -1,0 +1,35 @@
+using System;
+using System.Collections.Generic;
+
+namespace Pipeline.PerfReport;
+
+/// <summary>summary.json: everything one perf run measured, in one file that <c>compare</c> reads back.</summary>
+internal sealed class RunSummary
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    public DateTime CreatedAtUtc { get; init; }
+
+    public string Directory { get; init; } = string.Empty;
+
+    public ProbeReport? Probes { get; init; }
+
+    public List<LoadRun> Load { get; init; } = [];
+
+    public List<RecoveryRun> Recovery { get; init; } = [];
+
+    public List<BenchmarkResult> Benchmarks { get; init; } = [];
+
+    /// <summary>Why the micro-benchmark stage failed (run-perf.sh writes micro/failed.txt); null when it did not.</summary>
+    public string? MicroFailure { get; init; }
+
+    /// <summary>The latency plot's file name next to summary.json; null when no load run succeeded.</summary>
+    public string? Plot { get; set; }
+
+    /// <summary>One line per failure: a failed run, the micro stage, or a result file that could not be read.</summary>
+    public List<string> Failures { get; init; } = [];
+
+    public List<string> Notes { get; init; } = [];
+}

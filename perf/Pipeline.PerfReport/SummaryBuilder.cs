@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+
+namespace Pipeline.PerfReport;
+
+/// <summary>
+/// Collects one results folder into a <see cref="RunSummary"/>: probes.json, load/*.json, recovery/*.json,
+/// micro/results (BenchmarkDotNet) and micro/failed.txt. A result file that cannot be read is a failure of its
+/// own, never a silently missing row; a load run with errors is a failed run even if LoadGen did not say so.
+/// </summary>
+internal static class SummaryBuilder
+{
+    public const string ProbesFile = "probes.json";
+    public const string MicroFailedFile = "failed.txt";
+
+    public static RunSummary Build(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var summary = new RunSummary
+        {
+            CreatedAtUtc = DateTime.UtcNow,
+            Directory = Path.GetFullPath(directory),
+            Probes = ReadProbes(directory, out string? probeProblem),
+            MicroFailure = ReadMicroFailure(directory),
+            Benchmarks = BenchmarkReader.ReadDirectory(Path.Combine(directory, "micro", "results")),
+        };
+        if (probeProblem is not null)
+        {
+            summary.Notes.Add(probeProblem);
+        }
+
+        foreach (string path in JsonFiles(Path.Combine(directory, "load")))
+        {
+            LoadRun run = ReadRun(path, static (p, e) => new LoadRun { Failed = true, Failure = e }, summary);
+            if (!run.Failed && run.Errors > 0)
+            {
+                run.Failed = true;
+                run.Failure = $"{run.Errors} errors";
+            }
+
+            summary.Load.Add(run);
+        }
+
+        // Open loop before closed, then by durability and rate: the order the suite runs them.
+        summary.Load.Sort(static (a, b) =>
+        {
+            int order = string.CompareOrdinal(b.Mode, a.Mode);
+            order = order != 0 ? order : string.CompareOrdinal(a.Durability, b.Durability);
+            order = order != 0 ? order : (a.TargetRate ?? 0).CompareTo(b.TargetRate ?? 0);
+            return order != 0 ? order : string.CompareOrdinal(a.Name, b.Name);
+        });
+
+        foreach (string path in JsonFiles(Path.Combine(directory, "recovery")))
+        {
+            summary.Recovery.Add(ReadRun(path, static (p, e) => new RecoveryRun { Failed = true, Failure = e }, summary));
+        }
+
+        foreach (LoadRun run in summary.Load)
+        {
+            if (run.Failed)
+            {
+                summary.Failures.Add($"load {run.Name}: {run.Failure ?? "failed"}");
+            }
+        }
+
+        foreach (RecoveryRun run in summary.Recovery)
+        {
+            if (run.Failed)
+            {
+                summary.Failures.Add($"recovery {run.Name}: {run.Failure ?? "failed"}");
+            }
+        }
+
+        if (summary.MicroFailure is not null)
+        {
+            summary.Failures.Add("micro: " + summary.MicroFailure);
+        }
+
+        return summary;
+    }
+
+    /// <summary>The percentile lines of each successful load run that has a readable .hgrm next to its JSON.</summary>
+    public static List<(string Name, IReadOnlyList<HgrmPoint> Points)> PlotSeries(RunSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var series = new List<(string, IReadOnlyList<HgrmPoint>)>();
+        foreach (LoadRun run in summary.Load)
+        {
+            if (run.Failed)
+            {
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(run.Hgrm))
+            {
+                summary.Notes.Add($"load {run.Name}: no .hgrm named, left out of the plot");
+                continue;
+            }
+
+            string path = Path.Combine(summary.Directory, "load", run.Hgrm);
+            try
+            {
+                series.Add((run.Name, HgrmFile.Load(path).Points));
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+            {
+                summary.Notes.Add($"load {run.Name}: {run.Hgrm} unreadable, left out of the plot ({e.Message})");
+            }
+        }
+
+        return series;
+    }
+
+    private static T ReadRun<T>(string path, Func<string, string, T> failed, RunSummary summary)
+        where T : class
+    {
+        string name = Path.GetFileNameWithoutExtension(path);
+        try
+        {
+            T run = PerfJson.Read<T>(path);
+            switch (run)
+            {
+                case LoadRun load when string.IsNullOrEmpty(load.Name):
+                    load.Name = name;
+                    break;
+                case RecoveryRun recovery when string.IsNullOrEmpty(recovery.Name):
+                    recovery.Name = name;
+                    break;
+            }
+
+            return run;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            T run = failed(path, $"unreadable result {Path.GetFileName(path)}: {e.Message}");
+            switch (run)
+            {
+                case LoadRun load:
+                    load.Name = name;
+                    break;
+                case RecoveryRun recovery:
+                    recovery.Name = name;
+                    break;
+            }
+
+            summary.Notes.Add($"{path}: {e.Message}");
+            return run;
+        }
+    }
+
+    private static ProbeReport? ReadProbes(string directory, out string? problem)
+    {
+        string path = Path.Combine(directory, ProbesFile);
+        problem = null;
+        if (!File.Exists(path))
+        {
+            problem = $"no {ProbesFile}: machine and probes unknown";
+            return null;
+        }
+
+        try
+        {
+            return PerfJson.Read<ProbeReport>(path);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            problem = $"{ProbesFile} unreadable: {e.Message}";
+            return null;
+        }
+    }
+
+    private static string? ReadMicroFailure(string directory)
+    {
+        string path = Path.Combine(directory, "micro", MicroFailedFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        string text = File.ReadAllText(path).Trim();
+        return text.Length == 0 ? "failed" : text;
+    }
+
+    // Sorted by name so that summary.json diffs cleanly between runs.
+    private static string[] JsonFiles(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        string[] files = Directory.GetFiles(directory, "*.json");
+        Array.Sort(files, StringComparer.Ordinal);
+        return files;
+    }
+}

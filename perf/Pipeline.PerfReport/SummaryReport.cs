@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+
+namespace Pipeline.PerfReport;
+
+/// <summary>Renders a <see cref="RunSummary"/> as summary.md and as the table printed at the end of a run.</summary>
+internal static class SummaryReport
+{
+    public static string Markdown(RunSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var md = new StringBuilder();
+        md.Append("# Perf run ").Append(Path.GetFileName(summary.Directory.TrimEnd('/'))).Append("\n\n");
+        md.Append(summary.Failures.Count == 0 ? "**All runs passed.**\n\n" : $"**FAILED: {summary.Failures.Count} run(s) failed** (see Failures).\n\n");
+        md.Append("## Machine and probes\n\n").Append(MachineTable(summary.Probes).ToMarkdown()).Append('\n');
+
+        if (summary.Load.Count > 0)
+        {
+            md.Append("## Load (end to end over TCP; latency in µs, open loop from the intended send time)\n\n")
+                .Append(LoadTable(summary.Load).ToMarkdown()).Append('\n');
+            if (summary.Plot is not null)
+            {
+                md.Append("![latency by percentile](").Append(summary.Plot).Append(")\n\n");
+            }
+        }
+
+        if (summary.Recovery.Count > 0)
+        {
+            md.Append("## Recovery (restart with replay)\n\n").Append(RecoveryTable(summary.Recovery).ToMarkdown()).Append('\n');
+        }
+
+        if (summary.Benchmarks.Count > 0)
+        {
+            md.Append("## Micro-benchmarks (BenchmarkDotNet; reports in micro/results/)\n\n")
+                .Append(BenchmarkTable(summary.Benchmarks).ToMarkdown()).Append('\n');
+        }
+
+        AppendList(md, "## Failures", summary.Failures);
+        AppendList(md, "## Notes", summary.Notes);
+        return md.ToString();
+    }
+
+    public static string Text(RunSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var text = new StringBuilder();
+        text.Append(MachineTable(summary.Probes).ToText()).Append('\n');
+        if (summary.Load.Count > 0)
+        {
+            text.Append("load (latency µs)\n").Append(LoadTable(summary.Load).ToText()).Append('\n');
+        }
+
+        if (summary.Recovery.Count > 0)
+        {
+            text.Append("recovery\n").Append(RecoveryTable(summary.Recovery).ToText()).Append('\n');
+        }
+
+        if (summary.Benchmarks.Count > 0)
+        {
+            text.Append("micro-benchmarks\n").Append(BenchmarkTable(summary.Benchmarks).ToText()).Append('\n');
+        }
+
+        foreach (string failure in summary.Failures)
+        {
+            text.Append("FAILED ").Append(failure).Append('\n');
+        }
+
+        foreach (string note in summary.Notes)
+        {
+            text.Append("note: ").Append(note).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    public static TextTable MachineTable(ProbeReport? probes)
+    {
+        var table = new TextTable("item", "value");
+        if (probes is null)
+        {
+            table.Add("machine", "unknown (no probes.json)");
+            return table;
+        }
+
+        MachineDescription m = probes.Machine;
+        table.Add("cpu", $"{m.Cpu}, {m.Cores} cores");
+        table.Add("memory", m.Memory);
+        table.Add("os", m.Os);
+        table.Add(".NET", m.Dotnet);
+        table.Add("commit", m.Commit);
+        table.Add("load", m.Load);
+        if (probes.Handoff is { } h)
+        {
+            table.Add("handoff probe", Format.Invariant($"{Format.Fixed(h.RoundTripNs, 0)} ns round trip (range {Format.Fixed(h.MinRoundTripNs, 0)}-{Format.Fixed(h.MaxRoundTripNs, 0)}), {Format.Fixed(h.OneWayNs, 0)} ns one way"));
+        }
+
+        if (probes.DiskSync is { } d)
+        {
+            table.Add("disk flush probe", Format.Invariant($"p50 {Format.Micros(d.P50Us)} µs, p99 {Format.Micros(d.P99Us)} µs, max {Format.Micros(d.MaxUs)} µs ({d.Samples} x {d.BlockBytes} B append + flush)"));
+        }
+
+        table.Add("probed at", probes.MeasuredAtUtc.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        return table;
+    }
+
+    public static TextTable LoadTable(IEnumerable<LoadRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var table = new TextTable("run", "mode", "durability", ">target/s", ">conns", ">throughput/s", ">p50", ">p90", ">p99", ">p99.9", ">p99.99", ">max", ">errors", "status");
+        foreach (LoadRun r in runs)
+        {
+            // A run that recorded nothing (the server died at start) has no percentiles to show, not zeros.
+            LatencyStats? l = r.LatencyUs is { Count: > 0 } stats ? stats : null;
+            string status = r.Failed ? "FAILED: " + (r.Failure ?? "failed") : "ok";
+            table.Add(
+                r.Name,
+                r.Mode ?? "-",
+                r.Durability ?? "-",
+                Format.Rate(r.TargetRate),
+                r.Connections?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                r.Failed && r.Throughput == 0 ? "-" : Format.Count(r.Throughput),
+                l is null ? "-" : Format.Micros(l.P50),
+                l is null ? "-" : Format.Micros(l.P90),
+                l is null ? "-" : Format.Micros(l.P99),
+                l is null ? "-" : Format.Micros(l.P999),
+                l is null ? "-" : Format.Micros(l.P9999),
+                l is null ? "-" : Format.Micros(l.Max),
+                Format.Count(r.Errors),
+                status);
+        }
+
+        return table;
+    }
+
+    public static TextTable RecoveryTable(IEnumerable<RecoveryRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var table = new TextTable("run", ">events", "snapshot", ">journal MiB", ">restart s", ">replayed", ">replay events/s", "status");
+        foreach (RecoveryRun r in runs)
+        {
+            // A run that failed before restarting measured nothing: dashes, not zeros.
+            bool measured = !r.Failed || r.RestartSeconds > 0;
+            table.Add(
+                r.Name,
+                Format.Count(r.Events),
+                r.Snapshot ? "yes" : "no",
+                measured ? Format.Fixed(r.JournalBytes / (1024.0 * 1024), 1) : "-",
+                measured ? Format.Fixed(r.RestartSeconds, 2) : "-",
+                measured ? Format.Count(r.ReplayedEvents) : "-",
+                measured ? Format.Count(r.ReplayEventsPerSecond) : "-",
+                r.Failed ? "FAILED: " + (r.Failure ?? "failed") : "ok");
+        }
+
+        return table;
+    }
+
+    public static TextTable BenchmarkTable(IEnumerable<BenchmarkResult> benchmarks)
+    {
+        ArgumentNullException.ThrowIfNull(benchmarks);
+        var table = new TextTable("benchmark", ">mean", ">allocated");
+        foreach (BenchmarkResult b in benchmarks)
+        {
+            table.Add(b.DisplayName, b.Mean, b.Allocated);
+        }
+
+        return table;
+    }
+
+    private static void AppendList(StringBuilder md, string title, List<string> items)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        md.Append(title).Append("\n\n");
+        foreach (string item in items)
+        {
+            md.Append("- ").Append(item).Append('\n');
+        }
+
+        md.Append('\n');
+    }
+}

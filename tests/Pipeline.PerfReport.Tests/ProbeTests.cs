@@ -1,0 +1,69 @@
+using System.IO;
+using Pipeline.Testing;
+using Xunit;
+
+namespace Pipeline.PerfReport.Tests;
+
+public sealed class ProbeTests
+{
+    [Fact]
+    public void DiskSyncProbe_FewSamples_ReportsOrderedPercentilesAndRemovesItsFile()
+    {
+        using var temp = new TempDirectory();
+
+        DiskSyncResult result = DiskSyncProbe.Measure(temp.Path, samples: 5);
+
+        Assert.Equal(5, result.Samples);
+        Assert.Equal(4096, result.BlockBytes);
+        Assert.True(result.P50Us > 0);
+        Assert.True(result.P50Us <= result.P99Us && result.P99Us <= result.MaxUs);
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Theory]
+    [InlineData(50, 3)]
+    [InlineData(99, 5)]
+    [InlineData(0, 1)]
+    [InlineData(100, 5)]
+    public void Percentile_NearestRank_PicksTheRankedSample(double percentile, double expected)
+    {
+        Assert.Equal(expected, DiskSyncProbe.Percentile([1, 2, 3, 4, 5], percentile));
+    }
+
+    [Fact]
+    public void ProbeReport_JsonRoundTrip_KeepsEveryField()
+    {
+        using var temp = new TempDirectory();
+        ProbeReport report = ResultsFolder.Probes(handoffNs: 123.5, diskP99Us: 800);
+
+        PerfJson.Write(temp.Combine("probes.json"), report);
+        ProbeReport read = PerfJson.Read<ProbeReport>(temp.Combine("probes.json"));
+
+        Assert.Equal(report.MeasuredAtUtc, read.MeasuredAtUtc);
+        Assert.Equal("AMD EPYC", read.Machine.Cpu);
+        Assert.Equal(2, read.Machine.Cores);
+        Assert.Equal("abc123", read.Machine.Commit);
+        Assert.Equal(123.5, read.Handoff!.RoundTripNs);
+        Assert.Equal(61.75, read.Handoff.OneWayNs);
+        Assert.Equal(800, read.DiskSync!.P99Us);
+        Assert.Equal(DiskSyncProbe.Method, read.DiskSync.Method);
+    }
+
+    [Fact]
+    public void Main_Probe_WritesReadableJsonWithMachineAndBothProbes()
+    {
+        using var temp = new TempDirectory();
+
+        // A short probe: the handoff probe gives up after 2 s per sample if the second thread never runs.
+        int exit = Program.Main(["probe", "--out", temp.Combine("probes.json"), "--samples", "3", "--handoff-ms", "10", "--commit", "deadbeef"]);
+
+        Assert.Equal(0, exit);
+        ProbeReport read = PerfJson.Read<ProbeReport>(temp.Combine("probes.json"));
+        Assert.Equal("deadbeef", read.Machine.Commit);
+        Assert.True(read.Machine.Cores > 0);
+        Assert.NotNull(read.Handoff);
+        Assert.Equal(3, read.DiskSync!.Samples);
+        Assert.Equal(temp.Path, read.DiskSync.Directory);
+        Assert.Single(Directory.GetFiles(temp.Path));
+    }
+}
