@@ -22,16 +22,18 @@ internal sealed class LoadGenOptions
           --duration SECONDS        measured time (default 10)
           --warmup SECONDS          time before the measured part, not recorded (default 3)
           --host HOST --port P      drive an already running server instead of starting one
+          --durability Batch|Interval|None   the started server's journal durability (default Batch)
         recovery options:
           --events N                commands to journal before the restart (default 1000000)
           --snapshot true|false     restart from a snapshot taken near the end, or replay the whole journal (default false)
+                                    (the journal is built with durability Batch)
         common options:
-          --durability Batch|Interval|None   server journal durability (default Batch; recovery always uses Batch)
           --connections N           connections (default 8)
           --accounts N              ledger accounts opened by the setup (default 10000)
           --out DIR                 where <name>.json and <name>.hgrm go (default: the current folder)
           --name NAME               the run's name (default: derived from the options)
-          --server-args "ARGS"      extra arguments for the started server (e.g. "--Pipeline:Engine:RingSize=16384")
+          --server-args "ARGS"      extra arguments for the started server, split at spaces
+                                    (e.g. "--Pipeline:Engine:RingSize=16384 --Pipeline:Engine:DecodeHandlers=1")
           --help                    this text
         Exit codes: 0 success, 1 the run failed (errors, or the server failed), 2 bad command line.
         """;

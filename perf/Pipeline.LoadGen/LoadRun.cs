@@ -162,12 +162,14 @@ internal static class LoadRun
             var driver = new OpenLoopDriver(schedule, end, senders, workloads);
             using var stop = new CancellationTokenSource();
             Task progress = StartProgress(output, trackers, time, start, measureFrom, end, stop.Token);
+            var footprint = GcFootprint.Start();
             Task pacing = driver.RunAsync(time, stop.Token);
             int? exitCode = await WaitOrServerExitAsync(pacing, server, Timeout.InfiniteTimeSpan).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             await pacing.ConfigureAwait(false);
             exitCode ??= await DrainAsync(trackers, server).ConfigureAwait(false);
             await progress.ConfigureAwait(false);
+            output.WriteLine(footprint.Report(trackers.Sum(t => t.Completed)));
             return new LoadOutcome(trackers, schedule.CountBefore(end) - schedule.CountBefore(measureFrom), exitCode);
         }
         finally
@@ -207,6 +209,7 @@ internal static class LoadRun
                 : string.Create(CultureInfo.InvariantCulture, $"run     closed loop until {commandLimit:N0} commands, window {window} in batches of {batch}, {connections} connections"));
             using var stop = new CancellationTokenSource();
             Task progress = StartProgress(output, trackers, time, start, measureFrom, end, stop.Token);
+            var footprint = GcFootprint.Start();
             for (int c = 0; c < connections; c++)
             {
                 loops[c].Start(new ClientBatchSender(clients[c], loops[c], trackers[c]));
@@ -224,6 +227,7 @@ internal static class LoadRun
             exitCode ??= await DrainAsync(trackers, server).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             await progress.ConfigureAwait(false);
+            output.WriteLine(footprint.Report(trackers.Sum(t => t.Completed)));
             return new LoadOutcome(trackers, trackers.Sum(t => t.MeasuredSent), exitCode);
         }
         finally
