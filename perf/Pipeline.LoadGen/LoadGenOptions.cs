@@ -9,7 +9,7 @@ internal sealed class LoadGenOptions
 {
     public const string Usage = """
         Usage:
-          Pipeline.LoadGen load --mode open --rate RATE [options]
+          Pipeline.LoadGen load --mode open --rate RATE [options]    (--rate alone implies --mode open; the verb load may be left out)
           Pipeline.LoadGen load --mode closed [--window N] [--batch N] [options]
           Pipeline.LoadGen recovery --events N [--snapshot true|false] [options]
 
@@ -97,6 +97,7 @@ internal sealed class LoadGenOptions
             return true;
         }
 
+        int first = 1;
         switch (args[0])
         {
             case "load":
@@ -105,13 +106,19 @@ internal sealed class LoadGenOptions
             case "recovery":
                 options.Verb = LoadGenVerb.Recovery;
                 break;
+            case string option when option.StartsWith("--", StringComparison.Ordinal):
+                // The first version's command line had no verb: options alone mean load.
+                options.Verb = LoadGenVerb.Load;
+                first = 0;
+                break;
             default:
                 error = $"unknown verb '{args[0]}': expected load or recovery (see --help)";
                 return false;
         }
 
+        string verb = first == 0 ? "load" : args[0];
         bool modeGiven = false;
-        for (int i = 1; i < args.Count; i++)
+        for (int i = first; i < args.Count; i++)
         {
             string option = args[i];
             if (option is "--help" or "-h")
@@ -129,7 +136,7 @@ internal sealed class LoadGenOptions
             if ((options.Verb == LoadGenVerb.Load && s_recoveryOnly.Contains(option))
                 || (options.Verb == LoadGenVerb.Recovery && s_loadOnly.Contains(option)))
             {
-                error = $"option {option} does not apply to the {args[0]} verb";
+                error = $"option {option} does not apply to the {verb} verb";
                 return false;
             }
 
@@ -283,7 +290,12 @@ internal sealed class LoadGenOptions
 
             if (Mode == LoadMode.Closed && Rate != 0)
             {
-                return modeGiven ? "option --rate applies only to --mode open" : "option --rate needs --mode open";
+                if (modeGiven)
+                {
+                    return "option --rate applies only to --mode open";
+                }
+
+                Mode = LoadMode.Open; // a rate alone means open loop
             }
         }
 

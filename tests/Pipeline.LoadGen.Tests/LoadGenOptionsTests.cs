@@ -175,7 +175,20 @@ public sealed class LoadGenOptionsTests
     {
         Assert.Contains("missing verb", ParseError(), StringComparison.Ordinal);
         Assert.Contains("'bench'", ParseError("bench"), StringComparison.Ordinal);
-        Assert.Contains("'--mode'", ParseError("--mode", "open"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_NoVerbAsTheFirstVersion_MeansLoadAndARateAloneMeansOpen()
+    {
+        LoadGenOptions open = ParseOk("--connections", "8", "--rate", "250k", "--duration", "5", "--durability", "Batch");
+        LoadGenOptions closed = ParseOk("--connections", "8", "--window", "1024", "--batch", "64");
+
+        Assert.Equal(LoadGenVerb.Load, open.Verb);
+        Assert.Equal(LoadMode.Open, open.Mode);
+        Assert.Equal(250_000, open.Rate);
+        Assert.Equal(LoadMode.Closed, closed.Mode);
+        Assert.Equal("option --rate applies only to --mode open", ParseError("load", "--mode", "closed", "--rate", "5k"));
+        Assert.Contains("load verb", ParseError("--events", "5"), StringComparison.Ordinal);
     }
 
     [Fact]
