@@ -12,13 +12,13 @@ namespace Pipeline.LoadGen;
 /// </summary>
 internal sealed class LedgerWorkload
 {
-    private readonly (string Type, byte[] Payload)[] _commands;
+    private readonly (string Type, ReadOnlyMemory<byte> Payload)[] _commands;
     private int _next;
 
     public LedgerWorkload(int seed, int accounts, int size = 16384)
     {
         var random = new Random(seed);
-        _commands = new (string, byte[])[size];
+        _commands = new (string, ReadOnlyMemory<byte>)[size];
         for (int i = 0; i < size; i++)
         {
             int roll = random.Next(100);
@@ -53,10 +53,15 @@ internal sealed class LedgerWorkload
 
     public static string Account(int index) => "acc-" + index.ToString(CultureInfo.InvariantCulture);
 
-    public (string Type, byte[] Payload) Next()
+    /// <summary>The next command of the cycle; not thread-safe (one workload per connection).</summary>
+    public (string Type, ReadOnlyMemory<byte> Payload) Next()
     {
-        (string, byte[]) command = _commands[_next];
-        _next = (_next + 1) % _commands.Length;
+        (string, ReadOnlyMemory<byte>) command = _commands[_next];
+        if (++_next == _commands.Length)
+        {
+            _next = 0;
+        }
+
         return command;
     }
 

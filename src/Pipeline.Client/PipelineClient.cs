@@ -135,7 +135,7 @@ public sealed class PipelineClient : IAsyncDisposable
         lock (_gate)
         {
             ThrowIfFailed();
-            var pending = new PendingPublish(done, 0, typeBytes, schemaVersion, payload, _nextProducerSequence++);
+            var pending = new PendingPublish(done, null, 0, 0, typeBytes, schemaVersion, payload, _nextProducerSequence++);
             _unacknowledged.Enqueue(pending);
             FrameWriter.WritePublish(_outgoing, pending.ProducerSequence, typeBytes, schemaVersion, payload.Span);
         }
@@ -167,7 +167,7 @@ public sealed class PipelineClient : IAsyncDisposable
             for (int i = 0; i < commands.Count; i++)
             {
                 byte[] typeBytes = types[i];
-                var pending = new PendingPublish(done, i, typeBytes, schemaVersion, commands[i].Payload, _nextProducerSequence++);
+                var pending = new PendingPublish(done, null, 0, i, typeBytes, schemaVersion, commands[i].Payload, _nextProducerSequence++);
                 _unacknowledged.Enqueue(pending);
                 FrameWriter.WritePublish(_outgoing, pending.ProducerSequence, typeBytes, schemaVersion, commands[i].Payload.Span);
             }
@@ -175,6 +175,52 @@ public sealed class PipelineClient : IAsyncDisposable
 
         StartFlush();
         return done.Source.Task;
+    }
+
+    /// <summary>
+    /// Publishes many commands in one write; each ACK goes to <paramref name="observer"/> with <paramref name="token"/>
+    /// and the command's index in the batch.
+    /// </summary>
+    /// <remarks>
+    /// Allocates nothing per command (types are encoded once per client); the payloads are referenced until
+    /// acknowledged. Thread-safe like the other publishes; ACKs of one client reach the observer in publish order.
+    /// </remarks>
+    /// <exception cref="ArgumentException">A type is longer than 65535 UTF-8 bytes (nothing is sent).</exception>
+    /// <exception cref="InvalidOperationException">The connection failed before (nothing is sent).</exception>
+    public void PublishBatch(ReadOnlySpan<(string Type, ReadOnlyMemory<byte> Payload)> commands, IAckObserver observer, long token, ushort schemaVersion = 1)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        if (commands.IsEmpty)
+        {
+            return;
+        }
+
+        // Checked before anything is queued, so a bad type sends nothing. A pooled array: no allocation per batch.
+        byte[][] types = ArrayPool<byte[]>.Shared.Rent(commands.Length);
+        try
+        {
+            for (int i = 0; i < commands.Length; i++)
+            {
+                types[i] = TypeBytes(commands[i].Type, nameof(commands));
+            }
+
+            lock (_gate)
+            {
+                ThrowIfFailed();
+                for (int i = 0; i < commands.Length; i++)
+                {
+                    var pending = new PendingPublish(null, observer, token, i, types[i], schemaVersion, commands[i].Payload, _nextProducerSequence++);
+                    _unacknowledged.Enqueue(pending);
+                    FrameWriter.WritePublish(_outgoing, pending.ProducerSequence, types[i], schemaVersion, commands[i].Payload.Span);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte[]>.Shared.Return(types, clearArray: true);
+        }
+
+        StartFlush();
     }
 
     /// <summary>Asks a read model; answers once it reflects at least <paramref name="minSequence"/> (or TIMEOUT).</summary>
@@ -356,7 +402,15 @@ public sealed class PipelineClient : IAsyncDisposable
                     }
                 }
 
-                pending.Done.Complete(pending.Index, new Ack(producerSequence, sequence, (AckStatus)status, detail.IsEmpty ? string.Empty : Encoding.UTF8.GetString(detail)));
+                if (pending.Observer is { } observer)
+                {
+                    observer.OnAck(pending.Token, pending.Index, sequence, (AckStatus)status, detail);
+                }
+                else
+                {
+                    pending.Done!.Complete(pending.Index, new Ack(producerSequence, sequence, (AckStatus)status, detail.IsEmpty ? string.Empty : Encoding.UTF8.GetString(detail)));
+                }
+
                 break;
             }
 
@@ -431,8 +485,11 @@ public sealed class PipelineClient : IAsyncDisposable
     }
 
     // Under _gate: what the journal holds is settled; the rest is written again, in order, ahead of anything new.
+    // Observers and completions are told after the lock: an observer may publish again from its callback.
     private void Resume(Socket socket, Welcome welcome)
     {
+        var settled = new List<PendingPublish>();
+        bool anonymous = _options.ProducerId == 0;
         lock (_gate)
         {
             _socket = socket;
@@ -441,14 +498,9 @@ public sealed class PipelineClient : IAsyncDisposable
             var stillPending = new List<PendingPublish>();
             while (_unacknowledged.TryDequeue(out PendingPublish pending))
             {
-                if (_options.ProducerId == 0)
+                if (anonymous || pending.ProducerSequence <= welcome.LastProducerSequence)
                 {
-                    // Without a producer id the server cannot de-duplicate: a resend could apply a command twice.
-                    pending.Done.Fail(new InvalidOperationException("The connection was lost before the ACK; an anonymous publish is not re-sent (it may or may not be journaled). Use a producer id to resume safely."));
-                }
-                else if (pending.ProducerSequence <= welcome.LastProducerSequence)
-                {
-                    pending.Done.Complete(pending.Index, new Ack(pending.ProducerSequence, 0, AckStatus.Duplicate, "journaled before the reconnect"));
+                    settled.Add(pending);
                 }
                 else
                 {
@@ -463,9 +515,26 @@ public sealed class PipelineClient : IAsyncDisposable
                 FrameWriter.WritePublish(_outgoing, pending.ProducerSequence, pending.Type, pending.SchemaVersion, pending.Payload.Span);
             }
 
-            if (_options.ProducerId != 0 && _nextProducerSequence <= welcome.LastProducerSequence)
+            if (!anonymous && _nextProducerSequence <= welcome.LastProducerSequence)
             {
                 _nextProducerSequence = welcome.LastProducerSequence + 1;
+            }
+        }
+
+        foreach (PendingPublish pending in settled)
+        {
+            if (anonymous)
+            {
+                // Without a producer id the server cannot de-duplicate: a resend could apply a command twice.
+                FailOne(pending, new InvalidOperationException("The connection was lost before the ACK; an anonymous publish is not re-sent (it may or may not be journaled). Use a producer id to resume safely."));
+            }
+            else if (pending.Observer is { } observer)
+            {
+                observer.OnAck(pending.Token, pending.Index, 0, AckStatus.Duplicate, "journaled before the reconnect"u8);
+            }
+            else
+            {
+                pending.Done!.Complete(pending.Index, new Ack(pending.ProducerSequence, 0, AckStatus.Duplicate, "journaled before the reconnect"));
             }
         }
 
@@ -485,10 +554,22 @@ public sealed class PipelineClient : IAsyncDisposable
 
         foreach (PendingPublish p in pending)
         {
-            p.Done.Fail(failure);
+            FailOne(p, failure);
         }
 
         FailRequests(failure);
+    }
+
+    private static void FailOne(in PendingPublish pending, Exception failure)
+    {
+        if (pending.Observer is { } observer)
+        {
+            observer.OnFailed(pending.Token, pending.Index, failure);
+        }
+        else
+        {
+            pending.Done!.Fail(failure);
+        }
     }
 
     private void FailRequests(Exception failure)
@@ -538,8 +619,9 @@ public sealed class PipelineClient : IAsyncDisposable
         _disposed.Dispose();
     }
 
-    // One unacknowledged publish; a batch shares one completion (one task for the whole batch, not one per command).
-    private readonly record struct PendingPublish(Completion Done, int Index, byte[] Type, ushort SchemaVersion, ReadOnlyMemory<byte> Payload, ulong ProducerSequence);
+    // One unacknowledged publish; a batch shares one completion (one task for the whole batch, not one per command),
+    // or, from PublishBatch with an observer, has no completion at all (Done is null, Observer and Token are set).
+    private readonly record struct PendingPublish(Completion? Done, IAckObserver? Observer, long Token, int Index, byte[] Type, ushort SchemaVersion, ReadOnlyMemory<byte> Payload, ulong ProducerSequence);
 
     private abstract class Completion
     {

@@ -11,8 +11,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Handler {Handler} failed on ring sequence {RingSequence} (journal sequence {Sequence}); the event is isolated and processing goes on")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string handler, long ringSequence, long sequence);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Recovered: state at sequence {Sequence} ({Snapshot}); replayed {Replayed} journal events; {Accounts} accounts")]
-    public static partial void Recovered(ILogger logger, long sequence, string snapshot, long replayed, int accounts);
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Recovered: state at sequence {Sequence} ({Snapshot}); replayed {Replayed} journal events in {ReplayMilliseconds} ms; {Accounts} accounts")]
+    public static partial void Recovered(ILogger logger, long sequence, string snapshot, long replayed, double replayMilliseconds, int accounts);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Pipeline ready: data in {DataDirectory}, durability {Durability}, ring {RingSize}, {Decoders} decoder(s), wait strategy {WaitStrategy}")]
     public static partial void Ready(ILogger logger, string dataDirectory, Pipeline.Journal.DurabilityPolicy durability, int ringSize, int decoders, Pipeline.Server.Configuration.WaitStrategyKind waitStrategy);

@@ -223,6 +223,73 @@ public sealed class PipelineClientTests
     }
 
     [Fact]
+    public async Task PublishBatch_WithObserver_EachAckReachesTheObserverInOrderWithTokenIndexAndDetail()
+    {
+        var backend = new AckingBackend();
+        await using IngestListener listener = StartListener(backend);
+        await using PipelineClient client = await ConnectAsync(Options(listener.Port, producerId: 4));
+        var observer = new RecordingAckObserver(expected: 30);
+        (string, ReadOnlyMemory<byte>)[] first = [.. Enumerable.Range(2, 20).Select(i => ("batch.e", (ReadOnlyMemory<byte>)Payload(i)))];
+        (string, ReadOnlyMemory<byte>)[] second = [.. Enumerable.Range(22, 10).Select(i => ("other.e", (ReadOnlyMemory<byte>)Payload(i)))];
+
+        Task<Ack> before = client.PublishAsync("single.e", Payload(1));
+        client.PublishBatch(first, observer, token: 100);
+        client.PublishBatch(second.AsSpan(0, 10), observer, token: 200);
+        client.PublishBatch([], observer, token: 300);
+        Task<Ack> after = client.PublishAsync("single.e", Payload(32));
+        await Bounded(before);
+        await observer.AllSeen.WaitAsync(TestTimeouts.Default);
+        Ack last = await Bounded(after);
+
+        var acks = observer.Acks();
+        Assert.Equal([.. Enumerable.Repeat(100L, 20), .. Enumerable.Repeat(200L, 10)], acks.Select(a => a.Token));
+        Assert.Equal([.. Enumerable.Range(0, 20), .. Enumerable.Range(0, 10)], acks.Select(a => a.Index));
+        Assert.Equal(Enumerable.Range(2, 30).Select(i => "d" + i), acks.Select(a => a.Detail));
+        Assert.Equal(Enumerable.Range(2, 30).Select(i => (ulong)i), acks.Select(a => a.Sequence));
+        Assert.All(acks, a => Assert.Equal(AckStatus.Ok, a.Status));
+        Assert.Empty(observer.Failures());
+        Assert.Equal(32UL, last.ProducerSequence);
+        Assert.Equal(Enumerable.Range(1, 32).Select(i => (ulong)i), backend.Received().Select(r => r.ProducerSequence));
+        Assert.All(backend.Received(), r => Assert.Equal(Payload((int)r.ProducerSequence), r.Payload));
+    }
+
+    [Fact]
+    public async Task PublishBatch_WithObserverAndTheServerDrops_EachPendingCommandFailsAndLaterBatchesThrow()
+    {
+        using var server = new ScriptedServer();
+        Task<(FrameConnection Connection, ulong ProducerId)> accepting = server.AcceptHelloAsync();
+        await using PipelineClient client = await ConnectAsync(Options(server.Port, producerId: 2));
+        FrameConnection connection = (await accepting).Connection;
+        var observer = new RecordingAckObserver(expected: 3);
+
+        client.PublishBatch([("t.e", Payload(1)), ("t.e", Payload(2)), ("t.e", Payload(3))], observer, token: 7);
+        await connection.ReadRequiredFrameAsync();
+        connection.Dispose();
+        await observer.AllSeen.WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal([(7L, 0), (7L, 1), (7L, 2)], observer.Failures().Select(f => (f.Token, f.Index)));
+        Assert.Empty(observer.Acks());
+        Assert.Throws<InvalidOperationException>(() => client.PublishBatch([("t.e", Payload(4))], observer, token: 8));
+    }
+
+    [Fact]
+    public async Task PublishBatch_TypeLongerThanTheFormatAllows_ThrowsAndSendsNothing()
+    {
+        var backend = new AckingBackend();
+        await using IngestListener listener = StartListener(backend);
+        await using PipelineClient client = await ConnectAsync(Options(listener.Port, producerId: 3));
+        var observer = new RecordingAckObserver(expected: 1);
+        string tooLong = new('x', 70_000);
+
+        Assert.ThrowsAny<ArgumentException>(() => client.PublishBatch([("ok.e", Payload(0)), (tooLong, Payload(0))], observer, token: 1));
+        Ack ack = await Bounded(client.PublishAsync("ok.e", Payload(1)));
+
+        Assert.Equal(1UL, ack.ProducerSequence);
+        Assert.Empty(observer.Acks());
+        Assert.Single(backend.Received());
+    }
+
+    [Fact]
     public async Task PendingPublish_ServerDropsWithoutAutoReconnect_FailsAndLaterCallsThrow()
     {
         using var server = new ScriptedServer();

@@ -140,10 +140,13 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
             var engine = new CommandPipeline(options, logger, metrics, journal, snapshots, producers, journaling, ledger, pipeline, readModel);
             pipeline.Start();
 
+            // The replay time covers reading the tail and running it through every stage (the drain), not the snapshot load.
+            long replayStarted = Stopwatch.GetTimestamp();
             var replay = new RingReplayTarget(pipeline.RingBuffer);
             coordinator.Replay(start.NextSequence, journal.LastSequence, replay);
             pipeline.Drain(Timeout.InfiniteTimeSpan);
-            Log.Recovered(logger, journal.LastSequence, start.Snapshot?.Path ?? "no snapshot", replay.Published, start.State.AccountCount);
+            double replayMilliseconds = Math.Round(Stopwatch.GetElapsedTime(replayStarted).TotalMilliseconds, 1);
+            Log.Recovered(logger, journal.LastSequence, start.Snapshot?.Path ?? "no snapshot", replay.Published, replayMilliseconds, start.State.AccountCount);
             Log.Ready(logger, data, options.Journal.Durability, options.Engine.RingSize, options.Engine.DecodeHandlers, options.Engine.WaitStrategy);
             return engine;
         }

@@ -1,0 +1,341 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace Pipeline.LoadGen;
+
+/// <summary>The command line: a verb (<c>load</c> or <c>recovery</c>) and <c>--name value</c> options.</summary>
+internal sealed class LoadGenOptions
+{
+    public const string Usage = """
+        Usage:
+          Pipeline.LoadGen load --mode open --rate RATE [options]    (--rate alone implies --mode open; the verb load may be left out)
+          Pipeline.LoadGen load --mode closed [--window N] [--batch N] [options]
+          Pipeline.LoadGen recovery --events N [--snapshot true|false] [options]
+
+        load options:
+          --mode open|closed        open: a fixed rate, latency from each command's intended send time
+                                    (coordinated-omission corrected); closed: a window in flight per connection
+          --rate RATE               open loop: commands per second over all connections (50000, 50k, 1.5M)
+          --window N                closed loop: commands in flight per connection (default 1024)
+          --batch N                 closed loop: commands per batch (default 64; the window refills a batch at a time)
+          --duration SECONDS        measured time (default 10)
+          --warmup SECONDS          time before the measured part, not recorded (default 3)
+          --host HOST --port P      drive an already running server instead of starting one
+          --durability Batch|Interval|None   the started server's journal durability (default Batch)
+        recovery options:
+          --events N                commands to journal before the restart (default 1000000)
+          --snapshot true|false     restart from a snapshot taken near the end, or replay the whole journal (default false)
+                                    (the journal is built with durability Batch)
+        common options:
+          --connections N           connections (default 8)
+          --accounts N              ledger accounts opened by the setup (default 10000)
+          --out DIR                 where <name>.json and <name>.hgrm go (default: the current folder)
+          --name NAME               the run's name (default: derived from the options)
+          --server-args "ARGS"      extra arguments for the started server, split at spaces
+                                    (e.g. "--Pipeline:Engine:RingSize=16384 --Pipeline:Engine:DecodeHandlers=1")
+          --help                    this text
+        Exit codes: 0 success, 1 the run failed (errors, or the server failed), 2 bad command line.
+        """;
+
+    private static readonly HashSet<string> s_loadOnly = new(StringComparer.Ordinal) { "--mode", "--rate", "--duration", "--warmup", "--host", "--port", "--durability" };
+    private static readonly HashSet<string> s_recoveryOnly = new(StringComparer.Ordinal) { "--events", "--snapshot" };
+
+    public LoadGenVerb Verb { get; private set; }
+
+    public bool Help { get; private set; }
+
+    public LoadMode Mode { get; private set; } = LoadMode.Closed;
+
+    /// <summary>Open loop: commands per second over all connections; 0 in closed loop.</summary>
+    public double Rate { get; private set; }
+
+    public string Host { get; private set; } = "127.0.0.1";
+
+    /// <summary>0: start a server; otherwise drive the one listening there.</summary>
+    public int Port { get; private set; }
+
+    public string Durability { get; private set; } = "Batch";
+
+    public int Connections { get; private set; } = 8;
+
+    public int Window { get; private set; } = 1024;
+
+    public int Batch { get; private set; } = 64;
+
+    public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(3);
+
+    public int Accounts { get; private set; } = 10_000;
+
+    public long Events { get; private set; } = 1_000_000;
+
+    public bool Snapshot { get; private set; }
+
+    public string OutDirectory { get; private set; } = ".";
+
+    public string Name { get; private set; } = string.Empty;
+
+    public string ServerArgs { get; private set; } = string.Empty;
+
+    /// <summary>Parses the command line; on failure <paramref name="error"/> names the option and the rule.</summary>
+    public static bool TryParse(IReadOnlyList<string> args, out LoadGenOptions options, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        options = new LoadGenOptions();
+        error = null;
+        if (args.Count == 0)
+        {
+            error = "missing verb: load or recovery (see --help)";
+            return false;
+        }
+
+        if (args[0] is "--help" or "-h" or "help")
+        {
+            options.Help = true;
+            return true;
+        }
+
+        int first = 1;
+        switch (args[0])
+        {
+            case "load":
+                options.Verb = LoadGenVerb.Load;
+                break;
+            case "recovery":
+                options.Verb = LoadGenVerb.Recovery;
+                break;
+            case string option when option.StartsWith("--", StringComparison.Ordinal):
+                // The first version's command line had no verb: options alone mean load.
+                options.Verb = LoadGenVerb.Load;
+                first = 0;
+                break;
+            default:
+                error = $"unknown verb '{args[0]}': expected load or recovery (see --help)";
+                return false;
+        }
+
+        string verb = first == 0 ? "load" : args[0];
+        bool modeGiven = false;
+        for (int i = first; i < args.Count; i++)
+        {
+            string option = args[i];
+            if (option is "--help" or "-h")
+            {
+                options.Help = true;
+                return true;
+            }
+
+            if (!option.StartsWith("--", StringComparison.Ordinal) || !IsKnown(option))
+            {
+                error = $"unknown option '{option}' (see --help)";
+                return false;
+            }
+
+            if ((options.Verb == LoadGenVerb.Load && s_recoveryOnly.Contains(option))
+                || (options.Verb == LoadGenVerb.Recovery && s_loadOnly.Contains(option)))
+            {
+                error = $"option {option} does not apply to the {verb} verb";
+                return false;
+            }
+
+            if (i + 1 >= args.Count || (args[i + 1].StartsWith("--", StringComparison.Ordinal) && option != "--server-args"))
+            {
+                error = $"option {option} needs a value";
+                return false;
+            }
+
+            string value = args[++i];
+            error = options.Apply(option, value);
+            if (error is not null)
+            {
+                return false;
+            }
+
+            modeGiven |= option == "--mode";
+        }
+
+        error = options.Validate(modeGiven);
+        return error is null;
+    }
+
+    /// <summary>A rate: <c>50000</c>, <c>50k</c>, <c>1.5M</c>, <c>2.5e5</c>; positive and finite.</summary>
+    public static bool TryParseRate(string text, out double rate)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        rate = 0;
+        double scale = 1;
+        string number = text.Trim();
+        if (number.EndsWith('k') || number.EndsWith('K'))
+        {
+            scale = 1_000;
+            number = number[..^1];
+        }
+        else if (number.EndsWith('M') || number.EndsWith('m'))
+        {
+            scale = 1_000_000;
+            number = number[..^1];
+        }
+
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        {
+            return false;
+        }
+
+        rate = value * scale;
+        return double.IsFinite(rate) && rate > 0;
+    }
+
+    private static bool IsKnown(string option) => option is "--mode" or "--rate" or "--host" or "--port" or "--durability"
+        or "--connections" or "--window" or "--batch" or "--duration" or "--warmup" or "--accounts" or "--events"
+        or "--snapshot" or "--out" or "--name" or "--server-args";
+
+    private string? Apply(string option, string value)
+    {
+        switch (option)
+        {
+            case "--mode":
+                if (value.Equals("open", StringComparison.OrdinalIgnoreCase))
+                {
+                    Mode = LoadMode.Open;
+                }
+                else if (value.Equals("closed", StringComparison.OrdinalIgnoreCase))
+                {
+                    Mode = LoadMode.Closed;
+                }
+                else
+                {
+                    return $"option --mode: '{value}' is not open or closed";
+                }
+
+                return null;
+            case "--rate":
+                if (!TryParseRate(value, out double rate))
+                {
+                    return $"option --rate: '{value}' is not a positive rate (e.g. 50000, 50k, 1.5M)";
+                }
+
+                Rate = rate;
+                return null;
+            case "--host":
+                Host = value;
+                return null;
+            case "--port":
+                return ParseInt(option, value, 1, 65535, v => Port = v);
+            case "--durability":
+                foreach (string known in (string[])["Batch", "Interval", "None"])
+                {
+                    if (value.Equals(known, StringComparison.OrdinalIgnoreCase))
+                    {
+                        Durability = known;
+                        return null;
+                    }
+                }
+
+                return $"option --durability: '{value}' is not Batch, Interval or None";
+            case "--connections":
+                return ParseInt(option, value, 1, 4096, v => Connections = v);
+            case "--window":
+                return ParseInt(option, value, 1, 1 << 20, v => Window = v);
+            case "--batch":
+                return ParseInt(option, value, 1, 1 << 16, v => Batch = v);
+            case "--accounts":
+                return ParseInt(option, value, 1, 10_000_000, v => Accounts = v);
+            case "--duration":
+                return ParseSeconds(option, value, allowZero: false, v => Duration = v);
+            case "--warmup":
+                return ParseSeconds(option, value, allowZero: true, v => Warmup = v);
+            case "--events":
+                if (!TryParseRate(value, out double events) || events != Math.Floor(events) || events > 1e12)
+                {
+                    return $"option --events: '{value}' is not a positive whole number (e.g. 1000000, 1M)";
+                }
+
+                Events = (long)events;
+                return null;
+            case "--snapshot":
+                if (!bool.TryParse(value, out bool snapshot))
+                {
+                    return $"option --snapshot: '{value}' is not true or false";
+                }
+
+                Snapshot = snapshot;
+                return null;
+            case "--out":
+                OutDirectory = value;
+                return null;
+            case "--name":
+                if (value.Length == 0 || value.IndexOfAny(['/', '\\']) >= 0)
+                {
+                    return $"option --name: '{value}' must be a non-empty file name without a folder";
+                }
+
+                Name = value;
+                return null;
+            default: // --server-args
+                ServerArgs = value;
+                return null;
+        }
+    }
+
+    private string? Validate(bool modeGiven)
+    {
+        if (Verb == LoadGenVerb.Load)
+        {
+            if (Mode == LoadMode.Open && Rate == 0)
+            {
+                return "option --rate is required with --mode open";
+            }
+
+            if (Mode == LoadMode.Closed && Rate != 0)
+            {
+                if (modeGiven)
+                {
+                    return "option --rate applies only to --mode open";
+                }
+
+                Mode = LoadMode.Open; // a rate alone means open loop
+            }
+        }
+
+        if (Batch > Window)
+        {
+            return $"option --batch ({Batch}) must not exceed --window ({Window})";
+        }
+
+        if (Name.Length == 0)
+        {
+            Name = Verb == LoadGenVerb.Recovery
+                ? string.Create(CultureInfo.InvariantCulture, $"recovery-{Events}{(Snapshot ? "-snapshot" : string.Empty)}")
+                : Mode == LoadMode.Open
+                    ? string.Create(CultureInfo.InvariantCulture, $"open-{Rate}-{Durability}")
+                    : $"closed-{Durability}";
+        }
+
+        return null;
+    }
+
+    private static string? ParseInt(string option, string value, int min, int max, Action<int> set)
+    {
+        if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int parsed) || parsed < min || parsed > max)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"option {option}: '{value}' is not a whole number from {min} to {max}");
+        }
+
+        set(parsed);
+        return null;
+    }
+
+    private static string? ParseSeconds(string option, string value, bool allowZero, Action<TimeSpan> set)
+    {
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !double.IsFinite(seconds)
+            || seconds < 0 || (seconds == 0 && !allowZero) || seconds > 86_400)
+        {
+            return $"option {option}: '{value}' is not a number of seconds{(allowZero ? " (0 or more)" : " (more than 0)")}";
+        }
+
+        set(TimeSpan.FromSeconds(seconds));
+        return null;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+
+namespace Pipeline.LoadGen;
+
+/// <summary>One load run's result: <c>&lt;name&gt;.json</c> (camelCase). Field order is the file's order.</summary>
+/// <param name="Name">The run's name (also the file names).</param>
+/// <param name="Mode">"open" or "closed".</param>
+/// <param name="Durability">The server's journal durability (as asked; "external" servers are taken at their word).</param>
+/// <param name="TargetRate">Open loop: commands per second asked; null in closed loop.</param>
+/// <param name="Connections">Connections.</param>
+/// <param name="Window">Closed loop: commands in flight per connection; null in open loop.</param>
+/// <param name="Batch">Closed loop: commands per batch; null in open loop.</param>
+/// <param name="DurationSeconds">The measured part (warm-up excluded).</param>
+/// <param name="Commands">Commands of the measured part (open: scheduled in it; closed: sent in it).</param>
+/// <param name="Acks">Measured commands answered OK or REJECTED.</param>
+/// <param name="Rejected">Measured commands answered REJECTED by the ledger's rules (a normal part of the mix).</param>
+/// <param name="Errors">INVALID, DUPLICATE, missing ACK, connection failure or publish exception; warm-up included.</param>
+/// <param name="Throughput">Acks per second of the measured part.</param>
+/// <param name="Failed">True when errors &gt; 0 or the server failed.</param>
+/// <param name="Failure">Why it failed, or null.</param>
+/// <param name="Hgrm">The latency histogram's file, beside this one.</param>
+/// <param name="LatencyUs">Latency from the intended send time (open) or from the send (closed), µs.</param>
+/// <param name="ServiceUs">Open loop: from the actual send, µs; null in closed loop (it equals the latency there).</param>
+internal sealed record LoadResult(
+    [property: JsonPropertyOrder(-2)] string Name,
+    string Mode,
+    string Durability,
+    double? TargetRate,
+    int Connections,
+    int? Window,
+    int? Batch,
+    double DurationSeconds,
+    long Commands,
+    long Acks,
+    long Rejected,
+    long Errors,
+    double Throughput,
+    bool Failed,
+    string? Failure,
+    string Hgrm,
+    LatencySummary LatencyUs,
+    LatencySummary? ServiceUs)
+{
+    /// <summary>Always "load".</summary>
+    [JsonPropertyOrder(-1)]
+    public string Kind => "load";
+}

@@ -1,0 +1,44 @@
+using System;
+using System.IO;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace Pipeline.LoadGen.Tests;
+
+/// <summary>The one test that starts the real server: a one-second open-loop run at 2k/s, bounded at 10 s.</summary>
+public sealed class LoadRunEndToEndTests
+{
+    [Fact]
+    public async Task Load_OpenLoopAgainstTheRealServer_WritesAPassingResultAndItsHistogram()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "loadgen-e2e-" + Guid.NewGuid().ToString("N"));
+        Assert.True(LoadGenOptions.TryParse(
+            ["load", "--mode", "open", "--rate", "2k", "--duration", "1", "--warmup", "0", "--connections", "2", "--accounts", "100", "--out", directory, "--name", "e2e"],
+            out LoadGenOptions options,
+            out string? error), error);
+        using var output = new StringWriter();
+        try
+        {
+            int exitCode = await LoadRun.RunAsync(options, output).WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.True(exitCode == 0, output.ToString());
+            using JsonDocument json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "e2e.json")));
+            JsonElement root = json.RootElement;
+            Assert.False(root.GetProperty("failed").GetBoolean());
+            Assert.Equal(2_000, root.GetProperty("commands").GetInt64());
+            Assert.Equal(2_000, root.GetProperty("acks").GetInt64());
+            Assert.Equal(0, root.GetProperty("errors").GetInt64());
+            Assert.Equal(2_000, root.GetProperty("latencyUs").GetProperty("count").GetInt64());
+            Assert.Equal(2_000, root.GetProperty("serviceUs").GetProperty("count").GetInt64());
+            Assert.Contains("Total count", await File.ReadAllTextAsync(Path.Combine(directory, "e2e.hgrm")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+}
