@@ -238,6 +238,7 @@ echo "== perf suite$([ "$quick" -eq 1 ] && echo ' (quick)') -> $out"
 stage "build (Release)"
 build perf/Pipeline.PerfReport/Pipeline.PerfReport.csproj
 [ "$run_micro" -eq 1 ] && build perf/Pipeline.Benchmarks/Pipeline.Benchmarks.csproj
+[ "$run_micro" -eq 1 ] && build perf/Pipeline.LatencyHarness/Pipeline.LatencyHarness.csproj
 # LoadGen references Pipeline.Server and starts the server from its own output folder.
 { [ "$run_load" -eq 1 ] || [ "$run_recovery" -eq 1 ]; } && build perf/Pipeline.LoadGen/Pipeline.LoadGen.csproj
 
@@ -270,6 +271,22 @@ if [ "$run_micro" -eq 1 ]; then
     fail "micro: no report written"
   else
     echo "  done in $((SECONDS - start)) s: $(ls "$out"/micro/results/*-report.csv | wc -l) report(s) in micro/results/"
+  fi
+
+  # The ring's own latency under a paced producer (HdrHistogram, coordinated-omission corrected), per wait
+  # strategy, against a Channel; BenchmarkDotNet measures throughput only.
+  stage "ring latency harness (paced producer, HdrHistogram)"
+  latency_args=(--out "$out/micro/latency")
+  [ "$quick" -eq 1 ] && latency_args+=(--quick --rates 100000)
+  start=$SECONDS
+  progress_pattern='scenario|rate'
+  rc=0
+  run_logged latency "$out/micro/latency.log" \
+    dotnet "$root/perf/Pipeline.LatencyHarness/bin/Release/net10.0/Pipeline.LatencyHarness.dll" "${latency_args[@]}" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    fail "micro: the latency harness exited with code $rc; see micro/latency.log"
+  else
+    echo "  done in $((SECONDS - start)) s: micro/latency/ (latency.csv, latency.json, .hgrm per run)"
   fi
 fi
 
