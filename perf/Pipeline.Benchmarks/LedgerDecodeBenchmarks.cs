@@ -1,0 +1,102 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Pipeline.Ledger;
+
+namespace Pipeline.Benchmarks;
+
+/// <summary>
+/// The decode stage's cost per ledger command: <see cref="LedgerCommandParser.KindOf"/> on the type, then
+/// <see cref="LedgerCommandParser.TryParse"/> on the JSON payload, over a fixed mix of 16 commands (2 open, 5
+/// deposit, 3 withdraw, 6 transfer; 5 of them carry expectedVersion). Allocated bytes per command are today's
+/// account strings (one per command, two per transfer): the baseline for a non-allocating decode.
+/// </summary>
+[MemoryDiagnoser]
+[BenchmarkCategory("LedgerDecode")]
+public class LedgerDecodeBenchmarks
+{
+    private const int Commands = 16;
+
+    private static readonly (string Type, string Json)[] s_mix =
+    [
+        ("ledger.open", "{\"account\":\"acct-000042\"}"),
+        ("ledger.deposit", "{\"account\":\"acct-000042\",\"amount\":2500}"),
+        ("ledger.transfer", "{\"from\":\"acct-000042\",\"to\":\"acct-000917\",\"amount\":300}"),
+        ("ledger.withdraw", "{\"account\":\"acct-000917\",\"amount\":120}"),
+        ("ledger.deposit", "{\"account\":\"acct-000311\",\"amount\":75}"),
+        ("ledger.transfer", "{\"from\":\"acct-000311\",\"to\":\"acct-000042\",\"amount\":40,\"expectedVersion\":7}"),
+        ("ledger.open", "{\"account\":\"acct-001203\",\"expectedVersion\":0}"),
+        ("ledger.deposit", "{\"account\":\"acct-001203\",\"amount\":100000,\"expectedVersion\":1}"),
+        ("ledger.transfer", "{\"from\":\"acct-001203\",\"to\":\"acct-000311\",\"amount\":999}"),
+        ("ledger.withdraw", "{\"account\":\"acct-000042\",\"amount\":15,\"expectedVersion\":12}"),
+        ("ledger.transfer", "{\"from\":\"acct-000917\",\"to\":\"acct-001203\",\"amount\":1}"),
+        ("ledger.deposit", "{\"account\":\"acct-000917\",\"amount\":640}"),
+        ("ledger.transfer", "{\"from\":\"acct-000042\",\"to\":\"acct-000311\",\"amount\":5000,\"expectedVersion\":15}"),
+        ("ledger.withdraw", "{\"account\":\"acct-000311\",\"amount\":60}"),
+        ("ledger.deposit", "{\"account\":\"acct-000042\",\"amount\":33}"),
+        ("ledger.transfer", "{\"from\":\"acct-000311\",\"to\":\"acct-000917\",\"amount\":250}"),
+    ];
+
+    private byte[][] _types = [];
+    private byte[][] _payloads = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        ProbeLog.Record("LedgerDecode");
+        if (s_mix.Length != Commands)
+        {
+            throw new InvalidOperationException($"The mix has {s_mix.Length} commands, expected {Commands}.");
+        }
+
+        _types = new byte[Commands][];
+        _payloads = new byte[Commands][];
+        for (int i = 0; i < Commands; i++)
+        {
+            _types[i] = Encoding.UTF8.GetBytes(s_mix[i].Type);
+            _payloads[i] = Encoding.UTF8.GetBytes(s_mix[i].Json);
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => ProbeLog.Record(nameof(LedgerDecodeBenchmarks), "cleanup");
+
+    /// <summary>The type lookup alone (no payload): the floor of the decode.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = Commands)]
+    public int KindOf_Mix()
+    {
+        byte[][] types = _types;
+        int checksum = 0;
+        for (int i = 0; i < types.Length; i++)
+        {
+            checksum += (int)LedgerCommandParser.KindOf(types[i]);
+        }
+
+        return checksum;
+    }
+
+    /// <summary>KindOf then TryParse of the payload: the whole decode of one command.</summary>
+    [Benchmark(OperationsPerInvoke = Commands)]
+    public long Decode_Mix()
+    {
+        byte[][] types = _types;
+        byte[][] payloads = _payloads;
+        long checksum = 0;
+        for (int i = 0; i < types.Length; i++)
+        {
+            LedgerCommandKind kind = LedgerCommandParser.KindOf(types[i]);
+            if (!LedgerCommandParser.TryParse(kind, payloads[i], out LedgerCommand command, out _))
+            {
+                ThrowRejected();
+            }
+
+            checksum += command.Amount + command.ExpectedVersion + command.Account.Length + (command.To?.Length ?? 0);
+        }
+
+        return checksum;
+    }
+
+    [DoesNotReturn]
+    private static void ThrowRejected() => throw new InvalidOperationException("A command of the benchmark's mix does not parse.");
+}
