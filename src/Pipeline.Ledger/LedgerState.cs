@@ -334,7 +334,8 @@ public sealed class LedgerState : ISnapshotable
         {
             // The digest covers the canonical snapshot bytes except the last sequence: equal states, equal digests.
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            using (var stream = new HashingStream(hash))
+            // Buffered: the writer emits one small write per field, and each would be a call into the hash.
+            using (var stream = new BufferedStream(new HashingStream(hash), 1 << 16))
             {
                 using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
                 writer.Write("ledger/1");

@@ -99,7 +99,7 @@ internal sealed class SnapshotSettings
 {
     /// <summary>Pipeline:Snapshots:IntervalEvents: a snapshot every this many journaled events (0 = only at shutdown).</summary>
     [Range(0, long.MaxValue)]
-    public long IntervalEvents { get; set; } = 100_000;
+    public long IntervalEvents { get; set; } = 1_000_000;
 
     /// <summary>Pipeline:Snapshots:Keep: how many snapshots to keep.</summary>
     [Range(1, 1000)]
