@@ -10,9 +10,11 @@ usage() {
 Usage: ./run-perf.sh [options] [-- extra BenchmarkDotNet arguments]
        ./run-perf.sh --compare perf/results/A perf/results/B
 
-Stages (all by default): micro (BenchmarkDotNet), load (end to end over TCP), recovery (restart with replay).
+Stages (all by default): micro (BenchmarkDotNet, then the ring latency harness: a paced producer per wait
+strategy and a Channel, HdrHistogram), load (end to end over TCP), recovery (restart with replay).
 
-  --quick              within ~3 minutes: micro = Channel vs Ring_Yielding_Batch64 (OneToOne), BDN's quick job,
+  --quick              within ~3 minutes: micro = Channel vs Ring_Yielding_Batch64 (OneToOne), the PUBLISH frame
+                       decode, the ledger JSON decode and the journal append (durability None), BDN's quick job,
                        in-process; load = open 50k and 200k Batch, open 100k None, closed Batch, 3 s each
                        (1 s warm-up); recovery = 200k events with and without a snapshot
                        (default: full suite within ~20 minutes: every micro-benchmark on the short job; open loop
@@ -249,7 +251,7 @@ fi
 
 if [ "$run_micro" -eq 1 ]; then
   if [ ${#filters[@]} -eq 0 ]; then
-    if [ "$quick" -eq 1 ]; then filters=('*OneToOneBenchmarks.Channel' '*OneToOneBenchmarks.Ring_Yielding_Batch64'); else filters=('*'); fi
+    if [ "$quick" -eq 1 ]; then filters=('*OneToOneBenchmarks.Channel' '*OneToOneBenchmarks.Ring_Yielding_Batch64' '*CodecBenchmarks.Decode_Publish' '*LedgerDecodeBenchmarks.Decode_Mix' '*JournalBenchmarks.Append_None'); else filters=('*'); fi
   fi
   stage "micro-benchmarks (BenchmarkDotNet, filter: ${filters[*]})"
   wait_for_quiet
