@@ -32,6 +32,9 @@ public sealed class BlockingWaitStrategy : IWaitStrategy
     private readonly WaitTimeout _timeout;
     private int _waiters;
 
+    // One past the highest slot ever registered: a signal scans only that far (a pipeline has a few waiters).
+    private int _slotsInUse;
+
     /// <summary>Creates the strategy; with <paramref name="timeout"/>, a wait gives up after that long.</summary>
     public BlockingWaitStrategy(TimeSpan? timeout = null)
     {
@@ -101,6 +104,13 @@ public sealed class BlockingWaitStrategy : IWaitStrategy
         {
             if (_slots[i] is null && Interlocked.CompareExchange(ref _slots[i], waiter, null) is null)
             {
+                // Raised before the waiter re-reads its sequences, like the registration itself (see Design).
+                int inUse;
+                while ((inUse = Volatile.Read(ref _slotsInUse)) <= i
+                    && Interlocked.CompareExchange(ref _slotsInUse, i + 1, inUse) != inUse)
+                {
+                }
+
                 return i;
             }
         }
@@ -132,7 +142,8 @@ public sealed class BlockingWaitStrategy : IWaitStrategy
     private void WakeReady()
     {
         Waiter?[] slots = _slots;
-        for (int i = 0; i < slots.Length; i++)
+        int inUse = Volatile.Read(ref _slotsInUse);
+        for (int i = 0; i < inUse; i++)
         {
             Waiter? waiter = Volatile.Read(ref slots[i]);
             if (waiter is not null && waiter.IsReady())
