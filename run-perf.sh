@@ -180,7 +180,7 @@ stage() { echo; echo "== [$(clock)] $*"; }
 # line of LOG that matches $progress_pattern); returns CMD's exit code.
 progress_pattern='.'
 run_logged() {
-  local label="$1" log="$2" start=$SECONDS pid rc=0 next=15 line
+  local label="$1" log="$2" start=$SECONDS pid rc=0 next=5 line
   shift 2
   # In a subshell, so that a crash's "Aborted" lands in LOG, not on the terminal.
   ( "$@" || exit $? ) > "$log" 2>&1 &
@@ -190,7 +190,7 @@ run_logged() {
     if [ $((SECONDS - start)) -ge "$next" ]; then
       line=$(grep -E "$progress_pattern" "$log" 2>/dev/null | tail -n 1 | cut -c1-110 || true)
       echo "    ... $label $((SECONDS - start)) s${line:+: $line}"
-      next=$((next + 15))
+      next=$((next + 5))
     fi
   done
   wait "$pid" || rc=$?
