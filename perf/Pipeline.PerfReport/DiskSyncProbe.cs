@@ -1,16 +1,18 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Pipeline.PerfReport;
 
 /// <summary>
 /// Times "append one block, force it to disk" on a scratch file, the way the journal commits a batch:
-/// RandomAccess.Write followed by RandomAccess.FlushToDisk, which is fsync(2) on Linux (the runtime offers no
-/// fdatasync; for an append that grows the file both must write the size, so they cost about the same).
+/// RandomAccess.Write followed by RandomAccess.FlushToDisk, which is fsync(2) on Linux. On Linux it also times the
+/// same append followed by fdatasync(2) (libc; the runtime has no managed call for it): for an append that grows
+/// the file both must write the new size, so they should cost about the same, and the probe shows whether they do.
 /// </summary>
-internal static class DiskSyncProbe
+internal static partial class DiskSyncProbe
 {
     public const string Method = "RandomAccess.Write + RandomAccess.FlushToDisk (fsync(2) on Linux)";
     public const int BlockBytes = 4096;
@@ -21,28 +23,8 @@ internal static class DiskSyncProbe
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, $".disk-sync-probe-{Environment.ProcessId}.tmp");
-        var block = new byte[BlockBytes];
-        new Random(42).NextBytes(block);
-        var micros = new double[samples];
-        int warmup = Math.Min(10, samples);
-        using (SafeFileHandle handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose))
-        {
-            long position = 0;
-            for (int i = -warmup; i < samples; i++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                RandomAccess.Write(handle, block, position);
-                RandomAccess.FlushToDisk(handle);
-                long elapsed = Stopwatch.GetTimestamp() - start;
-                position += BlockBytes;
-                if (i >= 0)
-                {
-                    micros[i] = elapsed * 1e6 / Stopwatch.Frequency;
-                }
-            }
-        }
-
-        Array.Sort(micros);
+        double[] micros = Time(path, samples, RandomAccess.FlushToDisk);
+        double[]? datasync = OperatingSystem.IsLinux() ? Time(path, samples, FdataSync) : null;
         double sum = 0;
         foreach (double m in micros)
         {
@@ -58,9 +40,63 @@ internal static class DiskSyncProbe
             P99Us = Percentile(micros, 99),
             MaxUs = micros[^1],
             MeanUs = sum / samples,
+            FdatasyncP50Us = datasync is null ? null : Percentile(datasync, 50),
+            FdatasyncP99Us = datasync is null ? null : Percentile(datasync, 99),
             Directory = Path.GetFullPath(directory),
         };
     }
+
+    // Appends samples blocks (after up to 10 untimed ones) to a fresh scratch file, flushing each with flush;
+    // returns the sorted times in microseconds. The file is deleted.
+    private static double[] Time(string path, int samples, Action<SafeFileHandle> flush)
+    {
+        var block = new byte[BlockBytes];
+        new Random(42).NextBytes(block);
+        var micros = new double[samples];
+        int warmup = Math.Min(10, samples);
+        using (SafeFileHandle handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose))
+        {
+            long position = 0;
+            for (int i = -warmup; i < samples; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                RandomAccess.Write(handle, block, position);
+                flush(handle);
+                long elapsed = Stopwatch.GetTimestamp() - start;
+                position += BlockBytes;
+                if (i >= 0)
+                {
+                    micros[i] = elapsed * 1e6 / Stopwatch.Frequency;
+                }
+            }
+        }
+
+        Array.Sort(micros);
+        return micros;
+    }
+
+    private static void FdataSync(SafeFileHandle handle)
+    {
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            if (NativeFdatasync((int)handle.DangerousGetHandle()) != 0)
+            {
+                throw new IOException($"fdatasync failed: errno {Marshal.GetLastPInvokeError()}");
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int NativeFdatasync(int fd);
 
     /// <summary>Nearest-rank percentile of an ascending array.</summary>
     public static double Percentile(double[] sorted, double percentile)

@@ -18,6 +18,12 @@ internal sealed class DiskSyncResult
 
     public double MeanUs { get; init; }
 
+    /// <summary>The same append followed by fdatasync(2) instead: p50 (Linux only, else null).</summary>
+    public double? FdatasyncP50Us { get; init; }
+
+    /// <summary>The same append followed by fdatasync(2) instead: p99 (Linux only, else null).</summary>
+    public double? FdatasyncP99Us { get; init; }
+
     /// <summary>The folder whose file system was measured.</summary>
     public string Directory { get; init; } = string.Empty;
 }

@@ -98,7 +98,11 @@ internal static class SummaryReport
 
         if (probes.DiskSync is { } d)
         {
-            table.Add("disk flush probe", Format.Invariant($"p50 {Format.Micros(d.P50Us)} µs, p99 {Format.Micros(d.P99Us)} µs, max {Format.Micros(d.MaxUs)} µs ({d.Samples} x {d.BlockBytes} B append + flush)"));
+            table.Add("disk flush probe", Format.Invariant($"fsync p50 {Format.Micros(d.P50Us)} µs, p99 {Format.Micros(d.P99Us)} µs, max {Format.Micros(d.MaxUs)} µs ({d.Samples} x {d.BlockBytes} B append + flush)"));
+            if (d.FdatasyncP50Us is { } dp50 && d.FdatasyncP99Us is { } dp99)
+            {
+                table.Add("disk fdatasync probe", Format.Invariant($"p50 {Format.Micros(dp50)} µs, p99 {Format.Micros(dp99)} µs ({d.Samples} x {d.BlockBytes} B append + fdatasync)"));
+            }
         }
 
         table.Add("probed at", probes.MeasuredAtUtc.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));

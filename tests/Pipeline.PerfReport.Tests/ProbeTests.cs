@@ -20,6 +20,24 @@ public sealed class ProbeTests
         Assert.Empty(Directory.GetFiles(temp.Path));
     }
 
+    [Fact]
+    public void DiskSyncProbe_OnLinux_TimesFdatasyncBesideFsync()
+    {
+        using var temp = new TempDirectory();
+
+        DiskSyncResult result = DiskSyncProbe.Measure(temp.Path, samples: 5);
+
+        if (!System.OperatingSystem.IsLinux())
+        {
+            Assert.Null(result.FdatasyncP50Us); // no fdatasync elsewhere
+            return;
+        }
+
+        Assert.NotNull(result.FdatasyncP50Us);
+        Assert.True(result.FdatasyncP50Us > 0 && result.FdatasyncP50Us <= result.FdatasyncP99Us);
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
     [Theory]
     [InlineData(50, 3)]
     [InlineData(99, 5)]
