@@ -39,6 +39,7 @@ internal sealed class Comparison
         comparison.Pair("load", a.Load, b.Load, r => r.Name, r => r.Failed, LoadMetrics);
         comparison.Pair("recovery", a.Recovery, b.Recovery, r => r.Name, r => r.Failed, RecoveryMetrics);
         comparison.Pair("micro", a.Benchmarks, b.Benchmarks, r => r.DisplayName, r => r.MeanNs is null, BenchmarkMetrics);
+        comparison.Pair("ring-latency", a.RingLatency, b.RingLatency, r => r.Key, r => r.Count == 0, RingLatencyMetrics);
         return comparison;
     }
 
@@ -66,6 +67,7 @@ internal sealed class Comparison
         AppendKind(text, "load", "load (throughput and latency percentiles)");
         AppendKind(text, "recovery", "recovery");
         AppendKind(text, "micro", "micro-benchmarks");
+        AppendKind(text, "ring-latency", "ring latency (scenario@rate, ns from send)");
         foreach (string name in OnlyInA)
         {
             text.Append("only in A: ").Append(name).Append('\n');
@@ -184,6 +186,14 @@ internal sealed class Comparison
     [
         new("mean", a.MeanNs ?? double.NaN, b.MeanNs ?? double.NaN, HigherIsBetter: false),
         new("allocated", a.AllocatedBytes ?? 0, b.AllocatedBytes ?? 0, HigherIsBetter: false),
+    ];
+
+    private static List<MetricRatio> RingLatencyMetrics(RingLatencyRun a, RingLatencyRun b) =>
+    [
+        new("p50", a.FromSend.P50, b.FromSend.P50, HigherIsBetter: false),
+        new("p99", a.FromSend.P99, b.FromSend.P99, HigherIsBetter: false),
+        new("p99.9", a.FromSend.P999, b.FromSend.P999, HigherIsBetter: false),
+        new("max", a.FromSend.Max, b.FromSend.Max, HigherIsBetter: false),
     ];
 
     private void CompareProbes(ProbeReport? a, ProbeReport? b)

@@ -22,6 +22,9 @@ internal sealed class RunSummary
 
     public List<BenchmarkResult> Benchmarks { get; init; } = [];
 
+    /// <summary>The ring latency harness's runs (micro/latency/latency.json), empty when it did not run.</summary>
+    public List<RingLatencyRun> RingLatency { get; init; } = [];
+
     /// <summary>Why the micro-benchmark stage failed (run-perf.sh writes micro/failed.txt); null when it did not.</summary>
     public string? MicroFailure { get; init; }
 

@@ -31,6 +31,8 @@ internal static class SummaryBuilder
             summary.Notes.Add(probeProblem);
         }
 
+        ReadRingLatency(directory, summary);
+
         foreach (string path in JsonFiles(Path.Combine(directory, "load")))
         {
             LoadRun run = ReadRun(path, static (p, e) => new LoadRun { Failed = true, Failure = e }, summary);
@@ -147,6 +149,27 @@ internal static class SummaryBuilder
 
             summary.Notes.Add($"{path}: {e.Message}");
             return run;
+        }
+    }
+
+    public const string RingLatencyFile = "latency.json";
+
+    // micro/latency/latency.json: absent when the micro stage did not run; unreadable is a failure like any result.
+    private static void ReadRingLatency(string directory, RunSummary summary)
+    {
+        string path = Path.Combine(directory, "micro", "latency", RingLatencyFile);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            summary.RingLatency.AddRange(PerfJson.Read<PerfReport.RingLatencyFile>(path).Results);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            summary.Failures.Add($"micro: ring latency results unreadable ({path}: {e.Message})");
         }
     }
 

@@ -37,6 +37,12 @@ internal static class SummaryReport
                 .Append(BenchmarkTable(summary.Benchmarks).ToMarkdown()).Append('\n');
         }
 
+        if (summary.RingLatency.Count > 0)
+        {
+            md.Append("## Ring latency (paced producer, ns from send; micro/latency/)\n\n")
+                .Append(RingLatencyTable(summary.RingLatency).ToMarkdown()).Append('\n');
+        }
+
         AppendList(md, "## Failures", summary.Failures);
         AppendList(md, "## Notes", summary.Notes);
         return md.ToString();
@@ -60,6 +66,11 @@ internal static class SummaryReport
         if (summary.Benchmarks.Count > 0)
         {
             text.Append("micro-benchmarks\n").Append(BenchmarkTable(summary.Benchmarks).ToText()).Append('\n');
+        }
+
+        if (summary.RingLatency.Count > 0)
+        {
+            text.Append("ring latency (paced producer, ns from send)\n").Append(RingLatencyTable(summary.RingLatency).ToText()).Append('\n');
         }
 
         foreach (string failure in summary.Failures)
@@ -167,6 +178,27 @@ internal static class SummaryReport
         foreach (BenchmarkResult b in benchmarks)
         {
             table.Add(b.DisplayName, b.Mean, b.Allocated);
+        }
+
+        return table;
+    }
+
+    public static TextTable RingLatencyTable(IEnumerable<RingLatencyRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var table = new TextTable("scenario", ">rate/s", ">p50", ">p90", ">p99", ">p99.9", ">max", ">p99 from intended", ">B/event");
+        foreach (RingLatencyRun r in runs)
+        {
+            table.Add(
+                r.Scenario,
+                Format.Count(r.Rate),
+                Format.Count(r.FromSend.P50),
+                Format.Count(r.FromSend.P90),
+                Format.Count(r.FromSend.P99),
+                Format.Count(r.FromSend.P999),
+                Format.Count(r.FromSend.Max),
+                Format.Count(r.FromIntended.P99),
+                Format.Invariant($"{r.AllocatedBytesPerEvent:0.000}"));
         }
 
         return table;

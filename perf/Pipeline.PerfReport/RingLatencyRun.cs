@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+
+namespace Pipeline.PerfReport;
+
+/// <summary>One scenario/rate of the ring latency harness (micro/latency/latency.json), latencies in nanoseconds.</summary>
+internal sealed class RingLatencyRun
+{
+    public string Scenario { get; set; } = string.Empty;
+
+    public double Rate { get; set; }
+
+    public long Count { get; set; }
+
+    [JsonPropertyName("latencyFromSendNs")]
+    public RingLatencyStats FromSend { get; set; } = new();
+
+    [JsonPropertyName("latencyFromIntendedNs")]
+    public RingLatencyStats FromIntended { get; set; } = new();
+
+    public double AllocatedBytesPerEvent { get; set; }
+
+    /// <summary>The key <c>compare</c> matches runs by.</summary>
+    [JsonIgnore]
+    public string Key => Format.Invariant($"{Scenario}@{Rate:0}");
+}
