@@ -17,7 +17,8 @@ internal sealed class RingLatencyRun
     [JsonPropertyName("latencyFromIntendedNs")]
     public RingLatencyStats FromIntended { get; set; } = new();
 
-    public double AllocatedBytesPerEvent { get; set; }
+    /// <summary>Bytes allocated per event during the measured run; null when the harness did not record it.</summary>
+    public double? AllocatedBytesPerEvent { get; set; }
 
     /// <summary>The key <c>compare</c> matches runs by.</summary>
     [JsonIgnore]

@@ -25,6 +25,12 @@ internal sealed class RunSummary
     /// <summary>The ring latency harness's runs (micro/latency/latency.json), empty when it did not run.</summary>
     public List<RingLatencyRun> RingLatency { get; init; } = [];
 
+    /// <summary>The harness's own handoff probe before its first scenario; null when latency.json has none.</summary>
+    public HandoffProbeResult? RingLatencyHandoffStart { get; set; }
+
+    /// <summary>The harness's handoff probe after its last scenario; null when latency.json has none.</summary>
+    public HandoffProbeResult? RingLatencyHandoffEnd { get; set; }
+
     /// <summary>Why the micro-benchmark stage failed (run-perf.sh writes micro/failed.txt); null when it did not.</summary>
     public string? MicroFailure { get; init; }
 

@@ -165,11 +165,15 @@ internal static class SummaryBuilder
 
         try
         {
-            summary.RingLatency.AddRange(PerfJson.Read<PerfReport.RingLatencyFile>(path).Results);
+            PerfReport.RingLatencyFile file = PerfJson.Read<PerfReport.RingLatencyFile>(path);
+            summary.RingLatency.AddRange(file.Results);
+            summary.RingLatencyHandoffStart = file.HandoffProbeStart;
+            summary.RingLatencyHandoffEnd = file.HandoffProbeEnd;
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
             summary.Failures.Add($"micro: ring latency results unreadable ({path}: {e.Message})");
+            summary.Notes.Add($"{path}: {e.Message}");
         }
     }
 

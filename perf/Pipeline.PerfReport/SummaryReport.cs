@@ -41,6 +41,10 @@ internal static class SummaryReport
         {
             md.Append("## Ring latency (paced producer, ns from send; micro/latency/)\n\n")
                 .Append(RingLatencyTable(summary.RingLatency).ToMarkdown()).Append('\n');
+            if (RingLatencyHandoff(summary) is { } handoff)
+            {
+                md.Append(handoff).Append("\n\n");
+            }
         }
 
         AppendList(md, "## Failures", summary.Failures);
@@ -70,7 +74,13 @@ internal static class SummaryReport
 
         if (summary.RingLatency.Count > 0)
         {
-            text.Append("ring latency (paced producer, ns from send)\n").Append(RingLatencyTable(summary.RingLatency).ToText()).Append('\n');
+            text.Append("ring latency (paced producer, ns from send)\n").Append(RingLatencyTable(summary.RingLatency).ToText());
+            if (RingLatencyHandoff(summary) is { } handoff)
+            {
+                text.Append(handoff).Append('\n');
+            }
+
+            text.Append('\n');
         }
 
         foreach (string failure in summary.Failures)
@@ -198,10 +208,26 @@ internal static class SummaryReport
                 Format.Count(r.FromSend.P999),
                 Format.Count(r.FromSend.Max),
                 Format.Count(r.FromIntended.P99),
-                Format.Invariant($"{r.AllocatedBytesPerEvent:0.000}"));
+                r.AllocatedBytesPerEvent is { } allocated ? Format.Invariant($"{allocated:0.000}") : "-");
         }
 
         return table;
+    }
+
+    /// <summary>"harness handoff probe: 340 ns round trip before the runs, 77 ns after"; null when latency.json had neither.</summary>
+    public static string? RingLatencyHandoff(RunSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        HandoffProbeResult? start = summary.RingLatencyHandoffStart;
+        HandoffProbeResult? end = summary.RingLatencyHandoffEnd;
+        if (start is null && end is null)
+        {
+            return null;
+        }
+
+        string before = start is null ? "-" : Format.Fixed(start.RoundTripNs, 0);
+        string after = end is null ? "-" : Format.Fixed(end.RoundTripNs, 0);
+        return $"harness handoff probe: {before} ns round trip before the runs, {after} ns after";
     }
 
     private static void AppendList(StringBuilder md, string title, List<string> items)

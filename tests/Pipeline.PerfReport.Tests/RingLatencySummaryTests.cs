@@ -12,6 +12,8 @@ public sealed class RingLatencySummaryTests
     private const string LatencyJson = """
         {
           "machine": { "cpu": "AMD EPYC" },
+          "handoffProbeStart": { "roundTripNs": 339.7, "oneWayNs": 169.9, "minRoundTripNs": 330, "maxRoundTripNs": 372.9 },
+          "handoffProbeEnd": { "roundTripNs": 77.4, "oneWayNs": 38.7, "minRoundTripNs": 67.2, "maxRoundTripNs": 79.4 },
           "results": [
             {
               "scenario": "OneToOne_Yielding",
@@ -27,8 +29,7 @@ public sealed class RingLatencySummaryTests
               "rate": 100000,
               "count": 100000,
               "latencyFromSendNs": { "p50": 2229, "p90": 3141, "p99": 1488895, "p99_9": 3731455, "max": 4014079 },
-              "latencyFromIntendedNs": { "p50": 2293, "p99": 1488895, "max": 4370431 },
-              "allocatedBytesPerEvent": 0.062
+              "latencyFromIntendedNs": { "p50": 2293, "p99": 1488895, "max": 4370431 }
             }
           ]
         }
@@ -51,10 +52,15 @@ public sealed class RingLatencySummaryTests
         Assert.Equal(15_743, yielding.FromSend.P99);
         Assert.Equal(2_061_311, yielding.FromSend.P999);
         Assert.Equal(74_943, yielding.FromIntended.P99);
+        Assert.Equal(0, yielding.AllocatedBytesPerEvent);
+        Assert.Null(read.RingLatency[1].AllocatedBytesPerEvent);
+        Assert.Equal(339.7, read.RingLatencyHandoffStart!.RoundTripNs);
+        Assert.Equal(77.4, read.RingLatencyHandoffEnd!.RoundTripNs);
         string md = File.ReadAllText(folder.Combine("summary.md"));
         Assert.Contains("## Ring latency", md, StringComparison.Ordinal);
         Assert.Contains("| OneToOne_Yielding | 100,000 | 656 | 877 | 15,743 | 2,061,311 | 3,016,703 | 74,943 | 0.000 |", md, StringComparison.Ordinal);
-        Assert.Contains("| OneToOne_Channel | 100,000 | 2,229 |", md, StringComparison.Ordinal);
+        Assert.Contains("| OneToOne_Channel | 100,000 | 2,229 | 3,141 | 1,488,895 | 3,731,455 | 4,014,079 | 1,488,895 | - |", md, StringComparison.Ordinal);
+        Assert.Contains("harness handoff probe: 340 ns round trip before the runs, 77 ns after", md, StringComparison.Ordinal);
         Assert.Contains("ring latency", SummaryReport.Text(read), StringComparison.Ordinal);
     }
 
@@ -69,6 +75,8 @@ public sealed class RingLatencySummaryTests
 
         string failure = Assert.Single(summary.Failures);
         Assert.StartsWith("micro: ring latency results unreadable", failure, StringComparison.Ordinal);
+        Assert.Contains(summary.Notes, n => n.Contains("latency.json", StringComparison.Ordinal));
+        Assert.Contains("FAILED: 1 run(s) failed", File.ReadAllText(folder.Combine("summary.md")), StringComparison.Ordinal);
         Assert.Empty(summary.RingLatency);
     }
 
