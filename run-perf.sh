@@ -219,6 +219,19 @@ write_stub() {
     "$(json_text "LoadGen exited with code $rc without writing results${first:+: $first} (see $(basename "$(dirname "$log")")/$(basename "$log"))")" > "$file"
 }
 
+# After a LoadGen run of KIND (load, recovery) started at $start: a failed-run JSON if it wrote none, then FAILED
+# or the run's headline figure (FIELD of its JSON, followed by UNIT).
+finish_run() {
+  local kind="$1" name="$2" rc="$3" extra="$4" field="$5" unit="$6"
+  local json="$out/$kind/$name.json"
+  [ -f "$json" ] || write_stub "$json" "$name" "$kind" "$rc" "$out/$kind/$name.log" "$extra"
+  if [ "$rc" -ne 0 ] || grep -q '"failed" *: *true' "$json"; then
+    fail "$kind $name (exit code $rc; see $kind/$name.log)"
+  else
+    echo "    ok in $((SECONDS - start)) s: $(json_number "$json" "$field") $unit"
+  fi
+}
+
 # 50k -> 50000, 2M -> 2000000 (LoadGen's rate syntax as a number for the stub JSON); null when not a number.
 rate_number() {
   case "$1" in
@@ -327,16 +340,10 @@ if [ "$run_load" -eq 1 ]; then
     progress_pattern='.'
     rc=0
     run_logged "$name" "$out/load/$name.log" dotnet "$loadgen_dll" "${args[@]}" || rc=$?
-    if [ ! -f "$out/load/$name.json" ]; then
-      target=$([ "$mode" = open ] && rate_number "$rate" || echo null)
-      write_stub "$out/load/$name.json" "$name" load "$rc" "$out/load/$name.log" \
-        "\"mode\": \"$mode\", \"durability\": \"$durability\", \"targetRate\": $target, \"connections\": $connections, "
-    fi
-    if [ "$rc" -ne 0 ] || grep -q '"failed" *: *true' "$out/load/$name.json"; then
-      fail "load $name (exit code $rc; see load/$name.log)"
-    else
-      echo "    ok in $((SECONDS - start)) s: $(json_number "$out/load/$name.json" throughput) commands/s acknowledged"
-    fi
+    target=$([ "$mode" = open ] && rate_number "$rate" || echo null)
+    finish_run load "$name" "$rc" \
+      "\"mode\": \"$mode\", \"durability\": \"$durability\", \"targetRate\": $target, \"connections\": $connections, " \
+      throughput "commands/s acknowledged"
   done
 fi
 
@@ -354,15 +361,7 @@ if [ "$run_recovery" -eq 1 ]; then
     rc=0
     run_logged "$name" "$out/recovery/$name.log" dotnet "$loadgen_dll" recovery --events "$events" --snapshot "$snapshot" \
       --out "$out/recovery" --name "$name" || rc=$?
-    if [ ! -f "$out/recovery/$name.json" ]; then
-      write_stub "$out/recovery/$name.json" "$name" recovery "$rc" "$out/recovery/$name.log" \
-        "\"events\": $events, \"snapshot\": $snapshot, "
-    fi
-    if [ "$rc" -ne 0 ] || grep -q '"failed" *: *true' "$out/recovery/$name.json"; then
-      fail "recovery $name (exit code $rc; see recovery/$name.log)"
-    else
-      echo "    ok in $((SECONDS - start)) s: $(json_number "$out/recovery/$name.json" replayEventsPerSecond) events/s replayed"
-    fi
+    finish_run recovery "$name" "$rc" "\"events\": $events, \"snapshot\": $snapshot, " replayEventsPerSecond "events/s replayed"
   done
 fi
 

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Pipeline.PerfReport;
 
-/// <summary>A run's latency percentiles in microseconds, as LoadGen writes them (<c>latencyUs</c>, <c>serviceUs</c>).</summary>
+/// <summary>
+/// A histogram's percentiles as the perf tools write them: LoadGen's <c>latencyUs</c>/<c>serviceUs</c> (µs) and the ring
+/// latency harness's <c>latencyFromSendNs</c>/<c>latencyFromIntendedNs</c> (ns). Percentiles a file lacks read as 0.
+/// </summary>
 internal sealed class LatencyStats
 {
     public double P50 { get; init; }

@@ -12,10 +12,10 @@ internal sealed class RingLatencyRun
     public long Count { get; set; }
 
     [JsonPropertyName("latencyFromSendNs")]
-    public RingLatencyStats FromSend { get; set; } = new();
+    public LatencyStats FromSend { get; set; } = new();
 
     [JsonPropertyName("latencyFromIntendedNs")]
-    public RingLatencyStats FromIntended { get; set; } = new();
+    public LatencyStats FromIntended { get; set; } = new();
 
     /// <summary>Bytes allocated per event during the measured run; null when the harness did not record it.</summary>
     public double? AllocatedBytesPerEvent { get; set; }

@@ -120,8 +120,8 @@ public sealed class RingLatencySummaryTests
         Scenario = scenario,
         Rate = rate,
         Count = 1000,
-        FromSend = new RingLatencyStats { P50 = p99 / 10, P90 = p99 / 2, P99 = p99, P999 = p99 * 2, Max = p99 * 4 },
-        FromIntended = new RingLatencyStats { P50 = p99 / 10, P99 = p99 },
+        FromSend = new LatencyStats { P50 = p99 / 10, P90 = p99 / 2, P99 = p99, P999 = p99 * 2, Max = p99 * 4 },
+        FromIntended = new LatencyStats { P50 = p99 / 10, P99 = p99 },
     };
 
     private static void WriteLatency(ResultsFolder folder, string json)

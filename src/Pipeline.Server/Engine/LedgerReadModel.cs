@@ -166,8 +166,8 @@ internal sealed class LedgerReadModel
         // Writer thread only.
         public void Write(long balance, long version)
         {
+            // Release stores keep the order: the odd stamp is visible before either field, both before the even one.
             Volatile.Write(ref _stamp, _stamp + 1);
-            Interlocked.MemoryBarrier(); // the odd stamp must be visible before either field changes
             Volatile.Write(ref _balance, balance);
             Volatile.Write(ref _version, version);
             Volatile.Write(ref _stamp, _stamp + 1);
@@ -180,8 +180,7 @@ internal sealed class LedgerReadModel
             {
                 long before = Volatile.Read(ref _stamp);
                 long balance = Volatile.Read(ref _balance);
-                long version = Volatile.Read(ref _version);
-                Interlocked.MemoryBarrier(); // both fields are read before the stamp is read again
+                long version = Volatile.Read(ref _version); // acquire loads: the stamp below is read after both fields
                 if ((before & 1) == 0 && Volatile.Read(ref _stamp) == before)
                 {
                     return new AccountView(balance, version);
