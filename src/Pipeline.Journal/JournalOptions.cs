@@ -26,6 +26,16 @@ public sealed class JournalOptions
     /// <summary>One sparse-index entry (sequence to file position) per this many records.</summary>
     public int IndexIntervalRecords { get; init; } = 4096;
 
+    /// <summary>
+    /// Zero-fill each segment to <see cref="SegmentSizeBytes"/> before appending to it (the next one on a background
+    /// thread), so that a commit's fsync overwrites allocated space and changes no file metadata: on ext4 that skips
+    /// a filesystem-journal commit per group commit. Costs the whole segment's disk space up front; readers treat
+    /// the zero space after the last record as the end. A reader following the live journal should stay within
+    /// <see cref="JournalWriter.DurableSequence"/> (<see cref="JournalCursor.ExtendTo"/>): beyond it a write may be
+    /// half visible. Off by default here; the service turns it on.
+    /// </summary>
+    public bool Preallocate { get; init; }
+
     /// <summary>What to do with segments wholly older than the oldest kept snapshot.</summary>
     public RetentionPolicy Retention { get; init; } = RetentionPolicy.KeepAll;
 

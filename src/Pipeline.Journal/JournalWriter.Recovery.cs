@@ -37,11 +37,18 @@ public sealed partial class JournalWriter
         FileStream lockFile = SegmentFiles.AcquireLock(options.Directory);
         try
         {
+            File.Delete(Path.Combine(options.Directory, SegmentPreparer.SpareFileName)); // a crash's half-made spare
+
             List<(long FirstSequence, string Path)> segments = SegmentFiles.List(options.Directory);
             if (segments.Count == 0)
             {
                 string path = SegmentFiles.SegmentPath(options.Directory, 1);
                 SafeFileHandle fresh = CreateSegment(path, 1, time.GetUtcNow().UtcTicks);
+                if (options.Preallocate)
+                {
+                    Preallocate(fresh, path, SegmentHeader.Size, options.SegmentSizeBytes, logger);
+                }
+
                 segments.Add((1, path));
                 Log.Opened(logger, options.Directory, 1, 0, options.Durability);
                 return new JournalWriter(options, io, logger, time, lockFile, segments, fresh, path, 1, SegmentHeader.Size, new SparseIndexBuilder(options.IndexIntervalRecords), 0, 0);
@@ -56,14 +63,22 @@ public sealed partial class JournalWriter
 
             (long first, string activePath) = segments[^1];
             var index = new SparseIndexBuilder(options.IndexIntervalRecords);
-            long end = RecoverActiveSegment(options, logger, activePath, first, ref expected, ref lastTimestamp, index);
+            (long end, bool zeroTail) = RecoverActiveSegment(options, logger, activePath, first, ref expected, ref lastTimestamp, index);
             SafeFileHandle handle = File.OpenHandle(activePath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
             try
             {
-                if (RandomAccess.GetLength(handle) != end)
+                long length = RandomAccess.GetLength(handle);
+                if (length != end && !(zeroTail && options.Preallocate))
                 {
+                    // A torn tail is cut off (and so is zero space the options no longer want).
                     RandomAccess.SetLength(handle, end);
                     RandomAccess.FlushToDisk(handle);
+                    length = end;
+                }
+
+                if (options.Preallocate && length < options.SegmentSizeBytes)
+                {
+                    Preallocate(handle, activePath, length, options.SegmentSizeBytes, logger);
                 }
             }
             catch
@@ -114,7 +129,9 @@ public sealed partial class JournalWriter
             RecordStatus status = reader.TryReadNext(out RecordHeader header, out _);
             if (status != RecordStatus.Valid)
             {
-                if (position == reader.FileLength)
+                // A sealed segment is cut to its records when it is sealed, but zero space after them loses nothing:
+                // the next segment must still start at the next sequence.
+                if (position == reader.FileLength || (status == RecordStatus.Unwritten && reader.IsZeroFrom(position)))
                 {
                     break;
                 }
@@ -139,8 +156,17 @@ public sealed partial class JournalWriter
         return (expected, lastTimestamp);
     }
 
-    // Scans the last segment; returns the length to keep (the end of the last valid record).
-    private static long RecoverActiveSegment(JournalOptions options, ILogger logger, string path, long nameFirst, ref long expected, ref long lastTimestamp, SparseIndexBuilder index)
+    private static void Preallocate(SafeFileHandle handle, string path, long from, long size, ILogger logger)
+    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        SegmentPreparer.ZeroFill(handle, from, size);
+        double milliseconds = Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+        Log.Preallocated(logger, path, size, milliseconds);
+    }
+
+    // Scans the last segment; returns the length to keep (the end of the last valid record) and whether only zero
+    // space (preallocated, unwritten) follows it.
+    private static (long End, bool ZeroTail) RecoverActiveSegment(JournalOptions options, ILogger logger, string path, long nameFirst, ref long expected, ref long lastTimestamp, SparseIndexBuilder index)
     {
         SegmentReader? reader = SegmentReader.TryOpen(path, ScanBufferBytes, options.MaxRecordBytes, out string? problem);
         if (reader is null)
@@ -151,7 +177,7 @@ public sealed partial class JournalWriter
                 // A crash while the segment was being created: nothing was ever appended to it. Write the header again.
                 File.Delete(path);
                 CreateSegment(path, nameFirst, 0).Dispose();
-                return SegmentHeader.Size;
+                return (SegmentHeader.Size, false);
             }
 
             throw new JournalCorruptedException(path, 0, expected, problem!);
@@ -183,7 +209,12 @@ public sealed partial class JournalWriter
 
                 if (position == reader.FileLength)
                 {
-                    return position;
+                    return (position, false);
+                }
+
+                if (status == RecordStatus.Unwritten && reader.IsZeroFrom(position))
+                {
+                    return (position, true); // the preallocated space after the last record: a clean end
                 }
 
                 // A damaged length can also make the record look longer than the file (Incomplete): only a record
@@ -196,7 +227,7 @@ public sealed partial class JournalWriter
                 }
 
                 Log.TornTailTruncated(logger, path, position, expected - 1, reader.FileLength - position);
-                return position;
+                return (position, false);
             }
         }
     }

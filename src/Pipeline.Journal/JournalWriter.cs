@@ -51,6 +51,8 @@ public sealed partial class JournalWriter : IDisposable
     private long _syncCount;
     private volatile Exception? _fault;
     private Thread? _flusher;
+    private readonly SegmentPreparer? _preparer;
+    private bool _spareRequested;
     private readonly ManualResetEventSlim _stopFlusher = new(false);
     private bool _disposed;
 
@@ -73,6 +75,11 @@ public sealed partial class JournalWriter : IDisposable
         _durableSequence = new Sequence(lastSequence);
         _buffer = new byte[options.WriteBufferBytes];
         _lastSyncTimestamp = time.GetTimestamp();
+        if (options.Preallocate)
+        {
+            _preparer = new SegmentPreparer(options.Directory, options.SegmentSizeBytes, logger);
+        }
+
         if (options.Durability == DurabilityPolicy.Interval)
         {
             _flusher = new Thread(RunFlusher) { Name = "journal-flusher", IsBackground = true };
@@ -202,6 +209,12 @@ public sealed partial class JournalWriter : IDisposable
         _position += _bufferCount;
         _bufferCount = 0;
         Volatile.Write(ref _writtenSequence, _lastSequence);
+        if (_preparer is not null && !_spareRequested && _position > _options.SegmentSizeBytes / 2)
+        {
+            // Half way through the segment: time enough to zero-fill the next one, and a short-lived journal never makes one.
+            _spareRequested = true;
+            _preparer.PrepareNext();
+        }
     }
 
     // fsync of the active segment; everything written so far becomes durable.
@@ -271,11 +284,21 @@ public sealed partial class JournalWriter : IDisposable
             ThrowIfUnusable();
             try
             {
+                if (RandomAccess.GetLength(_handle) > _position)
+                {
+                    // A sealed segment ends at its last record: the preallocated space after it is given back.
+                    RandomAccess.SetLength(_handle, _position);
+                    RandomAccess.FlushToDisk(_handle);
+                }
+
                 SegmentIndexFile.Write(SegmentFiles.IndexPath(_activePath), _index.Build(_segmentFirst, last, _position));
                 _handle.Dispose();
                 long first = last + 1;
                 string path = SegmentFiles.SegmentPath(_options.Directory, first);
-                _handle = CreateSegment(path, first, _time.GetUtcNow().UtcTicks);
+                _handle = _preparer is not null && _preparer.TryTake(out string spare)
+                    ? CreateSegmentFromSpare(spare, path, first, _time.GetUtcNow().UtcTicks)
+                    : CreateSegment(path, first, _time.GetUtcNow().UtcTicks);
+                _spareRequested = false;
                 Log.SegmentSealed(_logger, _activePath, last, first);
                 _activePath = path;
                 _segmentFirst = first;
@@ -302,6 +325,28 @@ public sealed partial class JournalWriter : IDisposable
             new SegmentHeader(firstSequence, createdAtTicks).Write(header);
             RandomAccess.Write(handle, header, 0);
             RandomAccess.FlushToDisk(handle);
+            DirectorySync.Flush(Path.GetDirectoryName(path)!);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    // The spare is zero-filled already: the header goes in and is made durable before the rename makes it a segment,
+    // so a segment file never exists without its header.
+    private static SafeFileHandle CreateSegmentFromSpare(string spare, string path, long firstSequence, long createdAtTicks)
+    {
+        SafeFileHandle handle = File.OpenHandle(spare, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+        try
+        {
+            Span<byte> header = stackalloc byte[SegmentHeader.Size];
+            new SegmentHeader(firstSequence, createdAtTicks).Write(header);
+            RandomAccess.Write(handle, header, 0);
+            SegmentIO.DataSync(handle);
+            File.Move(spare, path);
             DirectorySync.Flush(Path.GetDirectoryName(path)!);
             return handle;
         }
@@ -361,6 +406,7 @@ public sealed partial class JournalWriter : IDisposable
             }
 
             _stopFlusher.Dispose();
+            _preparer?.Dispose();
             _lock.Dispose();
         }
     }
@@ -397,4 +443,7 @@ public sealed partial class JournalWriter : IDisposable
     }
 
     internal long ActiveSegmentFirst => _segmentFirst;
+
+    /// <summary>For tests: waits until the preallocated spare segment is ready (false without preallocation or on timeout).</summary>
+    internal bool WaitForSpareSegment(TimeSpan timeout) => _preparer?.WaitUntilReady(timeout) ?? false;
 }

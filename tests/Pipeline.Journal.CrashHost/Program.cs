@@ -26,13 +26,21 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (args.Length is not (6 or 7) || (args.Length == 7 && args[6] != "watch-stdin"))
+        bool watchStdin = false;
+        bool preallocate = false;
+        for (int i = 6; i < args.Length; i++)
         {
-            Console.Error.WriteLine("usage: journalDir snapshotDir seed batchSize batches snapshotEvery [watch-stdin]");
+            watchStdin |= args[i] == "watch-stdin";
+            preallocate |= args[i] == "preallocate";
+        }
+
+        if (args.Length < 6 || args.Length > 8 || args.Length - 6 != (watchStdin ? 1 : 0) + (preallocate ? 1 : 0))
+        {
+            Console.Error.WriteLine("usage: journalDir snapshotDir seed batchSize batches snapshotEvery [watch-stdin] [preallocate]");
             return 2;
         }
 
-        if (args.Length == 7)
+        if (watchStdin)
         {
             var watcher = new Thread(ExitWhenStdinCloses) { IsBackground = true, Name = "stdin-watch" };
             watcher.Start();
@@ -45,7 +53,7 @@ internal static class Program
         long batches = long.Parse(args[4], CultureInfo.InvariantCulture);
         long snapshotEvery = long.Parse(args[5], CultureInfo.InvariantCulture);
 
-        using JournalWriter writer = JournalWriter.Open(TestJournalOptions.Small(journalDir));
+        using JournalWriter writer = JournalWriter.Open(TestJournalOptions.Small(journalDir, preallocate: preallocate));
         var store = new FileSnapshotStore(snapshotDir, keep: 3);
         var coordinator = new ReplayCoordinator(new JournalReader(journalDir), store);
         RecoveryStart<LedgerState> start = coordinator.LoadState(() => new LedgerState());

@@ -22,8 +22,10 @@ public sealed partial class JournalWriterTests
     // durable sequence; it is killed with SIGKILL at a random point of its progress, many times over the same folder.
     // After each kill: nothing reported durable is lost, recovery leaves a gap-free journal, and the state rebuilt from
     // snapshot + tail equals a full replay and the workload applied without any journal at all.
-    [Fact]
-    public async Task Open_AfterTheWriterProcessIsKilledAtRandomPoints_KeepsEveryDurableRecordAndReplaysConsistently()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Open_AfterTheWriterProcessIsKilledAtRandomPoints_KeepsEveryDurableRecordAndReplaysConsistently(bool preallocate)
     {
         string host = Path.Combine(AppContext.BaseDirectory, "Pipeline.Journal.CrashHost.dll");
         Assert.True(File.Exists(host), $"{host} is missing: the test project references the CrashHost project so that it is built and copied");
@@ -42,7 +44,8 @@ public sealed partial class JournalWriterTests
             int killAfter = random.Next(6) == 0 ? -1 : random.Next(0, 30);
             int batchSize = random.Next(1, 40);
             int batches = Math.Max(killAfter, 0) + 50;
-            CrashRun run = await RunAndKillAsync(host, [journal, snapshots, CrashSeed.ToString(CultureInfo.InvariantCulture), batchSize.ToString(CultureInfo.InvariantCulture), batches.ToString(CultureInfo.InvariantCulture), "50", "watch-stdin"], killAfter);
+            string[] args = [journal, snapshots, CrashSeed.ToString(CultureInfo.InvariantCulture), batchSize.ToString(CultureInfo.InvariantCulture), batches.ToString(CultureInfo.InvariantCulture), "50", "watch-stdin"];
+            CrashRun run = await RunAndKillAsync(host, preallocate ? [.. args, "preallocate"] : args, killAfter);
             kills += run.Killed ? 1 : 0;
 
             string context = $"iteration {iteration} (kill after {killAfter} durable lines, batches of {batchSize})";
@@ -50,7 +53,7 @@ public sealed partial class JournalWriterTests
             JournalReport beforeRecovery = JournalVerifier.Verify(journal);
             Assert.True(beforeRecovery.IsHealthy, $"{context}: {string.Join("; ", beforeRecovery.Problems)}");
             long previous = recovered;
-            using (JournalWriter writer = JournalWriter.Open(TestJournalOptions.Small(journal)))
+            using (JournalWriter writer = JournalWriter.Open(TestJournalOptions.Small(journal, preallocate: preallocate)))
             {
                 recovered = writer.LastSequence;
             }

@@ -19,7 +19,8 @@ public static class TestJournalOptions
         TimeSpan? flushInterval = null,
         int writeBufferBytes = 64 * 1024,
         RetentionPolicy retention = RetentionPolicy.KeepAll,
-        string? archiveDirectory = null) => new()
+        string? archiveDirectory = null,
+        bool preallocate = false) => new()
     {
         Directory = directory,
         SegmentSizeBytes = SegmentSizeBytes,
@@ -30,5 +31,6 @@ public static class TestJournalOptions
         FlushInterval = flushInterval ?? TimeSpan.FromMilliseconds(10),
         Retention = retention,
         ArchiveDirectory = archiveDirectory,
+        Preallocate = preallocate,
     };
 }

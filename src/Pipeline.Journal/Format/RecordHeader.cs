@@ -100,6 +100,12 @@ internal readonly record struct RecordHeader(
             return RecordStatus.Incomplete;
         }
 
+        if (BinaryPrimitives.ReadUInt64LittleEndian(source) == 0)
+        {
+            // A length of 0 is never a record's: this is zero-filled space (preallocated, or never written).
+            return RecordStatus.Unwritten;
+        }
+
         int bodyLength = BinaryPrimitives.ReadInt32LittleEndian(source);
         if (bodyLength < FixedBodySize || bodyLength > maxRecordBytes - PrefixSize)
         {
@@ -150,4 +156,10 @@ internal enum RecordStatus
 
     /// <summary>An impossible length or a CRC mismatch.</summary>
     Invalid,
+
+    /// <summary>
+    /// Eight zero bytes where a record would start: the end of what was written in a preallocated segment (see
+    /// <see cref="JournalOptions.Preallocate"/>), when everything after it is zero too.
+    /// </summary>
+    Unwritten,
 }

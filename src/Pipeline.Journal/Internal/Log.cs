@@ -31,6 +31,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1009, Level = LogLevel.Error, Message = "Snapshot at sequence {Sequence} could not be written")]
     public static partial void SnapshotFailed(ILogger logger, System.Exception exception, long sequence);
 
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Journal could not preallocate the spare segment {File}; the next segment is created without preallocation")]
+    public static partial void PreallocationFailed(ILogger logger, System.Exception exception, string file);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Journal segment {File} preallocated to {Bytes} bytes (zero-filled) in {Milliseconds} ms")]
+    public static partial void Preallocated(ILogger logger, string file, long bytes, double milliseconds);
+
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Recovery: loaded snapshot at sequence {Sequence} from {File}")]
     public static partial void SnapshotLoaded(ILogger logger, long sequence, string file);
 

@@ -88,6 +88,14 @@ internal sealed class SegmentReader : IDisposable
                 return status;
             }
 
+            if (status == RecordStatus.Unwritten)
+            {
+                // Drop the buffered zeros: the writer may fill this space later, and the next call must read it again.
+                _end = _start;
+                record = default;
+                return status;
+            }
+
             if (status == RecordStatus.Invalid || !Fill())
             {
                 record = default;
@@ -152,6 +160,30 @@ internal sealed class SegmentReader : IDisposable
         }
 
         return false;
+    }
+
+    /// <summary>Whether every byte from <paramref name="position"/> to the end of the file is zero (unwritten space).</summary>
+    public bool IsZeroFrom(long position)
+    {
+        byte[] chunk = new byte[1 << 20];
+        long offset = position;
+        while (offset < _fileLength)
+        {
+            int read = RandomAccess.Read(_handle, chunk.AsSpan(0, (int)Math.Min(chunk.Length, _fileLength - offset)), offset);
+            if (read <= 0)
+            {
+                break;
+            }
+
+            if (chunk.AsSpan(0, read).ContainsAnyExcept((byte)0))
+            {
+                return false;
+            }
+
+            offset += read;
+        }
+
+        return true;
     }
 
     public void Dispose() => _handle.Dispose();

@@ -105,9 +105,9 @@ public static class JournalVerifier
                     continue;
                 }
 
-                if (position == reader.FileLength)
+                if (position == reader.FileLength || (status == RecordStatus.Unwritten && reader.IsZeroFrom(position)))
                 {
-                    break;
+                    break; // the end of the file, or the zero space of a preallocated segment after its last record
                 }
 
                 // A damaged length can make a middle record look like it runs past the end (Incomplete): what tells a

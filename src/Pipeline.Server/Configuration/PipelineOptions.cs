@@ -84,6 +84,9 @@ internal sealed class JournalSettings
     [Range(1L << 20, 1L << 40)]
     public long SegmentSizeBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>Pipeline:Journal:Preallocate: zero-fill each segment before use, so group commits change no file metadata.</summary>
+    public bool Preallocate { get; set; } = true;
+
     /// <summary>Pipeline:Journal:MaxPayloadBytes: larger payloads are INVALID.</summary>
     [Range(1, 64 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;

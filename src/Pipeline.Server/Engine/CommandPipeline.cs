@@ -85,6 +85,7 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
             Durability = options.Journal.Durability,
             FlushInterval = options.Journal.FlushInterval,
             SegmentSizeBytes = options.Journal.SegmentSizeBytes,
+            Preallocate = options.Journal.Preallocate,
             MaxRecordBytes = options.Journal.MaxPayloadBytes + (1 << 16) + 64,
             WriteBufferBytes = Math.Max(4 << 20, options.Journal.MaxPayloadBytes + (1 << 16) + 64),
             Retention = options.Journal.Retention,

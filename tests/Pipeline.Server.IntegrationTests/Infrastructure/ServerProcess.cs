@@ -63,6 +63,13 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add("--Pipeline:Ingest:Port=0");
         }
 
+        if (!args.Any(a => a.StartsWith("--Pipeline:Journal:SegmentSizeBytes=", StringComparison.Ordinal)))
+        {
+            // Preallocation (on by default) zero-fills a whole segment at start: 8 MiB per test server instead of
+            // 256 MiB, and the tests see segments roll.
+            info.ArgumentList.Add("--Pipeline:Journal:SegmentSizeBytes=8388608");
+        }
+
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);
