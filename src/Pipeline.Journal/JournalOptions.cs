@@ -32,7 +32,7 @@ public sealed class JournalOptions
     /// a filesystem-journal commit per group commit. Costs the whole segment's disk space up front; readers treat
     /// the zero space after the last record as the end. A reader following the live journal should stay within
     /// <see cref="JournalWriter.DurableSequence"/> (<see cref="JournalCursor.ExtendTo"/>): beyond it a write may be
-    /// half visible. Off by default here; the service turns it on.
+    /// half visible. Off by default.
     /// </summary>
     public bool Preallocate { get; init; }
 

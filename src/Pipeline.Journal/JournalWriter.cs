@@ -209,9 +209,9 @@ public sealed partial class JournalWriter : IDisposable
         _position += _bufferCount;
         _bufferCount = 0;
         Volatile.Write(ref _writtenSequence, _lastSequence);
-        if (_preparer is not null && !_spareRequested && _position > _options.SegmentSizeBytes / 2)
+        if (_preparer is not null && !_spareRequested)
         {
-            // Half way through the segment: time enough to zero-fill the next one, and a short-lived journal never makes one.
+            // On the first write to a segment: the slow, paced fill of the next one gets the whole segment's time.
             _spareRequested = true;
             _preparer.PrepareNext();
         }

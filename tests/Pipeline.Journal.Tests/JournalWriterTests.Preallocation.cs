@@ -174,7 +174,7 @@ public sealed partial class JournalWriterTests
             {
                 JournalTestData.AppendNumbered(writer, (perSegment / 2) + 2);
                 writer.Commit();
-                Assert.True(writer.WaitForSpareSegment(TestTimeouts.Default), "no spare segment was prepared after the active one was half full");
+                Assert.True(writer.WaitForSpareSegment(TestTimeouts.Default), "no spare segment was prepared while the active one filled");
                 JournalTestData.AppendNumbered(writer, perSegment / 2);
                 writer.Commit();
             }

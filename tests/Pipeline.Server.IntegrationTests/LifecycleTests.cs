@@ -44,16 +44,19 @@ public sealed class LifecycleTests
         Assert.Equal((2UL, 2UL, AckStatus.Duplicate), (producerSequence, sequence, status));
     }
 
-    [Fact]
-    public async Task SigKill_DuringAStream_NothingAcknowledgedIsLostAndStateMatchesTheJournaledPrefix()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SigKill_DuringAStream_NothingAcknowledgedIsLostAndStateMatchesTheJournaledPrefix(bool preallocate)
     {
+        string preallocation = $"--Pipeline:Journal:Preallocate={preallocate}";
         using var data = new TempDirectory();
         const ulong producer = 4242;
         const int accounts = 10;
         int port;
         var acked = new List<Ack>();
         var amounts = new Dictionary<ulong, (int Account, long Amount)>();
-        await using (ServerProcess server = await ServerProcess.StartAsync(data.Combine("data"), "--Pipeline:Snapshots:IntervalEvents=500"))
+        await using (ServerProcess server = await ServerProcess.StartAsync(data.Combine("data"), "--Pipeline:Snapshots:IntervalEvents=500", preallocation))
         {
             port = server.Port;
             PipelineClient client = await ConnectAsync(server.Port, producer);
@@ -90,7 +93,7 @@ public sealed class LifecycleTests
             await client.DisposeAsync();
         }
 
-        await using ServerProcess restarted = await ServerProcess.StartAsync(data.Combine("data"), $"--Pipeline:Ingest:Port={port}");
+        await using ServerProcess restarted = await ServerProcess.StartAsync(data.Combine("data"), $"--Pipeline:Ingest:Port={port}", preallocation);
         (RawConnection raw, Frame welcome) = await RawConnection.HandshakeAsync(restarted.Port, producer);
         using RawConnection lease = raw;
         ulong journaled = welcome.Welcome().LastProducerSequence;

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using Microsoft.Extensions.Logging;
@@ -25,9 +26,15 @@ internal sealed class SegmentPreparer : IDisposable
 
     private const int ChunkBytes = 1 << 20;
 
-    // fdatasync every so many bytes: zeros written in one burst and synced at the end would queue hundreds of
-    // megabytes in front of the journal's own small group-commit fsyncs.
-    private const long SyncEveryBytes = 16L << 20;
+    // Flush every so many bytes: zeros written in one burst and synced at the end would queue hundreds of megabytes
+    // in front of the journal's own small group commits.
+    private const long SyncEveryBytes = 4L << 20;
+
+    // The background fill is paced to about this many bytes per second (256 MiB in 8 s) and hands each chunk to
+    // writeback without waiting for it: measured here, a fill at 128 MiB/s with an fdatasync per 4 MiB raised the
+    // service's p99 at 250k commands/s from ~6 ms to 13-45 ms. The writer asks for the spare as soon as a segment
+    // starts, so it has the whole segment's time.
+    private const long BackgroundBytesPerSecond = 32L << 20;
 
     private readonly string _path;
     private readonly long _size;
@@ -80,10 +87,15 @@ internal sealed class SegmentPreparer : IDisposable
 
     /// <summary>Writes zeros into <paramref name="handle"/> from <paramref name="from"/> up to <paramref name="to"/>, then fdatasyncs.</summary>
     /// <remarks>Real zeros, not <c>fallocate</c>: writing into unwritten extents later is a metadata change again.</remarks>
-    public static void ZeroFill(SafeFileHandle handle, long from, long to)
+    /// <param name="handle">The file.</param>
+    /// <param name="from">The first offset to zero.</param>
+    /// <param name="to">The end offset (the file's new length if it was shorter).</param>
+    /// <param name="paced">Spread the writes over time at <see cref="BackgroundBytesPerSecond"/> (background fills).</param>
+    public static void ZeroFill(SafeFileHandle handle, long from, long to, bool paced = false)
     {
         byte[] zeros = new byte[ChunkBytes];
         long sinceSync = 0;
+        long started = Stopwatch.GetTimestamp();
         for (long position = from; position < to;)
         {
             int length = (int)Math.Min(zeros.Length, to - position);
@@ -92,8 +104,25 @@ internal sealed class SegmentPreparer : IDisposable
             sinceSync += length;
             if (sinceSync >= SyncEveryBytes)
             {
-                SegmentIO.DataSync(handle);
+                if (paced)
+                {
+                    SegmentIO.StartWriteback(handle, position - sinceSync, sinceSync);
+                }
+                else
+                {
+                    SegmentIO.DataSync(handle);
+                }
+
                 sinceSync = 0;
+                if (paced)
+                {
+                    TimeSpan due = TimeSpan.FromSeconds((double)(position - from) / BackgroundBytesPerSecond);
+                    TimeSpan ahead = due - Stopwatch.GetElapsedTime(started);
+                    if (ahead > TimeSpan.Zero)
+                    {
+                        Thread.Sleep(ahead);
+                    }
+                }
             }
         }
 
@@ -120,7 +149,7 @@ internal sealed class SegmentPreparer : IDisposable
                 File.Delete(_path);
                 using (SafeFileHandle handle = File.OpenHandle(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete))
                 {
-                    ZeroFill(handle, 0, _size);
+                    ZeroFill(handle, 0, _size, paced: true);
                 }
 
                 Volatile.Write(ref _state, Ready);

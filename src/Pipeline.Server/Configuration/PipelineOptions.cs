@@ -85,7 +85,7 @@ internal sealed class JournalSettings
     public long SegmentSizeBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>Pipeline:Journal:Preallocate: zero-fill each segment before use, so group commits change no file metadata.</summary>
-    public bool Preallocate { get; set; } = true;
+    public bool Preallocate { get; set; }
 
     /// <summary>Pipeline:Journal:MaxPayloadBytes: larger payloads are INVALID.</summary>
     [Range(1, 64 * 1024 * 1024)]

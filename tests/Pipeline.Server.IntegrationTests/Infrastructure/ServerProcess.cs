@@ -65,8 +65,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
         if (!args.Any(a => a.StartsWith("--Pipeline:Journal:SegmentSizeBytes=", StringComparison.Ordinal)))
         {
-            // Preallocation (on by default) zero-fills a whole segment at start: 8 MiB per test server instead of
-            // 256 MiB, and the tests see segments roll.
+            // Small segments: the tests see segments roll, and a test that turns preallocation on zero-fills 8 MiB
+            // instead of 256 MiB.
             info.ArgumentList.Add("--Pipeline:Journal:SegmentSizeBytes=8388608");
         }
 
