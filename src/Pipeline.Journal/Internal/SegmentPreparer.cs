@@ -131,6 +131,7 @@ internal sealed class SegmentPreparer : IDisposable
 
     private void Run()
     {
+        BackgroundPriority.LowerCurrentThread();
         while (true)
         {
             _work.WaitOne();

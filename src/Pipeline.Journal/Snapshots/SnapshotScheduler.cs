@@ -123,6 +123,10 @@ public sealed class SnapshotScheduler : IDisposable
 
     private void RunWriter()
     {
+        // Sorting, serializing and hashing a snapshot takes 7-35 ms of CPU (the first ones run unoptimized code); on a
+        // small machine that CPU should go to the pipeline's stages first.
+        BackgroundPriority.LowerCurrentThread();
+
         while (true)
         {
             _work.WaitOne();
