@@ -321,10 +321,7 @@ public sealed partial class JournalWriter : IDisposable
         SafeFileHandle handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
         try
         {
-            Span<byte> header = stackalloc byte[SegmentHeader.Size];
-            new SegmentHeader(firstSequence, createdAtTicks).Write(header);
-            RandomAccess.Write(handle, header, 0);
-            RandomAccess.FlushToDisk(handle);
+            WriteHeaderDurably(handle, firstSequence, createdAtTicks);
             DirectorySync.Flush(Path.GetDirectoryName(path)!);
             return handle;
         }
@@ -342,10 +339,7 @@ public sealed partial class JournalWriter : IDisposable
         SafeFileHandle handle = File.OpenHandle(spare, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
         try
         {
-            Span<byte> header = stackalloc byte[SegmentHeader.Size];
-            new SegmentHeader(firstSequence, createdAtTicks).Write(header);
-            RandomAccess.Write(handle, header, 0);
-            SegmentIO.DataSync(handle);
+            WriteHeaderDurably(handle, firstSequence, createdAtTicks);
             File.Move(spare, path);
             DirectorySync.Flush(Path.GetDirectoryName(path)!);
             return handle;
@@ -355,6 +349,14 @@ public sealed partial class JournalWriter : IDisposable
             handle.Dispose();
             throw;
         }
+    }
+
+    private static void WriteHeaderDurably(SafeFileHandle handle, long firstSequence, long createdAtTicks)
+    {
+        Span<byte> header = stackalloc byte[SegmentHeader.Size];
+        new SegmentHeader(firstSequence, createdAtTicks).Write(header);
+        RandomAccess.Write(handle, header, 0);
+        SegmentIO.DataSync(handle);
     }
 
     private JournalWriteFailedException Fail(IOException ex, string operation)

@@ -32,6 +32,17 @@ public sealed partial class JournalWriterTests
         return copy;
     }
 
+    // Ten records in a preallocated journal, copied as a kill -9 would leave it: the copy's folder and where its records end.
+    private (string Crashed, long End) CrashedPreallocatedJournalOfTen()
+    {
+        JournalOptions options = PreallocatedOptions();
+        using JournalWriter writer = JournalWriter.Open(options);
+        JournalTestData.AppendNumbered(writer, 10);
+        writer.Commit();
+        StoredRecord last = JournalFiles.ReadAll(options.Directory)[^1];
+        return (CopyAsCrashed(options.Directory), last.Position + last.Length);
+    }
+
     [Fact]
     public void Open_Preallocate_ZeroFillsTheNewSegmentAndRecordsStillReadBack()
     {
@@ -103,17 +114,7 @@ public sealed partial class JournalWriterTests
     [Fact]
     public void Open_TornRecordBeforeTheZeros_IsCutAndTheSpaceIsZeroAgain()
     {
-        JournalOptions options = PreallocatedOptions();
-        string crashed;
-        long end;
-        using (JournalWriter writer = JournalWriter.Open(options))
-        {
-            JournalTestData.AppendNumbered(writer, 10);
-            writer.Commit();
-            crashed = CopyAsCrashed(options.Directory);
-            List<StoredRecord> records = JournalFiles.ReadAll(options.Directory);
-            end = records[^1].Position + records[^1].Length;
-        }
+        (string crashed, long end) = CrashedPreallocatedJournalOfTen();
 
         // Half of a record: its length and CRC made it to disk, the rest did not.
         string segment = Assert.Single(JournalFiles.Segments(crashed)).Path;
@@ -139,17 +140,7 @@ public sealed partial class JournalWriterTests
         StoredRecord twelfth = JournalFiles.ReadAll(a.Directory)[^1];
         byte[] twelfthBytes = File.ReadAllBytes(Assert.Single(JournalFiles.Segments(a.Directory)).Path).AsSpan((int)twelfth.Position, twelfth.Length).ToArray();
 
-        JournalOptions options = PreallocatedOptions();
-        string crashed;
-        long end;
-        using (JournalWriter writer = JournalWriter.Open(options))
-        {
-            JournalTestData.AppendNumbered(writer, 10);
-            writer.Commit();
-            crashed = CopyAsCrashed(options.Directory);
-            StoredRecord last = JournalFiles.ReadAll(options.Directory)[^1];
-            end = last.Position + last.Length;
-        }
+        (string crashed, long end) = CrashedPreallocatedJournalOfTen();
 
         string segment = Assert.Single(JournalFiles.Segments(crashed)).Path;
         using (FileStream stream = File.OpenWrite(segment))
