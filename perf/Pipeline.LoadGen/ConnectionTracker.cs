@@ -57,7 +57,7 @@ internal sealed class ConnectionTracker : IAckObserver
         _schedule = schedule;
         _time = time;
         _measureFrom = measureFrom;
-        _recorder = new LatencyRecorder(time.TimestampFrequency, trackService: schedule is not null);
+        _recorder = new LatencyRecorder(time.TimestampFrequency, trackService: schedule is not null, measureFrom);
     }
 
     public LatencyRecorder Recorder => _recorder;

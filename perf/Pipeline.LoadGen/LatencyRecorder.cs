@@ -21,13 +21,20 @@ internal sealed class LatencyRecorder
 
     private readonly double _microsecondsPerTick;
 
-    public LatencyRecorder(long timestampFrequency, bool trackService)
+    /// <summary>The timeline's interval.</summary>
+    public static readonly TimeSpan TimelineInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <param name="timestampFrequency">Timestamp ticks per second.</param>
+    /// <param name="trackService">Also record the service time (from the actual send).</param>
+    /// <param name="measureFrom">The measured part's start: the timeline's origin.</param>
+    public LatencyRecorder(long timestampFrequency, bool trackService, long measureFrom)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(timestampFrequency);
         TimestampFrequency = timestampFrequency;
         _microsecondsPerTick = 1_000_000.0 / timestampFrequency;
         Latency = NewHistogram();
         Service = trackService ? NewHistogram() : null;
+        Timeline = new LatencyTimeline(measureFrom, Math.Max(1, (long)(TimelineInterval.TotalSeconds * timestampFrequency)));
     }
 
     public long TimestampFrequency { get; }
@@ -38,10 +45,15 @@ internal sealed class LatencyRecorder
     /// <summary>Service time from the actual send, µs; null when not tracked (closed loop: it equals the latency).</summary>
     public LongHistogram? Service { get; }
 
+    /// <summary>The latency from the intended send time, per <see cref="TimelineInterval"/> of intended send time.</summary>
+    public LatencyTimeline Timeline { get; }
+
     /// <summary>Records one acknowledged command (timestamps in the recorder's frequency).</summary>
     public void Record(long intendedTimestamp, long sentTimestamp, long ackTimestamp)
     {
-        Latency.RecordValue(ToMicroseconds(ackTimestamp - intendedTimestamp));
+        long latency = ToMicroseconds(ackTimestamp - intendedTimestamp);
+        Latency.RecordValue(latency);
+        Timeline.Record(intendedTimestamp, latency);
         Service?.RecordValue(ToMicroseconds(ackTimestamp - sentTimestamp));
     }
 
@@ -49,10 +61,11 @@ internal sealed class LatencyRecorder
     public static LatencyRecorder Merge(IReadOnlyList<LatencyRecorder> recorders, long timestampFrequency, bool trackService)
     {
         ArgumentNullException.ThrowIfNull(recorders);
-        var merged = new LatencyRecorder(timestampFrequency, trackService);
+        var merged = new LatencyRecorder(timestampFrequency, trackService, recorders.Count > 0 ? recorders[0].Timeline.OriginTimestamp : 0);
         foreach (LatencyRecorder recorder in recorders)
         {
             merged.Latency.Add(recorder.Latency);
+            merged.Timeline.Add(recorder.Timeline);
             if (merged.Service is not null && recorder.Service is not null)
             {
                 merged.Service.Add(recorder.Service);

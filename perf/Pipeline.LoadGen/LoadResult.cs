@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Text.Json.Serialization;
 
 namespace Pipeline.LoadGen;
@@ -21,6 +22,7 @@ namespace Pipeline.LoadGen;
 /// <param name="Hgrm">The latency histogram's file, beside this one.</param>
 /// <param name="LatencyUs">Latency from the intended send time (open) or from the send (closed), µs.</param>
 /// <param name="ServiceUs">Open loop: from the actual send, µs; null in closed loop (it equals the latency there).</param>
+/// <param name="Timeline">The latency per 100 ms of the measured part, by intended send time.</param>
 internal sealed record LoadResult(
     [property: JsonPropertyOrder(-2)] string Name,
     string Mode,
@@ -39,9 +41,15 @@ internal sealed record LoadResult(
     string? Failure,
     string Hgrm,
     LatencySummary LatencyUs,
-    LatencySummary? ServiceUs)
+    LatencySummary? ServiceUs,
+    TimelineReport Timeline)
 {
     /// <summary>Always "load".</summary>
     [JsonPropertyOrder(-1)]
     public string Kind => "load";
 }
+
+/// <summary>A run's latency timeline as the result JSON carries it.</summary>
+/// <param name="IntervalMs">An interval's length, ms.</param>
+/// <param name="Intervals">Every interval from the measured part's start, in order.</param>
+internal sealed record TimelineReport(int IntervalMs, IReadOnlyList<TimelineInterval> Intervals);

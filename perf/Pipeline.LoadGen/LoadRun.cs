@@ -81,7 +81,8 @@ internal static class LoadRun
             failure,
             o.Name + ".hgrm",
             LatencySummary.From(merged.Latency),
-            merged.Service is null ? null : LatencySummary.From(merged.Service));
+            merged.Service is null ? null : LatencySummary.From(merged.Service),
+            new TimelineReport((int)LatencyRecorder.TimelineInterval.TotalMilliseconds, merged.Timeline.Intervals(merged.TimestampFrequency)));
         (string json, string hgrm) = RunResultWriter.WriteLoad(o.OutDirectory, result, merged.Latency);
         Report(result, output);
         output.WriteLine($"json    {json}");
@@ -278,6 +279,20 @@ internal static class LoadRun
         return progress.RunAsync(token);
     }
 
+    // The intervals with the largest latencies, in time order: enough to tell one stall from a periodic one.
+    private static void ReportSlowest(TimelineReport timeline, TextWriter output)
+    {
+        const int Shown = 5;
+        TimelineInterval[] slowest = [.. timeline.Intervals.Where(i => i.Count > 0).OrderByDescending(i => i.MaxUs).Take(Shown).OrderBy(i => i.StartSeconds)];
+        if (slowest.Length == 0)
+        {
+            return;
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"slowest {timeline.IntervalMs} ms intervals (s into the measured part: max ms):  {string.Join("   ", slowest.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.StartSeconds:F1}: {i.MaxUs / 1000.0:F1}")))}"));
+    }
+
     private static void Report(LoadResult r, TextWriter output)
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -291,6 +306,7 @@ internal static class LoadRun
                 $"service us  p50 {s.P50}  p90 {s.P90}  p99 {s.P99}  p99.9 {s.P99_9}  p99.99 {s.P99_99}  max {s.Max}  mean {s.Mean:F1}   (from actual send)"));
         }
 
+        ReportSlowest(r.Timeline, output);
         if (r.Failed)
         {
             output.WriteLine("FAILED  " + r.Failure);

@@ -93,6 +93,28 @@ public sealed class CoordinatedOmissionTests
     }
 
     [Fact]
+    public void OpenLoop_ServerStalls200Ms_TheTimelineShowsWhen()
+    {
+        (LatencyRecorder merged, long commands, _, _) = Run(stallAt: TimeSpan.FromSeconds(5), stallFor: TimeSpan.FromMilliseconds(200));
+        System.Collections.Generic.IReadOnlyList<TimelineInterval> timeline = merged.Timeline.Intervals(merged.TimestampFrequency);
+
+        // 10 s in 100 ms intervals, every command in exactly one, 1 000 per interval at 10 000/s.
+        Assert.Equal(100, timeline.Count);
+        Assert.Equal(commands, timeline.Sum(i => i.Count));
+        Assert.All(timeline, i => Assert.Equal(1_000, i.Count));
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => i / 10.0), timeline.Select(i => i.StartSeconds));
+
+        // Commands intended during the stall (5.0-5.2 s) waited up to 200 ms, and so did those of the last tick before
+        // it (due after the pacer's last round at 4.999 s); every other interval is a tick and 100 µs.
+        Assert.InRange(timeline[50].MaxUs, 199_000, 202_000);
+        Assert.InRange(timeline[50].MeanUs, 140_000, 160_000);
+        Assert.InRange(timeline[51].MaxUs, 99_000, 102_000);
+        Assert.InRange(timeline[49].MaxUs, 199_000, 202_000);
+        Assert.True(timeline[49].MeanUs < 5_000, $"4.9 s: mean {timeline[49].MeanUs} µs: only its last tick waited");
+        Assert.All(timeline.Where((_, index) => index is not (49 or 50 or 51)), i => Assert.True(i.MaxUs <= 1_101, $"{i.StartSeconds} s: max {i.MaxUs} µs"));
+    }
+
+    [Fact]
     public void OpenLoop_NoStall_LatencyIsTheTickGranularityPlusTheService()
     {
         (LatencyRecorder merged, _, _, _) = Run(stallAt: TimeSpan.MaxValue / 2, stallFor: TimeSpan.Zero);

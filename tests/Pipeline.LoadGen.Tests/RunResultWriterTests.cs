@@ -43,7 +43,8 @@ public sealed class RunResultWriterTests
         errors > 0 ? "boom" : null,
         "run-1.hgrm",
         LatencySummary.From(SampleHistogram()),
-        open ? LatencySummary.From(SampleHistogram()) : null);
+        open ? LatencySummary.From(SampleHistogram()) : null,
+        new TimelineReport(100, [new TimelineInterval(0, 4_990, 512.5, 2_000), new TimelineInterval(0.1, 0, 0, 0)]));
 
     [Fact]
     public void WriteHgrm_ParsedBack_PercentileLinesAndFooterMatchTheHistogram()
@@ -87,8 +88,13 @@ public sealed class RunResultWriterTests
         JsonElement root = json.RootElement;
 
         Assert.Equal(
-            ["name", "kind", "mode", "durability", "targetRate", "connections", "window", "batch", "durationSeconds", "commands", "acks", "rejected", "errors", "throughput", "failed", "failure", "hgrm", "latencyUs", "serviceUs"],
+            ["name", "kind", "mode", "durability", "targetRate", "connections", "window", "batch", "durationSeconds", "commands", "acks", "rejected", "errors", "throughput", "failed", "failure", "hgrm", "latencyUs", "serviceUs", "timeline"],
             root.EnumerateObject().Select(p => p.Name));
+        JsonElement timeline = root.GetProperty("timeline");
+        Assert.Equal(100, timeline.GetProperty("intervalMs").GetInt32());
+        Assert.Equal(["startSeconds", "count", "meanUs", "maxUs"], timeline.GetProperty("intervals")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(2, timeline.GetProperty("intervals").GetArrayLength());
+        Assert.Equal(2_000, timeline.GetProperty("intervals")[0].GetProperty("maxUs").GetInt64());
         Assert.Equal(["p50", "p90", "p99", "p99_9", "p99_99", "max", "mean", "count"], root.GetProperty("latencyUs").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["p50", "p90", "p99", "p99_9", "p99_99", "max", "mean", "count"], root.GetProperty("serviceUs").EnumerateObject().Select(p => p.Name));
         Assert.Equal("load", root.GetProperty("kind").GetString());
