@@ -53,6 +53,8 @@ internal static class LoadRun
                     failure = "the server exited during the run";
                 }
 
+                ReportServerWarnings(server, output);
+
                 await server.DisposeAsync().ConfigureAwait(false);
             }
         }
@@ -277,6 +279,22 @@ internal static class LoadRun
             },
             () => (trackers.Sum(t => t.Completed), trackers.Sum(t => t.Errors)));
         return progress.RunAsync(token);
+    }
+
+    // A slow-disk warning (a group commit of 100 ms or more) explains a latency spike: it belongs beside the figures.
+    private static void ReportServerWarnings(ServerProcess server, TextWriter output)
+    {
+        (int count, IReadOnlyList<string> first) = server.Warnings();
+        if (count == 0)
+        {
+            return;
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server  {count} warning(s) logged; the first {first.Count}:"));
+        foreach (string line in first)
+        {
+            output.WriteLine("  " + line);
+        }
     }
 
     // The intervals with the largest latencies, in time order: enough to tell one stall from a periodic one.

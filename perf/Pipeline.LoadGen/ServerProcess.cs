@@ -21,6 +21,7 @@ namespace Pipeline.LoadGen;
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
     private const int RecentLines = 40;
+    private const int MaxWarningsKept = 10;
 
     private readonly Process _process;
     private readonly bool _deleteData;
@@ -29,6 +30,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly TaskCompletionSource<long> _snapshotWritten = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _recent = new();
+    private readonly List<string> _warnings = [];
+    private string? _warningHead;
+    private int _warningCount;
     private long _listeningTimestamp;
     private RecoveredLine? _recovered;
 
@@ -117,6 +121,15 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Warnings and errors the server logged, with how many there were in all (the first few are kept).</summary>
+    public (int Count, IReadOnlyList<string> First) Warnings()
+    {
+        lock (_recent)
+        {
+            return (_warningCount, [.. _warnings]);
+        }
+    }
+
     /// <summary>The last lines the server printed (for a failure message).</summary>
     public string RecentOutput()
     {
@@ -162,6 +175,25 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
+    // The console logger writes "warn: Category[EventId]" and the message on the next, indented, line.
+    private void NoteWarning(string line)
+    {
+        if (_warningHead is not null)
+        {
+            if (_warnings.Count < MaxWarningsKept)
+            {
+                _warnings.Add(_warningHead + " " + line.Trim());
+            }
+
+            _warningHead = null;
+        }
+        else if (line.StartsWith("warn: ", StringComparison.Ordinal) || line.StartsWith("fail: ", StringComparison.Ordinal) || line.StartsWith("crit: ", StringComparison.Ordinal))
+        {
+            _warningCount++;
+            _warningHead = line;
+        }
+    }
+
     private void OnLine(string? line)
     {
         if (line is null)
@@ -177,6 +209,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             }
 
             _recent.Enqueue(line);
+            NoteWarning(line);
         }
 
         if (ListeningLine().Match(line) is { Success: true } listening)

@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Critical, Message = "The pipeline stopped: {Reason}")]
     public static partial void PipelineStopped(ILogger logger, Exception exception, string reason);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "{Count} journal commit(s) took {Threshold} ms or more since the last such warning (longest {LongestMilliseconds} ms): the disk held up acknowledgements; see the pipeline.journal.commit.duration histogram")]
+    public static partial void SlowJournalCommits(ILogger logger, long count, double longestMilliseconds, double threshold);
 }

@@ -33,6 +33,8 @@ public sealed class PipelineMetricsTests
         metrics.Journaled(100);
         metrics.Acknowledged(1.5);
         metrics.Acknowledged(2.5);
+        metrics.Committed(0.25);
+        metrics.Committed(0.5);
         listener.RecordObservableInstruments();
 
         Assert.Equal(4, seen["pipeline.events.ingested"]);
@@ -42,6 +44,7 @@ public sealed class PipelineMetricsTests
         Assert.Equal(1, seen["pipeline.events.duplicate"]);
         Assert.Equal(100, seen["pipeline.journal.bytes"]);
         Assert.Equal(4.0, seen["pipeline.ack.latency"]);
+        Assert.Equal(0.75, seen["pipeline.journal.commit.duration"]);
         Assert.Equal(3, seen["pipeline.journal.fsyncs"]);
         Assert.Equal(10, seen["pipeline.ring.occupancy"]);
         Assert.Equal(2, seen["pipeline.journal.durable_lag"]);

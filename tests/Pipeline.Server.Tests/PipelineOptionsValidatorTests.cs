@@ -39,6 +39,7 @@ public sealed class PipelineOptionsValidatorTests
         { "ring-not-power-of-two", "Pipeline:Engine:RingSize" },
         { "decode-handlers", "Pipeline:Engine:DecodeHandlers" },
         { "flush-interval", "Pipeline:Journal:FlushInterval" },
+        { "slow-commit-warning", "Pipeline:Journal:SlowCommitWarning" },
         { "segment-range", "Pipeline:Journal:SegmentSizeBytes" },
         { "segment-below-payload", "Pipeline:Journal:SegmentSizeBytes" },
         { "payload-range", "Pipeline:Journal:MaxPayloadBytes" },
@@ -64,6 +65,7 @@ public sealed class PipelineOptionsValidatorTests
             case "ring-not-power-of-two": o.Engine.RingSize = 1000; break;
             case "decode-handlers": o.Engine.DecodeHandlers = 0; break;
             case "flush-interval": o.Journal.FlushInterval = TimeSpan.FromMinutes(2); break;
+            case "slow-commit-warning": o.Journal.SlowCommitWarning = TimeSpan.Zero; break;
             case "segment-range": o.Journal.SegmentSizeBytes = 1L << 41; break;
             case "segment-below-payload": o.Journal.SegmentSizeBytes = 1L << 20; break;
             case "payload-range": o.Journal.MaxPayloadBytes = 0; break;

@@ -80,6 +80,10 @@ internal sealed class JournalSettings
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>Pipeline:Journal:SlowCommitWarning: a group commit this long or longer is logged as a warning (at most once per 10 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan SlowCommitWarning { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Pipeline:Journal:SegmentSizeBytes.</summary>
     [Range(1L << 20, 1L << 40)]
     public long SegmentSizeBytes { get; set; } = 256L * 1024 * 1024;

@@ -1,3 +1,4 @@
+using System;
 using System.Text;
 using System.Threading;
 using Pipeline.Core.Processing;
@@ -21,15 +22,19 @@ internal sealed class JournalStage : IEventHandler<CommandEvent>
     private readonly ProducerTable _producers;
     private readonly int _maxPayloadBytes;
     private readonly PipelineMetrics _metrics;
+    private readonly SlowCommitWatch _slowCommits;
+    private readonly TimeProvider _time;
     private bool _uncommitted;
     private long _head;
 
-    public JournalStage(JournalWriter journal, ProducerTable producers, int maxPayloadBytes, PipelineMetrics metrics)
+    public JournalStage(JournalWriter journal, ProducerTable producers, int maxPayloadBytes, PipelineMetrics metrics, SlowCommitWatch slowCommits, TimeProvider time)
     {
         _journal = journal;
         _producers = producers;
         _maxPayloadBytes = maxPayloadBytes;
         _metrics = metrics;
+        _slowCommits = slowCommits;
+        _time = time;
         _head = journal.LastSequence;
     }
 
@@ -54,8 +59,17 @@ internal sealed class JournalStage : IEventHandler<CommandEvent>
         if (endOfBatch && _uncommitted)
         {
             _uncommitted = false;
-            _journal.Commit();
+            Commit();
         }
+    }
+
+    private void Commit()
+    {
+        long start = _time.GetTimestamp();
+        _journal.Commit();
+        TimeSpan elapsed = _time.GetElapsedTime(start);
+        _metrics.Committed(elapsed.TotalMilliseconds);
+        _slowCommits.Observe(elapsed);
     }
 
     private void Journal(CommandEvent entry)
@@ -125,7 +139,9 @@ internal sealed class JournalStage : IEventHandler<CommandEvent>
         if (_uncommitted)
         {
             _uncommitted = false;
-            _journal.Commit();
+            Commit();
         }
+
+        _slowCommits.ReportPending();
     }
 }

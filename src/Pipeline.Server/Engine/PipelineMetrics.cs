@@ -18,6 +18,7 @@ internal sealed class PipelineMetrics : IDisposable
     private readonly Counter<long> _duplicate;
     private readonly Counter<long> _journalBytes;
     private readonly Histogram<double> _ackLatency;
+    private readonly Histogram<double> _commitDuration;
 
     public PipelineMetrics(IMeterFactory? factory = null)
     {
@@ -29,6 +30,7 @@ internal sealed class PipelineMetrics : IDisposable
         _duplicate = _meter.CreateCounter<long>("pipeline.events.duplicate", "{event}", "Commands already journaled for their producer (DUPLICATE)");
         _journalBytes = _meter.CreateCounter<long>("pipeline.journal.bytes", "By", "Bytes appended to the journal");
         _ackLatency = _meter.CreateHistogram<double>("pipeline.ack.latency", "ms", "From a PUBLISH taken off the socket to its ACK queued");
+        _commitDuration = _meter.CreateHistogram<double>("pipeline.journal.commit.duration", "ms", "One group commit: the batch's write and, under Batch durability, its fsync");
     }
 
     public void Ingested(int count) => _ingested.Add(count);
@@ -40,6 +42,8 @@ internal sealed class PipelineMetrics : IDisposable
     public void Duplicate() => _duplicate.Add(1);
 
     public void Journaled(int bytes) => _journalBytes.Add(bytes);
+
+    public void Committed(double milliseconds) => _commitDuration.Record(milliseconds);
 
     public void Acknowledged(double latencyMilliseconds)
     {
