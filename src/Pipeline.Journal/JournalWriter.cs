@@ -276,6 +276,7 @@ public sealed partial class JournalWriter : IDisposable
 
     private void RollSegment()
     {
+        long rollStart = _time.GetTimestamp();
         WriteBuffer();
         long last = _lastSequence;
         lock (_syncGate)
@@ -299,7 +300,8 @@ public sealed partial class JournalWriter : IDisposable
                     ? CreateSegmentFromSpare(spare, path, first, _time.GetUtcNow().UtcTicks)
                     : CreateSegment(path, first, _time.GetUtcNow().UtcTicks);
                 _spareRequested = false;
-                Log.SegmentSealed(_logger, _activePath, last, first);
+                double rollMilliseconds = Math.Round(_time.GetElapsedTime(rollStart).TotalMilliseconds, 1);
+                Log.SegmentSealed(_logger, _activePath, last, first, rollMilliseconds);
                 _activePath = path;
                 _segmentFirst = first;
                 _position = SegmentHeader.Size;

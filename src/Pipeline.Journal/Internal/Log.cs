@@ -13,8 +13,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1003, Level = LogLevel.Critical, Message = "Journal write or fsync failed in {File}: acknowledgements stop at durable sequence {DurableSequence}")]
     public static partial void WriteFailed(ILogger logger, System.Exception exception, string file, long durableSequence);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Journal segment {File} sealed at sequence {LastSequence}; next segment starts at {NextSequence}")]
-    public static partial void SegmentSealed(ILogger logger, string file, long lastSequence, long nextSequence);
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Journal segment {File} sealed at sequence {LastSequence}; next segment starts at {NextSequence} (the roll took {Milliseconds} ms)")]
+    public static partial void SegmentSealed(ILogger logger, string file, long lastSequence, long nextSequence, double milliseconds);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Journal index {File} was missing or invalid; rebuilt by scanning the segment")]
     public static partial void IndexRebuilt(ILogger logger, string file);

@@ -80,7 +80,7 @@ internal sealed class JournalSettings
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>Pipeline:Journal:SlowCommitWarning: a group commit this long or longer is logged as a warning (at most once per 10 s).</summary>
+    /// <summary>Pipeline:Journal:SlowCommitWarning: a group commit this long or longer is logged as a warning (at most once a second).</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan SlowCommitWarning { get; set; } = TimeSpan.FromMilliseconds(100);
 

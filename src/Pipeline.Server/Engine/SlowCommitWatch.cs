@@ -15,7 +15,7 @@ namespace Pipeline.Server.Engine;
 internal sealed class SlowCommitWatch
 {
     /// <summary>The least time between two warnings.</summary>
-    public static readonly TimeSpan DefaultReportEvery = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultReportEvery = TimeSpan.FromSeconds(1);
 
     private readonly ILogger _logger;
     private readonly TimeSpan _threshold;
