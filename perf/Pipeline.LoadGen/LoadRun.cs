@@ -21,6 +21,7 @@ internal static class LoadRun
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan s_serverStartTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan s_serverStopTimeout = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(LoadGenOptions o, TextWriter output)
     {
@@ -51,6 +52,12 @@ internal static class LoadRun
                 if (failure is null && server.Exited.IsCompleted)
                 {
                     failure = "the server exited during the run";
+                }
+                else if (await server.StopAsync(s_serverStopTimeout).ConfigureAwait(false) is not 0 and var code)
+                {
+                    output.WriteLine(code is null
+                        ? "server  did not stop within " + s_serverStopTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s of SIGTERM; killed"
+                        : "server  exited with code " + code.Value.ToString(CultureInfo.InvariantCulture) + " after SIGTERM");
                 }
 
                 ReportServerWarnings(server, output);
@@ -165,7 +172,7 @@ internal static class LoadRun
             var driver = new OpenLoopDriver(schedule, end, senders, workloads);
             using var stop = new CancellationTokenSource();
             Task progress = StartProgress(output, trackers, time, start, measureFrom, end, stop.Token);
-            var footprint = GcFootprint.Start();
+            using var footprint = GcFootprint.Start();
             Task pacing = driver.RunAsync(time, stop.Token);
             int? exitCode = await WaitOrServerExitAsync(pacing, server, Timeout.InfiniteTimeSpan).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
@@ -212,7 +219,7 @@ internal static class LoadRun
                 : string.Create(CultureInfo.InvariantCulture, $"run     closed loop until {commandLimit:N0} commands, window {window} in batches of {batch}, {connections} connections"));
             using var stop = new CancellationTokenSource();
             Task progress = StartProgress(output, trackers, time, start, measureFrom, end, stop.Token);
-            var footprint = GcFootprint.Start();
+            using var footprint = GcFootprint.Start();
             for (int c = 0; c < connections; c++)
             {
                 loops[c].Start(new ClientBatchSender(clients[c], loops[c], trackers[c]));

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
@@ -30,9 +31,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly TaskCompletionSource<long> _snapshotWritten = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _recent = new();
-    private readonly List<string> _warnings = [];
-    private string? _warningHead;
-    private int _warningCount;
+    private readonly ServerWarnings _warnings = new(MaxWarningsKept);
     private long _listeningTimestamp;
     private RecoveredLine? _recovered;
 
@@ -126,7 +125,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     {
         lock (_recent)
         {
-            return (_warningCount, [.. _warnings]);
+            return (_warnings.Count, [.. _warnings.First]);
         }
     }
 
@@ -138,6 +137,41 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             return string.Join(Environment.NewLine, _recent);
         }
     }
+
+    /// <summary>
+    /// SIGTERM, as an operator stops the service: it drains, writes its final snapshot and prints what it still had
+    /// to say (the last second's slow-commit warning). SIGKILL if it has not exited within <paramref name="timeout"/>.
+    /// Returns the exit code, or null if it had to be killed.
+    /// </summary>
+    public async Task<int?> StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return _process.ExitCode;
+        }
+
+        if (OperatingSystem.IsLinux() && SendSignal(_process.Id, SigTerm) == 0)
+        {
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(timeout).ConfigureAwait(false);
+                _process.WaitForExit(); // the redirected output is read to its end
+                return _process.ExitCode;
+            }
+            catch (TimeoutException)
+            {
+                // Falls through to the kill.
+            }
+        }
+
+        await KillAsync().ConfigureAwait(false);
+        return null;
+    }
+
+    private const int SigTerm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
 
     /// <summary>SIGKILL: no shutdown, no final snapshot, as a crash.</summary>
     public async Task KillAsync()
@@ -175,25 +209,6 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    // The console logger writes "warn: Category[EventId]" and the message on the next, indented, line.
-    private void NoteWarning(string line)
-    {
-        if (_warningHead is not null)
-        {
-            if (_warnings.Count < MaxWarningsKept)
-            {
-                _warnings.Add(_warningHead + " " + line.Trim());
-            }
-
-            _warningHead = null;
-        }
-        else if (line.StartsWith("warn: ", StringComparison.Ordinal) || line.StartsWith("fail: ", StringComparison.Ordinal) || line.StartsWith("crit: ", StringComparison.Ordinal))
-        {
-            _warningCount++;
-            _warningHead = line;
-        }
-    }
-
     private void OnLine(string? line)
     {
         if (line is null)
@@ -209,7 +224,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             }
 
             _recent.Enqueue(line);
-            NoteWarning(line);
+            _warnings.Take(line);
         }
 
         if (ListeningLine().Match(line) is { Success: true } listening)
