@@ -257,8 +257,12 @@ build perf/Pipeline.PerfReport/Pipeline.PerfReport.csproj
 # LoadGen references Pipeline.Server and starts the server from its own output folder.
 { [ "$run_load" -eq 1 ] || [ "$run_recovery" -eq 1 ]; } && build perf/Pipeline.LoadGen/Pipeline.LoadGen.csproj
 
-stage "probes (handoff, disk flush, machine)"
-if ! (cd "$root" && dotnet "$report_dll" probe --out "$out/probes.json" --dir "$out") | sed 's/^/  /'; then
+stage "probes (handoff, disk flush, disk stall watch, machine)"
+# The stall watch syncs back to back for a while: a disk that stalls an fsync now and then shows it here, and every
+# durable load run's tail moves with it.
+stall_seconds=10
+[ "$quick" -eq 1 ] && stall_seconds=2
+if ! (cd "$root" && dotnet "$report_dll" probe --out "$out/probes.json" --dir "$out" --stall-seconds "$stall_seconds") | sed 's/^/  /'; then
   fail "probe"
 fi
 

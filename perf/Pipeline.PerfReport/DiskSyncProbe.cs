@@ -98,6 +98,51 @@ internal static partial class DiskSyncProbe
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     private static partial int NativeFdatasync(int fd);
 
+    /// <summary>A sync this slow counts as a stall in <see cref="WatchStalls"/>.</summary>
+    public const double StallMicros = 10_000;
+
+    /// <summary>
+    /// Appends and syncs (fdatasync on Linux, else fsync) back to back for <paramref name="duration"/>: a few hundred
+    /// samples miss the stalls a shared disk has a few times a minute, and one such stall is a latency spike for
+    /// every durable acknowledgement, so the stalls are counted over a stretch of time.
+    /// </summary>
+    public static DiskStallWatch WatchStalls(string directory, TimeSpan duration)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, $".disk-stall-watch-{Environment.ProcessId}.tmp");
+        Action<SafeFileHandle> flush = OperatingSystem.IsLinux() ? FdataSync : RandomAccess.FlushToDisk;
+        var block = new byte[BlockBytes];
+        new Random(42).NextBytes(block);
+        long samples = 0;
+        long stalls = 0;
+        double max = 0;
+        long end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        using (SafeFileHandle handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose))
+        {
+            long position = 0;
+            while (Stopwatch.GetTimestamp() < end)
+            {
+                long start = Stopwatch.GetTimestamp();
+                RandomAccess.Write(handle, block, position);
+                flush(handle);
+                double micros = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
+                position += BlockBytes;
+                samples++;
+                stalls += micros >= StallMicros ? 1 : 0;
+                max = Math.Max(max, micros);
+            }
+        }
+
+        return new DiskStallWatch
+        {
+            Seconds = duration.TotalSeconds,
+            Samples = samples,
+            Stalls = stalls,
+            MaxUs = max,
+        };
+    }
+
     /// <summary>Nearest-rank percentile of an ascending array.</summary>
     public static double Percentile(double[] sorted, double percentile)
     {

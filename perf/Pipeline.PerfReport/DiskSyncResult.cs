@@ -24,6 +24,22 @@ internal sealed class DiskSyncResult
     /// <summary>The same append followed by fdatasync(2) instead: p99 (Linux only, else null).</summary>
     public double? FdatasyncP99Us { get; init; }
 
+    /// <summary>Back-to-back appends and syncs over a stretch of time, counting the stalls; null when not run.</summary>
+    public DiskStallWatch? StallWatch { get; set; }
+
     /// <summary>The folder whose file system was measured.</summary>
     public string Directory { get; init; } = string.Empty;
+}
+
+/// <summary>The disk stall watch: 4 KiB appends, each followed by fdatasync (fsync off Linux), for a while.</summary>
+internal sealed class DiskStallWatch
+{
+    public double Seconds { get; init; }
+
+    public long Samples { get; init; }
+
+    /// <summary>Syncs that took 10 ms or more.</summary>
+    public long Stalls { get; init; }
+
+    public double MaxUs { get; init; }
 }

@@ -11,10 +11,15 @@ namespace Pipeline.PerfReport;
 /// <summary>The <c>probe</c> verb: machine description, handoff probe and disk-flush probe, written as probes.json.</summary>
 internal static class ProbeCommand
 {
-    public static ProbeReport Run(string directory, int diskSamples, TimeSpan handoffTime, string? commit)
+    public static ProbeReport Run(string directory, int diskSamples, TimeSpan handoffTime, TimeSpan stallWatch, string? commit)
     {
         HandoffResult handoff = HandoffProbe.Measure(handoffTime);
         DiskSyncResult disk = DiskSyncProbe.Measure(directory, diskSamples);
+        if (stallWatch > TimeSpan.Zero)
+        {
+            disk.StallWatch = DiskSyncProbe.WatchStalls(directory, stallWatch);
+        }
+
         return new ProbeReport
         {
             MeasuredAtUtc = DateTime.UtcNow,

@@ -7,7 +7,7 @@ namespace Pipeline.PerfReport;
 
 /// <summary>
 /// The perf suite's report tool (run-perf.sh drives it):
-///   probe --out FILE [--dir DIR] [--samples N] [--handoff-ms MS] [--commit SHA]
+///   probe --out FILE [--dir DIR] [--samples N] [--handoff-ms MS] [--stall-seconds S] [--commit SHA]
 ///   summarize DIR
 ///   compare A B
 /// Exit codes: 0 done, 1 a run failed (summarize), 2 bad arguments or unreadable input.
@@ -21,7 +21,7 @@ internal static class Program
     private const string Usage = """
         Usage: Pipeline.PerfReport <verb> [options]
 
-          probe --out FILE [--dir DIR] [--samples N] [--handoff-ms MS] [--commit SHA]
+          probe --out FILE [--dir DIR] [--samples N] [--handoff-ms MS] [--stall-seconds S] [--commit SHA]
                  machine description, core-to-core handoff probe and disk-flush probe (N appends of 4 KiB,
                  each forced to disk, in a scratch file under DIR, default the folder of FILE) -> JSON
           summarize DIR
@@ -59,6 +59,7 @@ internal static class Program
         string? commit = null;
         int samples = 400;
         int handoffMs = 200;
+        double stallSeconds = 0;
         for (int i = 1; i < args.Length; i++)
         {
             string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException(args[i] + " needs a value");
@@ -79,6 +80,14 @@ internal static class Program
                 case "--handoff-ms":
                     handoffMs = int.Parse(value, CultureInfo.InvariantCulture);
                     break;
+                case "--stall-seconds":
+                    stallSeconds = double.Parse(value, CultureInfo.InvariantCulture);
+                    if (stallSeconds < 0 || stallSeconds > 3600)
+                    {
+                        return Fail("--stall-seconds must be between 0 and 3600");
+                    }
+
+                    break;
                 default:
                     return Fail("unknown probe option: " + args[i]);
             }
@@ -92,7 +101,7 @@ internal static class Program
         }
 
         directory ??= Path.GetDirectoryName(Path.GetFullPath(output)) ?? ".";
-        ProbeReport report = ProbeCommand.Run(directory, samples, TimeSpan.FromMilliseconds(handoffMs), commit);
+        ProbeReport report = ProbeCommand.Run(directory, samples, TimeSpan.FromMilliseconds(handoffMs), TimeSpan.FromSeconds(stallSeconds), commit);
         PerfJson.Write(output, report);
         Console.Write(SummaryReport.MachineTable(report).ToText());
         return Ok;

@@ -124,6 +124,11 @@ internal static class SummaryReport
             {
                 table.Add("disk fdatasync probe", Format.Invariant($"p50 {Format.Micros(dp50)} µs, p99 {Format.Micros(dp99)} µs ({d.Samples} x {d.BlockBytes} B append + fdatasync)"));
             }
+
+            if (d.StallWatch is { } w)
+            {
+                table.Add("disk stall watch", Format.Invariant($"{w.Stalls} syncs of 10 ms or more in {Format.Fixed(w.Seconds, 0)} s ({Format.Count(w.Samples)} x {d.BlockBytes} B append + sync), longest {Format.Fixed(w.MaxUs / 1000, 1)} ms"));
+            }
         }
 
         table.Add("probed at", probes.MeasuredAtUtc.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));

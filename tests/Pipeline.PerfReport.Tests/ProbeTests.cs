@@ -38,6 +38,29 @@ public sealed class ProbeTests
         Assert.Empty(Directory.GetFiles(temp.Path));
     }
 
+    [Fact]
+    public void WatchStalls_ForAFewHundredMilliseconds_CountsEverySyncAndRemovesItsFile()
+    {
+        using var temp = new TempDirectory();
+
+        DiskStallWatch watch = DiskSyncProbe.WatchStalls(temp.Path, System.TimeSpan.FromMilliseconds(300));
+
+        Assert.Equal(0.3, watch.Seconds, 3);
+        Assert.True(watch.Samples > 0);
+        Assert.InRange(watch.Stalls, 0, watch.Samples);
+        Assert.True(watch.MaxUs > 0);
+        Assert.True(watch.Stalls == 0 || watch.MaxUs >= DiskSyncProbe.StallMicros, "a stall implies a max of at least the stall threshold");
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
+    public void WatchStalls_ANonPositiveDuration_Throws()
+    {
+        using var temp = new TempDirectory();
+
+        Assert.Throws<System.ArgumentOutOfRangeException>(() => DiskSyncProbe.WatchStalls(temp.Path, System.TimeSpan.Zero));
+    }
+
     [Theory]
     [InlineData(50, 3)]
     [InlineData(99, 5)]
@@ -82,6 +105,35 @@ public sealed class ProbeTests
         Assert.NotNull(read.Handoff);
         Assert.Equal(3, read.DiskSync!.Samples);
         Assert.Equal(temp.Path, read.DiskSync.Directory);
+        Assert.Null(read.DiskSync.StallWatch); // not asked for
         Assert.Single(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
+    public void Main_ProbeWithAStallWatch_WritesItAndTheMachineTableShowsIt()
+    {
+        using var temp = new TempDirectory();
+
+        int exit = Program.Main(["probe", "--out", temp.Combine("probes.json"), "--samples", "3", "--handoff-ms", "10", "--stall-seconds", "0.2"]);
+
+        Assert.Equal(0, exit);
+        ProbeReport read = PerfJson.Read<ProbeReport>(temp.Combine("probes.json"));
+        DiskStallWatch watch = Assert.IsType<DiskStallWatch>(read.DiskSync!.StallWatch);
+        Assert.Equal(0.2, watch.Seconds, 3);
+        Assert.True(watch.Samples > 0);
+        Assert.Contains("disk stall watch", SummaryReport.MachineTable(read).ToText(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("3601")]
+    public void Main_ProbeWithAStallWatchOutOfRange_FailsWithUsage(string seconds)
+    {
+        using var temp = new TempDirectory();
+
+        int exit = Program.Main(["probe", "--out", temp.Combine("probes.json"), "--stall-seconds", seconds]);
+
+        Assert.NotEqual(0, exit);
+        Assert.False(File.Exists(temp.Combine("probes.json")));
     }
 }
