@@ -36,7 +36,7 @@ strategy and a Channel, HdrHistogram), load (end to end over TCP), recovery (res
                        marked, a warning when the probes say the machine was in different states; no run
   --help               this text
 
-Results folder: probes.json (machine, git commit, core-to-core handoff probe, disk-flush probe),
+Results folder: probes.json (machine, git commit, core-to-core handoff probe, disk-flush probe, disk stall watch),
 micro/ (BenchmarkDotNet reports in micro/results/), load/<run>.json + <run>.hgrm + <run>.log,
 recovery/<run>.json + <run>.log, summary.json, summary.md, latency.png, run-perf.log.
 Exit code: 0 all runs passed; 1 a run failed (it is marked FAILED in the summary); 2 bad options or build failure.

@@ -224,6 +224,12 @@ internal sealed class Comparison
             {
                 Warnings.Add(Format.Invariant($"disk flush probe differs: p99 A {Format.Micros(da.P99Us)} µs vs B {Format.Micros(db.P99Us)} µs ({Format.Ratio(apart)} apart, limit {DiskSyncLimit:0.0}x); durable-mode latency moves with it"));
             }
+
+            // One side's disk stalled and the other's did not: a durable run's p99 then compares the disks, not the builds.
+            if (da.StallWatch is { } wa && db.StallWatch is { } wb && (wa.Stalls == 0) != (wb.Stalls == 0))
+            {
+                Warnings.Add(Format.Invariant($"disk stall watch differs: A {wa.Stalls} syncs of 10 ms or more in {Format.Fixed(wa.Seconds, 0)} s (longest {Format.Fixed(wa.MaxUs / 1000, 1)} ms) vs B {wb.Stalls} in {Format.Fixed(wb.Seconds, 0)} s (longest {Format.Fixed(wb.MaxUs / 1000, 1)} ms); durable-mode tails move with it"));
+            }
         }
 
         MachineDescription ma = a.Machine;

@@ -79,6 +79,24 @@ public sealed class ComparisonTests
     }
 
     [Fact]
+    public void Create_OneSideOfTheDiskStalled_WarnsAndBothQuietDoesNot()
+    {
+        static RunSummary WithWatch(long stalls, double maxUs)
+        {
+            ProbeReport probes = ResultsFolder.Probes(handoffNs: 110, diskP99Us: 500);
+            probes.DiskSync!.StallWatch = new DiskStallWatch { Seconds = 10, Samples = 40_000, Stalls = stalls, MaxUs = maxUs };
+            return Summary(probes);
+        }
+
+        Comparison stalled = Comparison.Create(WithWatch(0, 3_000), WithWatch(4, 186_000));
+        Comparison quiet = Comparison.Create(WithWatch(0, 3_000), WithWatch(0, 9_000));
+
+        string warning = Assert.Single(stalled.Warnings);
+        Assert.Equal("disk stall watch differs: A 0 syncs of 10 ms or more in 10 s (longest 3.0 ms) vs B 4 in 10 s (longest 186.0 ms); durable-mode tails move with it", warning);
+        Assert.Empty(quiet.Warnings);
+    }
+
+    [Fact]
     public void Create_ProbesWithinLimits_DoesNotWarn()
     {
         RunSummary a = Summary(ResultsFolder.Probes(handoffNs: 110, diskP99Us: 500));
