@@ -50,29 +50,38 @@ internal static partial class DiskSyncProbe
     // returns the sorted times in microseconds. The file is deleted.
     private static double[] Time(string path, int samples, Action<SafeFileHandle> flush)
     {
-        var block = new byte[BlockBytes];
-        new Random(42).NextBytes(block);
         var micros = new double[samples];
         int warmup = Math.Min(10, samples);
-        using (SafeFileHandle handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose))
+        int taken = -warmup;
+        AppendAndSync(path, flush, () => taken < samples, elapsed =>
         {
-            long position = 0;
-            for (int i = -warmup; i < samples; i++)
+            if (taken >= 0)
             {
-                long start = Stopwatch.GetTimestamp();
-                RandomAccess.Write(handle, block, position);
-                flush(handle);
-                long elapsed = Stopwatch.GetTimestamp() - start;
-                position += BlockBytes;
-                if (i >= 0)
-                {
-                    micros[i] = elapsed * 1e6 / Stopwatch.Frequency;
-                }
+                micros[taken] = elapsed;
             }
-        }
 
+            taken++;
+        });
         Array.Sort(micros);
         return micros;
+    }
+
+    // The probes' one loop: append a block to a fresh scratch file, force it to disk with flush, hand over the time
+    // of the pair in microseconds; while more() says so. The file is deleted.
+    private static void AppendAndSync(string path, Action<SafeFileHandle> flush, Func<bool> more, Action<double> sample)
+    {
+        var block = new byte[BlockBytes];
+        new Random(42).NextBytes(block);
+        using SafeFileHandle handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        long position = 0;
+        while (more())
+        {
+            long start = Stopwatch.GetTimestamp();
+            RandomAccess.Write(handle, block, position);
+            flush(handle);
+            sample((Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency);
+            position += BlockBytes;
+        }
     }
 
     private static void FdataSync(SafeFileHandle handle)
@@ -112,27 +121,16 @@ internal static partial class DiskSyncProbe
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, $".disk-stall-watch-{Environment.ProcessId}.tmp");
         Action<SafeFileHandle> flush = OperatingSystem.IsLinux() ? FdataSync : RandomAccess.FlushToDisk;
-        var block = new byte[BlockBytes];
-        new Random(42).NextBytes(block);
         long samples = 0;
         long stalls = 0;
         double max = 0;
         long end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        using (SafeFileHandle handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose))
+        AppendAndSync(path, flush, () => Stopwatch.GetTimestamp() < end, micros =>
         {
-            long position = 0;
-            while (Stopwatch.GetTimestamp() < end)
-            {
-                long start = Stopwatch.GetTimestamp();
-                RandomAccess.Write(handle, block, position);
-                flush(handle);
-                double micros = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
-                position += BlockBytes;
-                samples++;
-                stalls += micros >= StallMicros ? 1 : 0;
-                max = Math.Max(max, micros);
-            }
-        }
+            samples++;
+            stalls += micros >= StallMicros ? 1 : 0;
+            max = Math.Max(max, micros);
+        });
 
         return new DiskStallWatch
         {

@@ -122,7 +122,7 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
             var builder = new PipelineBuilder<CommandEvent>(options.Engine.RingSize, () => new CommandEvent(), ProducerType.Multi, CreateWaitStrategy(options.Engine.WaitStrategy))
                 .WithExceptionHandler(new EngineExceptionHandler(logger, failures));
             var slowCommits = new SlowCommitWatch(logger, options.Journal.SlowCommitWarning, SlowCommitWatch.DefaultReportEvery, TimeProvider.System);
-            var journaling = new JournalStage(journal, producers, options.Journal.MaxPayloadBytes, metrics, slowCommits, TimeProvider.System);
+            var journaling = new JournalStage(journal, producers, options.Journal.MaxPayloadBytes, metrics, slowCommits);
             Stage<CommandEvent> journalStage = builder.HandleWith(journaling, JournalStageName);
             var decoders = new DecodeStage[options.Engine.DecodeHandlers];
             for (int i = 0; i < decoders.Length; i++)

@@ -23,18 +23,16 @@ internal sealed class JournalStage : IEventHandler<CommandEvent>
     private readonly int _maxPayloadBytes;
     private readonly PipelineMetrics _metrics;
     private readonly SlowCommitWatch _slowCommits;
-    private readonly TimeProvider _time;
     private bool _uncommitted;
     private long _head;
 
-    public JournalStage(JournalWriter journal, ProducerTable producers, int maxPayloadBytes, PipelineMetrics metrics, SlowCommitWatch slowCommits, TimeProvider time)
+    public JournalStage(JournalWriter journal, ProducerTable producers, int maxPayloadBytes, PipelineMetrics metrics, SlowCommitWatch slowCommits)
     {
         _journal = journal;
         _producers = producers;
         _maxPayloadBytes = maxPayloadBytes;
         _metrics = metrics;
         _slowCommits = slowCommits;
-        _time = time;
         _head = journal.LastSequence;
     }
 
@@ -65,9 +63,10 @@ internal sealed class JournalStage : IEventHandler<CommandEvent>
 
     private void Commit()
     {
-        long start = _time.GetTimestamp();
+        TimeProvider time = _slowCommits.Time;
+        long start = time.GetTimestamp();
         _journal.Commit();
-        TimeSpan elapsed = _time.GetElapsedTime(start);
+        TimeSpan elapsed = time.GetElapsedTime(start);
         _metrics.Committed(elapsed.TotalMilliseconds);
         _slowCommits.Observe(elapsed);
     }

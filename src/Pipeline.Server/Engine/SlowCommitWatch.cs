@@ -38,6 +38,9 @@ internal sealed class SlowCommitWatch
         _reportEveryTicks = (long)(reportEvery.TotalSeconds * time.TimestampFrequency);
     }
 
+    /// <summary>The clock commits are timed with (the journal stage times them on the same one as the reports).</summary>
+    public TimeProvider Time => _time;
+
     /// <summary>Slow commits seen so far.</summary>
     public long SlowCommits { get; private set; }
 
