@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Runtime.InteropServices;
@@ -53,11 +54,11 @@ internal static partial class DiskSyncProbe
         var micros = new double[samples];
         int warmup = Math.Min(10, samples);
         int taken = -warmup;
-        AppendAndSync(path, flush, () => taken < samples, elapsed =>
+        AppendAndSync(path, flush, () => taken < samples, (start, end) =>
         {
             if (taken >= 0)
             {
-                micros[taken] = elapsed;
+                micros[taken] = Micros(end - start);
             }
 
             taken++;
@@ -66,9 +67,9 @@ internal static partial class DiskSyncProbe
         return micros;
     }
 
-    // The probes' one loop: append a block to a fresh scratch file, force it to disk with flush, hand over the time
-    // of the pair in microseconds; while more() says so. The file is deleted.
-    private static void AppendAndSync(string path, Action<SafeFileHandle> flush, Func<bool> more, Action<double> sample)
+    // The probes' one loop: append a block to a fresh scratch file, force it to disk with flush, hand over the
+    // Stopwatch timestamps before and after the pair; while more() says so. The file is deleted.
+    private static void AppendAndSync(string path, Action<SafeFileHandle> flush, Func<bool> more, Action<long, long> sample)
     {
         var block = new byte[BlockBytes];
         new Random(42).NextBytes(block);
@@ -79,10 +80,12 @@ internal static partial class DiskSyncProbe
             long start = Stopwatch.GetTimestamp();
             RandomAccess.Write(handle, block, position);
             flush(handle);
-            sample((Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency);
+            sample(start, Stopwatch.GetTimestamp());
             position += BlockBytes;
         }
     }
+
+    private static double Micros(long ticks) => ticks * 1e6 / Stopwatch.Frequency;
 
     private static void FdataSync(SafeFileHandle handle)
     {
@@ -113,7 +116,8 @@ internal static partial class DiskSyncProbe
     /// <summary>
     /// Appends and syncs (fdatasync on Linux, else fsync) back to back for <paramref name="duration"/>: a few hundred
     /// samples miss the stalls a shared disk has a few times a minute, and one such stall is a latency spike for
-    /// every durable acknowledgement, so the stalls are counted over a stretch of time.
+    /// every durable acknowledgement, so the stalls are counted over a stretch of time. The same syncs give the
+    /// latency an ideal group commit would have on this disk (<see cref="GroupCommitFloor"/>).
     /// </summary>
     public static DiskStallWatch WatchStalls(string directory, TimeSpan duration)
     {
@@ -121,23 +125,32 @@ internal static partial class DiskSyncProbe
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, $".disk-stall-watch-{Environment.ProcessId}.tmp");
         Action<SafeFileHandle> flush = OperatingSystem.IsLinux() ? FdataSync : RandomAccess.FlushToDisk;
-        long samples = 0;
+        var starts = new List<double>(4096);
+        var ends = new List<double>(4096);
         long stalls = 0;
         double max = 0;
-        long end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        AppendAndSync(path, flush, () => Stopwatch.GetTimestamp() < end, micros =>
+        long origin = Stopwatch.GetTimestamp();
+        long stop = origin + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        AppendAndSync(path, flush, () => Stopwatch.GetTimestamp() < stop, (start, end) =>
         {
-            samples++;
+            double micros = Micros(end - start);
+            starts.Add(Micros(start - origin));
+            ends.Add(Micros(end - origin));
             stalls += micros >= StallMicros ? 1 : 0;
             max = Math.Max(max, micros);
         });
 
+        GroupCommitFloor? floor = starts.Count >= 2 ? GroupCommitFloor.FromSyncs(CollectionsMarshal.AsSpan(starts), CollectionsMarshal.AsSpan(ends)) : null;
         return new DiskStallWatch
         {
             Seconds = duration.TotalSeconds,
-            Samples = samples,
+            Samples = starts.Count,
             Stalls = stalls,
             MaxUs = max,
+            GroupCommitP50Us = floor?.Percentile(50),
+            GroupCommitP99Us = floor?.Percentile(99),
+            GroupCommitP999Us = floor?.Percentile(99.9),
+            GroupCommitOver5MsPercent = floor is null ? null : floor.ShareAbove(5_000) * 100,
         };
     }
 

@@ -42,4 +42,16 @@ internal sealed class DiskStallWatch
     public long Stalls { get; init; }
 
     public double MaxUs { get; init; }
+
+    /// <summary>An ideal group commit on these syncs (<see cref="GroupCommitFloor"/>): its latency p50; null when too few syncs ran.</summary>
+    public double? GroupCommitP50Us { get; init; }
+
+    /// <summary>The ideal group commit's p99: no journal that acknowledges after its sync can do better on this disk.</summary>
+    public double? GroupCommitP99Us { get; init; }
+
+    /// <summary>The ideal group commit's p99.9.</summary>
+    public double? GroupCommitP999Us { get; init; }
+
+    /// <summary>The share of arrivals (percent) that the ideal group commit would keep waiting more than 5 ms.</summary>
+    public double? GroupCommitOver5MsPercent { get; init; }
 }

@@ -128,6 +128,10 @@ internal static class SummaryReport
             if (d.StallWatch is { } w)
             {
                 table.Add("disk stall watch", Format.Invariant($"{w.Stalls} syncs of 10 ms or more in {Format.Fixed(w.Seconds, 0)} s ({Format.Count(w.Samples)} x {d.BlockBytes} B append + sync), longest {Format.Fixed(w.MaxUs / 1000, 1)} ms"));
+                if (w.GroupCommitP50Us is { } g50 && w.GroupCommitP99Us is { } g99 && w.GroupCommitP999Us is { } g999 && w.GroupCommitOver5MsPercent is { } over5)
+                {
+                    table.Add("ideal group commit", Format.Invariant($"on the stall watch's syncs: latency p50 {Format.Fixed(g50 / 1000, 2)} ms, p99 {Format.Fixed(g99 / 1000, 2)} ms, p99.9 {Format.Fixed(g999 / 1000, 2)} ms; {Format.Fixed(over5, 2)}% of arrivals wait over 5 ms (the floor for durable acknowledgements on this disk)"));
+                }
             }
         }
 

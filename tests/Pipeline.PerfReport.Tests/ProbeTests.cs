@@ -50,6 +50,9 @@ public sealed class ProbeTests
         Assert.InRange(watch.Stalls, 0, watch.Samples);
         Assert.True(watch.MaxUs > 0);
         Assert.True(watch.Stalls == 0 || watch.MaxUs >= DiskSyncProbe.StallMicros, "a stall implies a max of at least the stall threshold");
+        Assert.NotNull(watch.GroupCommitP50Us);
+        Assert.True(watch.GroupCommitP50Us > 0 && watch.GroupCommitP50Us <= watch.GroupCommitP99Us && watch.GroupCommitP99Us <= watch.GroupCommitP999Us);
+        Assert.InRange(watch.GroupCommitOver5MsPercent!.Value, 0, 100);
         Assert.Empty(Directory.GetFiles(temp.Path));
     }
 
@@ -122,6 +125,8 @@ public sealed class ProbeTests
         Assert.Equal(0.2, watch.Seconds, 3);
         Assert.True(watch.Samples > 0);
         Assert.Contains("disk stall watch", SummaryReport.MachineTable(read).ToText(), System.StringComparison.Ordinal);
+        Assert.Contains("ideal group commit", SummaryReport.MachineTable(read).ToText(), System.StringComparison.Ordinal);
+        Assert.NotNull(watch.GroupCommitP99Us);
     }
 
     [Theory]
