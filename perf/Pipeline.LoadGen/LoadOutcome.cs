@@ -6,7 +6,8 @@ namespace Pipeline.LoadGen;
 /// <param name="Trackers">One per connection.</param>
 /// <param name="Commands">Commands of the measured part.</param>
 /// <param name="ServerExitCode">The server's exit code if it exited during the run.</param>
-internal sealed record LoadOutcome(IReadOnlyList<ConnectionTracker> Trackers, long Commands, int? ServerExitCode)
+/// <param name="MachineCpu">The machine's CPU use during the measured part, or null where it could not be read.</param>
+internal sealed record LoadOutcome(IReadOnlyList<ConnectionTracker> Trackers, long Commands, int? ServerExitCode, MachineCpuReport? MachineCpu = null)
 {
     public long Acks => Sum(static t => t.Acks);
 

@@ -22,6 +22,10 @@ namespace Pipeline.LoadGen;
 /// <param name="Hgrm">The latency histogram's file, beside this one.</param>
 /// <param name="LatencyUs">Latency from the intended send time (open) or from the send (closed), µs.</param>
 /// <param name="ServiceUs">Open loop: from the actual send, µs; null in closed loop (it equals the latency there).</param>
+/// <param name="MachineCpu">
+/// The whole machine's busy, idle and steal shares of all CPUs' time during the measured part (from /proc/stat);
+/// null where it could not be read (not Linux).
+/// </param>
 /// <param name="Timeline">The latency per 100 ms of the measured part, by intended send time.</param>
 internal sealed record LoadResult(
     [property: JsonPropertyOrder(-2)] string Name,
@@ -42,6 +46,7 @@ internal sealed record LoadResult(
     string Hgrm,
     LatencySummary LatencyUs,
     LatencySummary? ServiceUs,
+    MachineCpuReport? MachineCpu,
     TimelineReport Timeline)
 {
     /// <summary>Always "load".</summary>

@@ -91,6 +91,7 @@ internal static class LoadRun
             o.Name + ".hgrm",
             LatencySummary.From(merged.Latency),
             merged.Service is null ? null : LatencySummary.From(merged.Service),
+            outcome?.MachineCpu,
             new TimelineReport((int)LatencyRecorder.TimelineInterval.TotalMilliseconds, merged.Timeline.Intervals(merged.TimestampFrequency)));
         (string json, string hgrm) = RunResultWriter.WriteLoad(o.OutDirectory, result, merged.Latency);
         Report(result, output);
@@ -173,14 +174,17 @@ internal static class LoadRun
             using var stop = new CancellationTokenSource();
             Task progress = StartProgress(output, trackers, time, start, measureFrom, end, stop.Token);
             using var footprint = GcFootprint.Start();
+            Task<MachineCpuReport?> cpu = MachineCpuWindow.MeasureAsync(time, measureFrom, end, CpuTimes.Read, stop.Token);
             Task pacing = driver.RunAsync(time, stop.Token);
             int? exitCode = await WaitOrServerExitAsync(pacing, server, Timeout.InfiniteTimeSpan).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             await pacing.ConfigureAwait(false);
+            MachineCpuReport? machineCpu = await cpu.ConfigureAwait(false);
             exitCode ??= await DrainAsync(trackers, server).ConfigureAwait(false);
             await progress.ConfigureAwait(false);
             output.WriteLine(footprint.Report(trackers.Sum(t => t.Completed)));
-            return new LoadOutcome(trackers, schedule.CountBefore(end) - schedule.CountBefore(measureFrom), exitCode);
+            output.WriteLine(MachineCpuReport.Line(machineCpu));
+            return new LoadOutcome(trackers, schedule.CountBefore(end) - schedule.CountBefore(measureFrom), exitCode, machineCpu);
         }
         finally
         {
@@ -220,6 +224,8 @@ internal static class LoadRun
             using var stop = new CancellationTokenSource();
             Task progress = StartProgress(output, trackers, time, start, measureFrom, end, stop.Token);
             using var footprint = GcFootprint.Start();
+            using var measured = new CancellationTokenSource();
+            Task<MachineCpuReport?> cpu = MachineCpuWindow.MeasureAsync(time, measureFrom, end, CpuTimes.Read, measured.Token);
             for (int c = 0; c < connections; c++)
             {
                 loops[c].Start(new ClientBatchSender(clients[c], loops[c], trackers[c]));
@@ -229,6 +235,8 @@ internal static class LoadRun
             Task finished = Task.WhenAll(trackers.Select(t => t.Drained));
             TimeSpan untilEnd = end == long.MaxValue ? Timeout.InfiniteTimeSpan : time.GetElapsedTime(time.GetTimestamp(), end);
             int? exitCode = await WaitOrServerExitAsync(finished, server, untilEnd).ConfigureAwait(false);
+            await measured.CancelAsync().ConfigureAwait(false);
+            MachineCpuReport? machineCpu = await cpu.ConfigureAwait(false);
             foreach (ClosedLoopConnection loop in loops)
             {
                 loop.Stop();
@@ -238,7 +246,8 @@ internal static class LoadRun
             await stop.CancelAsync().ConfigureAwait(false);
             await progress.ConfigureAwait(false);
             output.WriteLine(footprint.Report(trackers.Sum(t => t.Completed)));
-            return new LoadOutcome(trackers, trackers.Sum(t => t.MeasuredSent), exitCode);
+            output.WriteLine(MachineCpuReport.Line(machineCpu));
+            return new LoadOutcome(trackers, trackers.Sum(t => t.MeasuredSent), exitCode, machineCpu);
         }
         finally
         {

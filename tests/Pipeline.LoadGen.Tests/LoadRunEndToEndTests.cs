@@ -31,6 +31,19 @@ public sealed class LoadRunEndToEndTests
             Assert.Equal(0, root.GetProperty("errors").GetInt64());
             Assert.Equal(2_000, root.GetProperty("latencyUs").GetProperty("count").GetInt64());
             Assert.Equal(2_000, root.GetProperty("serviceUs").GetProperty("count").GetInt64());
+            JsonElement cpu = root.GetProperty("machineCpu");
+            if (OperatingSystem.IsLinux())
+            {
+                double shares = cpu.GetProperty("busyPercent").GetDouble() + cpu.GetProperty("idlePercent").GetDouble() + cpu.GetProperty("stealPercent").GetDouble();
+                Assert.InRange(shares, 99.9, 100.1);
+                Assert.True(cpu.GetProperty("cpus").GetInt32() > 0);
+                Assert.Contains("cpu     machine busy ", output.ToString(), StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal(JsonValueKind.Null, cpu.ValueKind);
+            }
+
             Assert.Contains("Total count", await File.ReadAllTextAsync(Path.Combine(directory, "e2e.hgrm")), StringComparison.Ordinal);
         }
         finally

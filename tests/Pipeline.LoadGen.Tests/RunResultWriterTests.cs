@@ -44,6 +44,7 @@ public sealed class RunResultWriterTests
         "run-1.hgrm",
         LatencySummary.From(SampleHistogram()),
         open ? LatencySummary.From(SampleHistogram()) : null,
+        open ? new MachineCpuReport(61.2, 31.0, 7.8, 2) : null,
         new TimelineReport(100, [new TimelineInterval(0, 4_990, 512.5, 2_000), new TimelineInterval(0.1, 0, 0, 0)]));
 
     [Fact]
@@ -88,8 +89,14 @@ public sealed class RunResultWriterTests
         JsonElement root = json.RootElement;
 
         Assert.Equal(
-            ["name", "kind", "mode", "durability", "targetRate", "connections", "window", "batch", "durationSeconds", "commands", "acks", "rejected", "errors", "throughput", "failed", "failure", "hgrm", "latencyUs", "serviceUs", "timeline"],
+            ["name", "kind", "mode", "durability", "targetRate", "connections", "window", "batch", "durationSeconds", "commands", "acks", "rejected", "errors", "throughput", "failed", "failure", "hgrm", "latencyUs", "serviceUs", "machineCpu", "timeline"],
             root.EnumerateObject().Select(p => p.Name));
+        JsonElement cpu = root.GetProperty("machineCpu");
+        Assert.Equal(["busyPercent", "idlePercent", "stealPercent", "cpus"], cpu.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(61.2, cpu.GetProperty("busyPercent").GetDouble());
+        Assert.Equal(31.0, cpu.GetProperty("idlePercent").GetDouble());
+        Assert.Equal(7.8, cpu.GetProperty("stealPercent").GetDouble());
+        Assert.Equal(2, cpu.GetProperty("cpus").GetInt32());
         JsonElement timeline = root.GetProperty("timeline");
         Assert.Equal(100, timeline.GetProperty("intervalMs").GetInt32());
         Assert.Equal(["startSeconds", "count", "meanUs", "maxUs"], timeline.GetProperty("intervals")[0].EnumerateObject().Select(p => p.Name));
@@ -109,7 +116,7 @@ public sealed class RunResultWriterTests
     }
 
     [Fact]
-    public void LoadResult_ClosedLoopWithErrors_HasNullRateAndServiceAndIsFailed()
+    public void LoadResult_ClosedLoopWithErrorsAndNoMachineCpu_HasNullRateServiceAndMachineCpuAndIsFailed()
     {
         using JsonDocument json = JsonDocument.Parse(JsonSerializer.Serialize(SampleLoad(open: false, errors: 3), RunResultWriter.JsonOptions));
         JsonElement root = json.RootElement;
@@ -117,6 +124,7 @@ public sealed class RunResultWriterTests
         Assert.Equal("closed", root.GetProperty("mode").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("targetRate").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("serviceUs").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("machineCpu").ValueKind);
         Assert.Equal(1024, root.GetProperty("window").GetInt32());
         Assert.Equal(64, root.GetProperty("batch").GetInt32());
         Assert.Equal(3, root.GetProperty("errors").GetInt64());
