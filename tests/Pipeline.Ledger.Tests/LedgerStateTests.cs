@@ -77,6 +77,62 @@ public sealed class LedgerStateTests
     }
 
     [Fact]
+    public void Apply_OpenExistingAccountWithExpectedVersionAboveZero_RejectsAccountExists()
+    {
+        LedgerState state = Sample();
+
+        string? reason = state.Apply(Open("a", expectedVersion: 2), out AccountChange changed);
+
+        Assert.Equal(RejectReason.AccountExists, reason);
+        Assert.Equal(default, changed);
+        Assert.Equal((100L, 2L), AccountOf(state, "a"));
+    }
+
+    [Fact]
+    public void Apply_Accepted_GivesWhatEachKindLeftInItsAccounts()
+    {
+        LedgerState state = Sample();
+
+        Assert.Null(state.Apply(Open("d"), out AccountChange opened));
+        Assert.Null(state.Apply(Deposit("a", 7), out AccountChange deposited));
+        Assert.Null(state.Apply(Withdraw("b", 20), out AccountChange withdrawn));
+        Assert.Null(state.Apply(Transfer("a", "c", 30), out AccountChange transferred));
+
+        // Sample opened a, b and c: slots 0, 1 and 2.
+        Assert.Equal(new AccountChange(3, 0, 1, -1, 0, 0), opened);
+        Assert.Equal(new AccountChange(0, 107, 3, -1, 0, 0), deposited);
+        Assert.Equal(new AccountChange(1, 30, 3, -1, 0, 0), withdrawn);
+        Assert.Equal(new AccountChange(0, 77, 4, 2, 30, 2), transferred);
+        Assert.Equal((77L, 4L), AccountOf(state, "a")); // the change is what the state holds
+        Assert.Equal((30L, 2L), AccountOf(state, "c"));
+    }
+
+    [Fact]
+    public void Apply_AfterARestore_NumbersTheRestoredAccountsFirstAndNewOnesAfterThem()
+    {
+        LedgerState restored = Restore(SnapshotBytes(Sample()));
+
+        Assert.Null(restored.Apply(Open("d"), out AccountChange opened));
+        Assert.Null(restored.Apply(Deposit("d", 5), out AccountChange deposited));
+        Assert.Null(restored.Apply(Deposit("a", 5), out AccountChange depositedA));
+
+        Assert.Equal(3, opened.SlotA); // a, b and c took 0-2
+        Assert.Equal(3, deposited.SlotA);
+        Assert.InRange(depositedA.SlotA, 0, 2);
+    }
+
+    [Fact]
+    public void Apply_Rejected_GivesNoChange()
+    {
+        LedgerState state = Sample();
+
+        Assert.Equal(RejectReason.InsufficientFunds, state.Apply(Withdraw("c", 1), out AccountChange changed));
+
+        Assert.Equal(default, changed);
+        Assert.Equal((0L, 1L), AccountOf(state, "c"));
+    }
+
+    [Fact]
     public void Apply_OpenWithExpectedVersionZero_IsAccepted()
     {
         var state = new LedgerState();

@@ -56,6 +56,11 @@ internal sealed class CommandEvent
     // Written by the ledger stage: the accounts an accepted command changed, with their new balance and version.
     public string? AccountA { get; set; }
 
+    // The ledger's slot numbers of AccountA and AccountB (-1: none): the read model's array index for them.
+    public int SlotA { get; set; } = -1;
+
+    public int SlotB { get; set; } = -1;
+
     public long BalanceA { get; set; }
 
     public long VersionA { get; set; }

@@ -22,6 +22,7 @@ namespace Pipeline.Server.Engine;
 internal sealed class LedgerReadModel
 {
     private readonly ConcurrentDictionary<string, AccountCell> _accounts = new(StringComparer.Ordinal);
+    private AccountCell?[] _bySlot = new AccountCell?[1024]; // writer thread only: the cells by the ledger's slot numbers
     private readonly object _waitGate = new();
     private readonly List<(long MinSequence, TaskCompletionSource<bool> Done)> _waiters = [];
     private Totals _totals = new(0, 0);
@@ -61,10 +62,28 @@ internal sealed class LedgerReadModel
         Volatile.Write(ref _position, state.LastSequence);
     }
 
-    // Writer thread only.
-    public void Apply(string account, long balance, long version, bool opened, Int128 balanceDelta)
+    // Writer thread only. slot: the ledger's number for the account (-1: unknown), a cache key that saves hashing
+    // the id; a slot whose cell holds another id (cannot happen with one ledger, checked anyway) falls back to the id.
+    public void Apply(string account, int slot, long balance, long version, bool opened, Int128 balanceDelta)
     {
-        Set(account, balance, version);
+        if ((uint)slot < (uint)_bySlot.Length && _bySlot[slot] is { } cached && string.Equals(cached.Id, account, StringComparison.Ordinal))
+        {
+            cached.Write(balance, version);
+        }
+        else
+        {
+            AccountCell cell = Set(account, balance, version);
+            if (slot >= 0)
+            {
+                if (slot >= _bySlot.Length)
+                {
+                    Array.Resize(ref _bySlot, Math.Max(slot + 1, _bySlot.Length * 2));
+                }
+
+                _bySlot[slot] = cell;
+            }
+        }
+
         if (opened)
         {
             _accountCount++;
@@ -73,16 +92,17 @@ internal sealed class LedgerReadModel
         _balance += balanceDelta;
     }
 
-    private void Set(string account, long balance, long version)
+    private AccountCell Set(string account, long balance, long version)
     {
         if (_accounts.TryGetValue(account, out AccountCell? cell))
         {
             cell.Write(balance, version);
+            return cell;
         }
-        else
-        {
-            _accounts[account] = new AccountCell(balance, version);
-        }
+
+        cell = new AccountCell(account, balance, version);
+        _accounts[account] = cell;
+        return cell;
     }
 
     // Writer thread only: publishes the batch's position and wakes the queries it satisfies.
@@ -157,8 +177,10 @@ internal sealed class LedgerReadModel
 
     public readonly record struct AccountView(long Balance, long Version);
 
-    private sealed class AccountCell(long balance, long version)
+    private sealed class AccountCell(string id, long balance, long version)
     {
+        public string Id { get; } = id;
+
         private long _stamp;
         private long _balance = balance;
         private long _version = version;

@@ -47,7 +47,7 @@ internal sealed class LedgerStage : IEventHandler<CommandEvent>
         if (reason is null)
         {
             LedgerCommand command = entry.Command;
-            reason = _state.Apply(command);
+            reason = _state.Apply(command, out AccountChange changed);
             if (reason is null)
             {
                 if (command.Kind == LedgerCommandKind.Open)
@@ -55,7 +55,7 @@ internal sealed class LedgerStage : IEventHandler<CommandEvent>
                     _accountIds.Add(command.Account);
                 }
 
-                RecordEffect(entry, command);
+                RecordEffect(entry, command, changed);
             }
         }
 
@@ -90,18 +90,18 @@ internal sealed class LedgerStage : IEventHandler<CommandEvent>
 
     public System.Action<System.Exception>? SnapshotFailed { get; set; }
 
-    private void RecordEffect(CommandEvent entry, in LedgerCommand command)
+    private static void RecordEffect(CommandEvent entry, in LedgerCommand command, in AccountChange changed)
     {
-        _state.TryGetAccount(command.Account, out long balance, out long version);
         entry.AccountA = command.Account;
-        entry.BalanceA = balance;
-        entry.VersionA = version;
+        entry.SlotA = changed.SlotA;
+        entry.BalanceA = changed.BalanceA;
+        entry.VersionA = changed.VersionA;
         if (command.Kind == LedgerCommandKind.Transfer)
         {
-            _state.TryGetAccount(command.To!, out balance, out version);
             entry.AccountB = command.To;
-            entry.BalanceB = balance;
-            entry.VersionB = version;
+            entry.SlotB = changed.SlotB;
+            entry.BalanceB = changed.BalanceB;
+            entry.VersionB = changed.VersionB;
         }
     }
 }

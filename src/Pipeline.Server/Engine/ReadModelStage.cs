@@ -29,10 +29,10 @@ internal sealed class ReadModelStage : IEventHandler<CommandEvent>
                     LedgerCommandKind.Withdraw => -command.Amount,
                     _ => 0,
                 };
-                _model.Apply(a, entry.BalanceA, entry.VersionA, command.Kind == LedgerCommandKind.Open, delta);
+                _model.Apply(a, entry.SlotA, entry.BalanceA, entry.VersionA, command.Kind == LedgerCommandKind.Open, delta);
                 if (entry.AccountB is { } b)
                 {
-                    _model.Apply(b, entry.BalanceB, entry.VersionB, opened: false, 0);
+                    _model.Apply(b, entry.SlotB, entry.BalanceB, entry.VersionB, opened: false, 0);
                 }
             }
 
@@ -44,6 +44,8 @@ internal sealed class ReadModelStage : IEventHandler<CommandEvent>
         entry.Command = default;
         entry.AccountA = null;
         entry.AccountB = null;
+        entry.SlotA = -1;
+        entry.SlotB = -1;
         entry.DecodeError = null;
 
         if (endOfBatch)

@@ -13,9 +13,9 @@ public sealed class LedgerReadModelTests
     {
         var model = new LedgerReadModel();
 
-        model.Apply("a", 0, 1, opened: true, 0);
-        model.Apply("a", 50, 2, opened: false, 50);
-        model.Apply("b", 0, 1, opened: true, 0);
+        model.Apply("a", 0, 0, 1, opened: true, 0);
+        model.Apply("a", 0, 50, 2, opened: false, 50);
+        model.Apply("b", 1, 0, 1, opened: true, 0);
         model.Advance(3);
 
         Assert.True(model.TryGetAccount("a", out LedgerReadModel.AccountView a));
@@ -25,6 +25,52 @@ public sealed class LedgerReadModelTests
         Assert.Equal(3, model.Position);
     }
 
+    [Fact]
+    public void Apply_WithoutASlot_UpdatesByTheId()
+    {
+        var model = new LedgerReadModel();
+
+        model.Apply("a", -1, 0, 1, opened: true, 0);
+        model.Apply("a", -1, 7, 2, opened: false, 7);
+
+        Assert.True(model.TryGetAccount("a", out LedgerReadModel.AccountView a));
+        Assert.Equal(new LedgerReadModel.AccountView(7, 2), a);
+    }
+
+    [Fact]
+    public void Apply_ASlotSeenWithAnotherId_UpdatesTheAccountNamedNotTheCachedOne()
+    {
+        var model = new LedgerReadModel();
+        model.Apply("a", 3, 10, 1, opened: true, 10);
+        model.Apply("b", 4, 20, 1, opened: true, 20);
+
+        model.Apply("b", 3, 25, 2, opened: false, 5); // slot 3 is a's: the id decides
+
+        Assert.True(model.TryGetAccount("a", out LedgerReadModel.AccountView a));
+        Assert.True(model.TryGetAccount("b", out LedgerReadModel.AccountView b));
+        Assert.Equal(new LedgerReadModel.AccountView(10, 1), a);
+        Assert.Equal(new LedgerReadModel.AccountView(25, 2), b);
+    }
+
+    [Fact]
+    public void Apply_SlotsBeyondTheFirstArray_AreKeptAndUpdated()
+    {
+        var model = new LedgerReadModel();
+        for (int slot = 0; slot < 5_000; slot++)
+        {
+            model.Apply("acct-" + slot, slot, slot, 1, opened: true, slot);
+        }
+
+        model.Apply("acct-4999", 4_999, 1, 2, opened: false, 1 - 4_999);
+        model.Advance(5_001);
+
+        Assert.True(model.TryGetAccount("acct-4999", out LedgerReadModel.AccountView last));
+        Assert.Equal(new LedgerReadModel.AccountView(1, 2), last);
+        Assert.True(model.TryGetAccount("acct-1234", out LedgerReadModel.AccountView middle));
+        Assert.Equal(new LedgerReadModel.AccountView(1_234, 1), middle);
+        Assert.Equal(5_000, model.CurrentTotals.Accounts);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task TryGetAccount_WhileTheWriterUpdatesInPlace_NeverSeesATornBalanceAndVersion()
     {
@@ -32,7 +78,7 @@ public sealed class LedgerReadModelTests
         // the next would see that broken.
         const long Updates = 200_000;
         var model = new LedgerReadModel();
-        model.Apply("x", 10, 1, opened: true, 10);
+        model.Apply("x", 0, 10, 1, opened: true, 10);
         using var readerStarted = new ManualResetEventSlim();
 
         Task writer = Task.Factory.StartNew(
@@ -41,7 +87,7 @@ public sealed class LedgerReadModelTests
                 Assert.True(readerStarted.Wait(TimeSpan.FromSeconds(10)));
                 for (long v = 2; v <= Updates; v++)
                 {
-                    model.Apply("x", 10 * v, v, opened: false, 10);
+                    model.Apply("x", 0, 10 * v, v, opened: false, 10);
                 }
             },
             CancellationToken.None,
