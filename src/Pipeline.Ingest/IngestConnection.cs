@@ -25,9 +25,7 @@ namespace Pipeline.Ingest;
 // never blocks the ack thread. _sendScheduled (Interlocked) makes Flush release the sender at most once per swap.
 // _inFlight counts PUBLISH frames handed to the backend and not yet acknowledged (Interlocked: the reader
 // increments, the ack thread decrements). _progress wakes the reader when it waits for room or for the last ACKs.
-#pragma warning disable CA1001 // _sendSignal is never disposed on purpose: the ack thread may Flush after the close, and SemaphoreSlim needs no disposal without its wait handle.
 public sealed class IngestConnection
-#pragma warning restore CA1001
 {
     private const int InitialReceiveBytes = 64 * 1024;
     private const int MaxPublishRun = 256;
@@ -36,7 +34,7 @@ public sealed class IngestConnection
     private readonly IngestOptions _options;
     private readonly ILogger _logger;
     private readonly object _outputGate = new();
-    private readonly SemaphoreSlim _sendSignal = new(0);
+    private readonly AsyncAutoResetSignal _sendSignal = new();
     private readonly AsyncSignal _progress = new();
     private ArrayBufferWriter<byte> _pending = new(4096);
     private ArrayBufferWriter<byte> _sending = new(4096);
@@ -122,7 +120,7 @@ public sealed class IngestConnection
     {
         if (Interlocked.Exchange(ref _sendScheduled, 1) == 0)
         {
-            _sendSignal.Release();
+            _sendSignal.Set();
         }
 
         _progress.Pulse();
@@ -476,7 +474,7 @@ public sealed class IngestConnection
             _outputClosed = true;
         }
 
-        _sendSignal.Release();
+        _sendSignal.Set();
         await LingerAsync(deadline).ConfigureAwait(false);
         _socket.Dispose();
         await sender.ConfigureAwait(false);

@@ -12,8 +12,8 @@ namespace Pipeline.Server.Engine;
 /// from the command-side <see cref="LedgerState"/>. Answers queries from connection threads while one thread updates it.
 /// </summary>
 // Design: the read-model stage is the only writer. _accounts is a ConcurrentDictionary so readers on connection
-// threads see each account's (balance, version) pair whole. _totals is an immutable object replaced at the end of
-// each batch (volatile reference), and _position (the journal sequence reflected) is written after the batch's
+// threads see each account's (balance, version) pair whole. The totals are published at the end of each batch
+// under the same kind of sequence lock as an account (no object per batch), and _position (the journal sequence reflected) is written after the batch's
 // changes, so a reader that sees a position also sees every change up to it. Waiters for a position are kept
 // under _waitGate; the writer checks them only when _waiterCount says there are any.
 // An account's cell is created once and updated in place under a sequence lock (an odd stamp means a write is in
@@ -25,7 +25,9 @@ internal sealed class LedgerReadModel
     private AccountCell?[] _bySlot = new AccountCell?[1024]; // writer thread only: the cells by the ledger's slot numbers
     private readonly object _waitGate = new();
     private readonly List<(long MinSequence, TaskCompletionSource<bool> Done)> _waiters = [];
-    private Totals _totals = new(0, 0);
+    private long _totalsStamp;
+    private long _publishedAccounts;
+    private Int128 _publishedBalance;
     private long _position;
     private int _waiterCount;
     private long _accountCount;
@@ -33,7 +35,26 @@ internal sealed class LedgerReadModel
 
     public long Position => Volatile.Read(ref _position);
 
-    public Totals CurrentTotals => Volatile.Read(ref _totals);
+    public Totals CurrentTotals
+    {
+        get
+        {
+            var spinner = default(SpinWait);
+            while (true)
+            {
+                long before = Volatile.Read(ref _totalsStamp);
+                long accounts = Volatile.Read(ref _publishedAccounts);
+                Int128 balance = _publishedBalance;
+                Interlocked.MemoryBarrier(); // the 16-byte balance has no acquire load: fence before the stamp's re-read
+                if ((before & 1) == 0 && Volatile.Read(ref _totalsStamp) == before)
+                {
+                    return new Totals(accounts, balance);
+                }
+
+                spinner.SpinOnce();
+            }
+        }
+    }
 
     public bool TryGetAccount(string account, out AccountView view)
     {
@@ -58,7 +79,7 @@ internal sealed class LedgerReadModel
 
         _accountCount = state.AccountCount;
         _balance = state.TotalBalance;
-        Volatile.Write(ref _totals, new Totals(_accountCount, _balance));
+        PublishTotals();
         Volatile.Write(ref _position, state.LastSequence);
     }
 
@@ -108,12 +129,27 @@ internal sealed class LedgerReadModel
     // Writer thread only: publishes the batch's position and wakes the queries it satisfies.
     public void Advance(long position)
     {
-        Volatile.Write(ref _totals, new Totals(_accountCount, _balance));
+        PublishTotals();
         Volatile.Write(ref _position, position);
         if (Volatile.Read(ref _waiterCount) != 0)
         {
             ReleaseWaitersSlow(position);
         }
+    }
+
+    // Writer thread only.
+    private void PublishTotals()
+    {
+        if (_publishedAccounts == _accountCount && _publishedBalance == _balance)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _totalsStamp, _totalsStamp + 1);
+        Interlocked.MemoryBarrier(); // the odd stamp before the 16-byte balance, which has no release store
+        Volatile.Write(ref _publishedAccounts, _accountCount);
+        _publishedBalance = _balance;
+        Volatile.Write(ref _totalsStamp, _totalsStamp + 1);
     }
 
     private void ReleaseWaitersSlow(long position)

@@ -72,6 +72,46 @@ public sealed class LedgerReadModelTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task CurrentTotals_WhileTheWriterAdvances_NeverSeesATornCountAndBalance()
+    {
+        // Each batch opens one account and adds 10 to the balance: balance == 10 * accounts in every published pair.
+        const int Batches = 100_000;
+        var model = new LedgerReadModel();
+        using var readerStarted = new ManualResetEventSlim();
+
+        Task writer = Task.Factory.StartNew(
+            () =>
+            {
+                Assert.True(readerStarted.Wait(TimeSpan.FromSeconds(10)));
+                for (int i = 0; i < Batches; i++)
+                {
+                    model.Apply("acct-" + i, i, 10, 1, opened: true, 10);
+                    model.Advance(i);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        Task reader = Task.Factory.StartNew(
+            () =>
+            {
+                readerStarted.Set();
+                do
+                {
+                    LedgerReadModel.Totals totals = model.CurrentTotals;
+                    Assert.Equal(10 * (Int128)totals.Accounts, totals.Balance);
+                }
+                while (!writer.IsCompleted);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        await Task.WhenAll(writer, reader).WaitAsync(TimeSpan.FromSeconds(25));
+
+        Assert.Equal(new LedgerReadModel.Totals(Batches, 10 * Batches), model.CurrentTotals);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task TryGetAccount_WhileTheWriterUpdatesInPlace_NeverSeesATornBalanceAndVersion()
     {
         // The writer keeps balance == 10 * version; a reader that saw one field of one update and the other of
