@@ -77,7 +77,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.Environment.Remove(Program.InlineCompletionsVariable); // the generator's choice, not the server's
+        info.Environment.Remove(Program.InlineCompletionsVariable); // the generator's choice; the server applies its own default (inline)
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--Pipeline:Ingest:Port=0");
         info.ArgumentList.Add("--Pipeline:DataDirectory=" + dataDirectory);

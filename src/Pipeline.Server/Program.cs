@@ -20,6 +20,7 @@ internal static class Program
 
     private static async Task<int> Main(string[] args)
     {
+        SocketDefaults.Apply(); // before any socket is made
         if (OperatorCommands.IsVerb(args))
         {
             return OperatorCommands.Run(args, Console.Out, Console.Error);
