@@ -21,7 +21,6 @@ public sealed class LedgerState : ISnapshotable
     private readonly Dictionary<string, Account> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, ProducerRecord> _producers = [];
     private Int128 _total;
-    private int _nextSlot;
 
     /// <summary>The number of accounts.</summary>
     public int AccountCount => _accounts.Count;
@@ -101,7 +100,7 @@ public sealed class LedgerState : ISnapshotable
                     return RejectReason.AccountExists;
                 }
 
-                slot = new Account { Version = 1, Slot = _nextSlot++ };
+                slot = new Account { Version = 1, Slot = _accounts.Count - 1 }; // accounts are never removed: the count numbers them
                 changed = new AccountChange(slot.Slot, 0, 1, -1, 0, 0);
                 return null;
             }
@@ -256,7 +255,7 @@ public sealed class LedgerState : ISnapshotable
             string id = reader.ReadString();
             long balance = reader.ReadInt64();
             long version = reader.ReadInt64();
-            if (balance < 0 || version < 1 || !_accounts.TryAdd(id, new Account { Balance = balance, Version = version, Slot = _nextSlot++ }))
+            if (balance < 0 || version < 1 || !_accounts.TryAdd(id, new Account { Balance = balance, Version = version, Slot = _accounts.Count }))
             {
                 throw new InvalidDataException($"Invalid or duplicate account '{id}' in the ledger snapshot.");
             }

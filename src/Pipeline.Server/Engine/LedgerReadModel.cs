@@ -13,7 +13,7 @@ namespace Pipeline.Server.Engine;
 /// </summary>
 // Design: the read-model stage is the only writer. _accounts is a ConcurrentDictionary so readers on connection
 // threads see each account's (balance, version) pair whole. The totals are published at the end of each batch
-// under the same kind of sequence lock as an account (no object per batch), and _position (the journal sequence reflected) is written after the batch's
+// in a StampedCell like an account's (no object per batch), and _position (the journal sequence reflected) is written after the batch's
 // changes, so a reader that sees a position also sees every change up to it. Waiters for a position are kept
 // under _waitGate; the writer checks them only when _waiterCount says there are any.
 // An account's cell is created once and updated in place under a sequence lock (an odd stamp means a write is in
@@ -25,9 +25,7 @@ internal sealed class LedgerReadModel
     private AccountCell?[] _bySlot = new AccountCell?[1024]; // writer thread only: the cells by the ledger's slot numbers
     private readonly object _waitGate = new();
     private readonly List<(long MinSequence, TaskCompletionSource<bool> Done)> _waiters = [];
-    private long _totalsStamp;
-    private long _publishedAccounts;
-    private Int128 _publishedBalance;
+    private readonly StampedCell _totals = new(); // accounts, balance's low and high 64 bits
     private long _position;
     private int _waiterCount;
     private long _accountCount;
@@ -39,20 +37,8 @@ internal sealed class LedgerReadModel
     {
         get
         {
-            var spinner = default(SpinWait);
-            while (true)
-            {
-                long before = Volatile.Read(ref _totalsStamp);
-                long accounts = Volatile.Read(ref _publishedAccounts);
-                Int128 balance = _publishedBalance;
-                Interlocked.MemoryBarrier(); // the 16-byte balance has no acquire load: fence before the stamp's re-read
-                if ((before & 1) == 0 && Volatile.Read(ref _totalsStamp) == before)
-                {
-                    return new Totals(accounts, balance);
-                }
-
-                spinner.SpinOnce();
-            }
+            (long accounts, long low, long high) = _totals.Read();
+            return new Totals(accounts, new Int128((ulong)high, (ulong)low));
         }
     }
 
@@ -60,7 +46,8 @@ internal sealed class LedgerReadModel
     {
         if (_accounts.TryGetValue(account, out AccountCell? cell))
         {
-            view = cell.Read();
+            (long balance, long version, _) = cell.Read();
+            view = new AccountView(balance, version);
             return true;
         }
 
@@ -89,7 +76,7 @@ internal sealed class LedgerReadModel
     {
         if ((uint)slot < (uint)_bySlot.Length && _bySlot[slot] is { } cached && string.Equals(cached.Id, account, StringComparison.Ordinal))
         {
-            cached.Write(balance, version);
+            cached.Write(balance, version, 0);
         }
         else
         {
@@ -117,7 +104,7 @@ internal sealed class LedgerReadModel
     {
         if (_accounts.TryGetValue(account, out AccountCell? cell))
         {
-            cell.Write(balance, version);
+            cell.Write(balance, version, 0);
             return cell;
         }
 
@@ -138,19 +125,7 @@ internal sealed class LedgerReadModel
     }
 
     // Writer thread only.
-    private void PublishTotals()
-    {
-        if (_publishedAccounts == _accountCount && _publishedBalance == _balance)
-        {
-            return;
-        }
-
-        Volatile.Write(ref _totalsStamp, _totalsStamp + 1);
-        Interlocked.MemoryBarrier(); // the odd stamp before the 16-byte balance, which has no release store
-        Volatile.Write(ref _publishedAccounts, _accountCount);
-        _publishedBalance = _balance;
-        Volatile.Write(ref _totalsStamp, _totalsStamp + 1);
-    }
+    private void PublishTotals() => _totals.Write(_accountCount, (long)(ulong)_balance, (long)(ulong)(_balance >> 64));
 
     private void ReleaseWaitersSlow(long position)
     {
@@ -213,35 +188,49 @@ internal sealed class LedgerReadModel
 
     public readonly record struct AccountView(long Balance, long Version);
 
-    private sealed class AccountCell(string id, long balance, long version)
+    private sealed class AccountCell : StampedCell
     {
-        public string Id { get; } = id;
+        public AccountCell(string id, long balance, long version)
+        {
+            Id = id;
+            Write(balance, version, 0);
+        }
 
+        public string Id { get; }
+    }
+
+    // Three longs that one writer updates in place and any reader reads whole: a sequence lock, where an odd stamp
+    // means a write is in progress and a reader that saw the stamp move retries.
+    private class StampedCell
+    {
         private long _stamp;
-        private long _balance = balance;
-        private long _version = version;
+        private long _a;
+        private long _b;
+        private long _c;
 
         // Writer thread only.
-        public void Write(long balance, long version)
+        public void Write(long a, long b, long c)
         {
-            // Release stores keep the order: the odd stamp is visible before either field, both before the even one.
+            // Release stores keep the order: the odd stamp is visible before any field, all before the even one.
             Volatile.Write(ref _stamp, _stamp + 1);
-            Volatile.Write(ref _balance, balance);
-            Volatile.Write(ref _version, version);
+            Volatile.Write(ref _a, a);
+            Volatile.Write(ref _b, b);
+            Volatile.Write(ref _c, c);
             Volatile.Write(ref _stamp, _stamp + 1);
         }
 
-        public AccountView Read()
+        public (long A, long B, long C) Read()
         {
             var spinner = default(SpinWait);
             while (true)
             {
                 long before = Volatile.Read(ref _stamp);
-                long balance = Volatile.Read(ref _balance);
-                long version = Volatile.Read(ref _version); // acquire loads: the stamp below is read after both fields
+                long a = Volatile.Read(ref _a);
+                long b = Volatile.Read(ref _b);
+                long c = Volatile.Read(ref _c); // acquire loads: the stamp below is read after all three
                 if ((before & 1) == 0 && Volatile.Read(ref _stamp) == before)
                 {
-                    return new AccountView(balance, version);
+                    return (a, b, c);
                 }
 
                 spinner.SpinOnce();
