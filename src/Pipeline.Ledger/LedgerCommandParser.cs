@@ -53,9 +53,21 @@ public static class LedgerCommandParser
     /// As <see cref="TryParse(LedgerCommandKind, ReadOnlySpan{byte}, out LedgerCommand, out string?)"/>, taking account
     /// ids that <paramref name="knownAccounts"/> holds from it instead of allocating them.
     /// </summary>
-    public static bool TryParse(LedgerCommandKind kind, ReadOnlySpan<byte> payload, AccountIdTable? knownAccounts, out LedgerCommand command, out string? reason)
+    public static bool TryParse(LedgerCommandKind kind, ReadOnlySpan<byte> payload, AccountIdTable? knownAccounts, out LedgerCommand command, out string? reason) =>
+        TryParse(kind, payload, knownAccounts, out command, out _, out reason);
+
+    /// <summary>
+    /// As <see cref="TryParse(LedgerCommandKind, ReadOnlySpan{byte}, AccountIdTable?, out LedgerCommand, out string?)"/>,
+    /// also giving the slots at which <paramref name="knownAccounts"/> found the command's accounts, for
+    /// <see cref="LedgerState.Apply(in LedgerCommand, AccountHints, out AccountChange)"/>.
+    /// </summary>
+    public static bool TryParse(LedgerCommandKind kind, ReadOnlySpan<byte> payload, AccountIdTable? knownAccounts, out LedgerCommand command, out AccountHints hints, out string? reason)
     {
         command = default;
+        hints = AccountHints.None;
+        int accountSlot = -1;
+        int fromSlot = -1;
+        int toSlot = -1;
         string? account = null;
         string? from = null;
         string? to = null;
@@ -82,7 +94,7 @@ public static class LedgerCommandParser
 
                 if (reader.ValueTextEquals("account"u8))
                 {
-                    if (!ReadAccount(ref reader, knownAccounts, ref account))
+                    if (!ReadAccount(ref reader, knownAccounts, ref account, ref accountSlot))
                     {
                         reason = RejectReason.MalformedPayload;
                         return false;
@@ -90,7 +102,7 @@ public static class LedgerCommandParser
                 }
                 else if (reader.ValueTextEquals("from"u8))
                 {
-                    if (!ReadAccount(ref reader, knownAccounts, ref from))
+                    if (!ReadAccount(ref reader, knownAccounts, ref from, ref fromSlot))
                     {
                         reason = RejectReason.MalformedPayload;
                         return false;
@@ -98,7 +110,7 @@ public static class LedgerCommandParser
                 }
                 else if (reader.ValueTextEquals("to"u8))
                 {
-                    if (!ReadAccount(ref reader, knownAccounts, ref to))
+                    if (!ReadAccount(ref reader, knownAccounts, ref to, ref toSlot))
                     {
                         reason = RejectReason.MalformedPayload;
                         return false;
@@ -149,7 +161,13 @@ public static class LedgerCommandParser
             return false;
         }
 
-        return Assemble(kind, account, from, to, hasAmount, amountInvalid, amount, expectedVersion, out command, out reason);
+        if (!Assemble(kind, account, from, to, hasAmount, amountInvalid, amount, expectedVersion, out command, out reason))
+        {
+            return false;
+        }
+
+        hints = kind == LedgerCommandKind.Transfer ? new AccountHints(fromSlot, toSlot) : new AccountHints(accountSlot, -1);
+        return true;
     }
 
     private static bool Assemble(LedgerCommandKind kind, string? account, string? from, string? to, bool hasAmount, bool amountInvalid, long amount, long expectedVersion, out LedgerCommand command, out string? reason)
@@ -200,28 +218,38 @@ public static class LedgerCommandParser
         return true;
     }
 
-    // An id is at most MaxAccountLength scalar values, so at most twice that many UTF-16 chars.
-    private const int MaxAccountChars = LedgerCommand.MaxAccountLength * 2;
+    // Unescaping never lengthens a JSON string, so an escaped value this long or shorter fits this buffer; a longer
+    // one (at most MaxAccountLength scalars of 4 UTF-8 bytes, each up to 12 escaped bytes) takes the general path.
+    private const int MaxEscapedAccountBytes = LedgerCommand.MaxAccountLength * 4;
 
-    private static bool ReadAccount(ref Utf8JsonReader reader, AccountIdTable? knownAccounts, ref string? target)
+    private static bool ReadAccount(ref Utf8JsonReader reader, AccountIdTable? knownAccounts, ref string? target, ref int slot)
     {
         if (target is not null || !reader.Read() || reader.TokenType != JsonTokenType.String)
         {
             return false;
         }
 
-        // The escaped bytes bound the unescaped chars; a longer value is too long (or is caught by the slow path).
-        if (knownAccounts is not null && !reader.HasValueSequence && reader.ValueSpan.Length <= MaxAccountChars)
+        if (knownAccounts is not null && !reader.HasValueSequence)
         {
-            Span<char> chars = stackalloc char[MaxAccountChars];
-            int length = reader.CopyString(chars);
-            if (!IsValidAccount(chars[..length]))
+            // A known id was valid when it was opened: its bytes need no unescaping, transcoding or scalar count.
+            if (!reader.ValueIsEscaped)
             {
-                return false;
+                if (knownAccounts.TryGet(reader.ValueSpan, out string known, out slot))
+                {
+                    target = known;
+                    return true;
+                }
             }
-
-            target = knownAccounts.GetOrCreate(chars[..length]);
-            return true;
+            else if (reader.ValueSpan.Length <= MaxEscapedAccountBytes)
+            {
+                Span<byte> unescaped = stackalloc byte[MaxEscapedAccountBytes];
+                int length = reader.CopyString(unescaped);
+                if (knownAccounts.TryGet(unescaped[..length], out string known, out slot))
+                {
+                    target = known;
+                    return true;
+                }
+            }
         }
 
         string value = reader.GetString()!;

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -20,6 +21,9 @@ public sealed class LedgerState : ISnapshotable
     private const uint SnapshotFormat = 1;
     private readonly Dictionary<string, Account> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, ProducerRecord> _producers = [];
+
+    // The accounts by slot (see AccountChange): what an AccountHints slot indexes.
+    private readonly List<Account> _bySlot = [];
     private Int128 _total;
 
     /// <summary>The number of accounts.</summary>
@@ -33,6 +37,18 @@ public sealed class LedgerState : ISnapshotable
 
     /// <summary>Every account id (unordered).</summary>
     public IEnumerable<string> AccountIds => _accounts.Keys;
+
+    /// <summary>Every account id with its slot (see <see cref="AccountChange"/>), in slot order.</summary>
+    public IEnumerable<(string Id, int Slot)> AccountSlots
+    {
+        get
+        {
+            for (int i = 0; i < _bySlot.Count; i++)
+            {
+                yield return (_bySlot[i].Id, i);
+            }
+        }
+    }
 
     /// <summary>Looks an account up.</summary>
     public bool TryGetAccount(string account, out long balance, out long version)
@@ -81,7 +97,14 @@ public sealed class LedgerState : ISnapshotable
     /// When accepted, <paramref name="changed"/> holds the balances and versions it left, so that the caller need
     /// not look the accounts up again (each lookup is a hash and a few cache misses on the hot path).
     /// </summary>
-    public string? Apply(in LedgerCommand command, out AccountChange changed)
+    public string? Apply(in LedgerCommand command, out AccountChange changed) => Apply(command, AccountHints.None, out changed);
+
+    /// <summary>
+    /// As <see cref="Apply(in LedgerCommand, out AccountChange)"/>, finding the accounts at the slots in
+    /// <paramref name="hints"/> when they hold them (as the decoder's <see cref="AccountIdTable"/> says), and by id
+    /// otherwise: a wrong or stale hint costs a lookup, never a wrong account.
+    /// </summary>
+    public string? Apply(in LedgerCommand command, AccountHints hints, out AccountChange changed)
     {
         changed = default;
         switch (command.Kind)
@@ -100,14 +123,15 @@ public sealed class LedgerState : ISnapshotable
                     return RejectReason.AccountExists;
                 }
 
-                slot = new Account { Version = 1, Slot = _accounts.Count - 1 }; // accounts are never removed: the count numbers them
+                slot = new Account { Id = command.Account, Version = 1, Slot = _accounts.Count - 1 }; // accounts are never removed: the count numbers them
+                _bySlot.Add(slot);
                 changed = new AccountChange(slot.Slot, 0, 1, -1, 0, 0);
                 return null;
             }
 
             case LedgerCommandKind.Deposit:
             {
-                if (!_accounts.TryGetValue(command.Account, out Account? account))
+                if (!TryFind(command.Account, hints.Account, out Account? account))
                 {
                     return RejectReason.UnknownAccount;
                 }
@@ -131,7 +155,7 @@ public sealed class LedgerState : ISnapshotable
 
             case LedgerCommandKind.Withdraw:
             {
-                if (!_accounts.TryGetValue(command.Account, out Account? account))
+                if (!TryFind(command.Account, hints.Account, out Account? account))
                 {
                     return RejectReason.UnknownAccount;
                 }
@@ -160,7 +184,7 @@ public sealed class LedgerState : ISnapshotable
                     return RejectReason.SameAccount;
                 }
 
-                if (!_accounts.TryGetValue(command.Account, out Account? from) || !_accounts.TryGetValue(command.To!, out Account? to))
+                if (!TryFind(command.Account, hints.Account, out Account? from) || !TryFind(command.To!, hints.To, out Account? to))
                 {
                     return RejectReason.UnknownAccount;
                 }
@@ -191,6 +215,21 @@ public sealed class LedgerState : ISnapshotable
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command.Kind, "Not a ledger command kind.");
         }
+    }
+
+    private bool TryFind(string id, int hint, [NotNullWhen(true)] out Account? account)
+    {
+        if ((uint)hint < (uint)_bySlot.Count)
+        {
+            Account candidate = _bySlot[hint];
+            if (string.Equals(candidate.Id, id, StringComparison.Ordinal)) // the same instance when the hint is right
+            {
+                account = candidate;
+                return true;
+            }
+        }
+
+        return _accounts.TryGetValue(id, out account);
     }
 
     /// <inheritdoc />
@@ -255,10 +294,13 @@ public sealed class LedgerState : ISnapshotable
             string id = reader.ReadString();
             long balance = reader.ReadInt64();
             long version = reader.ReadInt64();
-            if (balance < 0 || version < 1 || !_accounts.TryAdd(id, new Account { Balance = balance, Version = version, Slot = _accounts.Count }))
+            var account = new Account { Id = id, Balance = balance, Version = version, Slot = _accounts.Count };
+            if (balance < 0 || version < 1 || !_accounts.TryAdd(id, account))
             {
                 throw new InvalidDataException($"Invalid or duplicate account '{id}' in the ledger snapshot.");
             }
+
+            _bySlot.Add(account);
 
             _total += balance;
         }
@@ -290,6 +332,8 @@ public sealed class LedgerState : ISnapshotable
 
     private sealed class Account
     {
+        public required string Id { get; init; }
+
         /// <summary>The account's number in this state: 0, 1, 2... in the order accounts were opened or restored; never reused.</summary>
         public int Slot { get; init; }
 

@@ -433,6 +433,63 @@ public sealed class LedgerStateTests
     }
 
     [Fact]
+    public void Apply_WithRightHints_ChangesTheHintedAccounts()
+    {
+        LedgerState state = Sample(); // slots: a 0, b 1, c 2
+
+        Assert.Null(state.Apply(Transfer("a", "c", 30), new AccountHints(0, 2), out AccountChange changed));
+
+        Assert.Equal(new AccountChange(0, 70, 3, 2, 30, 2), changed);
+        Assert.Equal((70L, 3L), AccountOf(state, "a"));
+        Assert.Equal((30L, 2L), AccountOf(state, "c"));
+    }
+
+    [Theory]
+    [InlineData(1, 0)] // each other's slots
+    [InlineData(-1, 99)] // none, and beyond the accounts
+    [InlineData(int.MinValue, int.MaxValue)]
+    public void Apply_WithWrongHints_FindsTheAccountsByIdInstead(int fromHint, int toHint)
+    {
+        LedgerState state = Sample();
+
+        Assert.Null(state.Apply(Transfer("a", "c", 30), new AccountHints(fromHint, toHint), out AccountChange changed));
+        Assert.Null(state.Apply(Deposit("b", 5), new AccountHints(toHint, fromHint), out AccountChange deposited));
+
+        Assert.Equal(new AccountChange(0, 70, 3, 2, 30, 2), changed);
+        Assert.Equal(new AccountChange(1, 55, 3, -1, 0, 0), deposited);
+        Assert.Equal((50L + 5, 3L), AccountOf(state, "b"));
+    }
+
+    [Fact]
+    public void Apply_HintOfAnotherAccountForAnUnknownId_RejectsUnknownAccount()
+    {
+        LedgerState state = Sample();
+
+        Assert.Equal(RejectReason.UnknownAccount, state.Apply(Withdraw("zz", 1), new AccountHints(0, -1), out _));
+        Assert.Equal((100L, 2L), AccountOf(state, "a"));
+    }
+
+    [Fact]
+    public void AccountSlots_ListsEveryAccountInSlotOrder_AlsoAfterARestore()
+    {
+        LedgerState state = Sample();
+        Assert.Null(state.Apply(Open("d"), out AccountChange opened));
+
+        LedgerState restored = Restore(SnapshotBytes(state));
+
+        Assert.Equal([("a", 0), ("b", 1), ("c", 2), ("d", 3)], state.AccountSlots);
+        Assert.Equal(3, opened.SlotA);
+        // A restore numbers accounts in snapshot (ordinal id) order; every slot still names its own account.
+        foreach ((string id, int slot) in restored.AccountSlots)
+        {
+            Assert.Null(restored.Apply(Deposit(id, 1), new AccountHints(slot, -1), out AccountChange changed));
+            Assert.Equal(slot, changed.SlotA);
+        }
+
+        Assert.Equal(4, restored.AccountCount);
+    }
+
+    [Fact]
     public void RestoreSnapshot_OfACapture_PreservesDigestAccountsProducersAndLastSequence()
     {
         LedgerState state = Sample();

@@ -51,6 +51,9 @@ internal sealed class CommandEvent
     // Written by the decode stage.
     public LedgerCommand Command { get; set; }
 
+    // Where the decoder found the command's accounts (slots), so that the ledger need not look them up by id.
+    public AccountHints Hints { get; set; } = AccountHints.None;
+
     public string? DecodeError { get; set; }
 
     // Written by the ledger stage: the accounts an accepted command changed, with their new balance and version.
@@ -101,6 +104,7 @@ internal sealed class CommandEvent
         Status = AckStatus.Ok;
         Detail = string.Empty;
         Command = default;
+        Hints = AccountHints.None;
         DecodeError = null;
         AccountA = null;
         AccountB = null;

@@ -106,9 +106,9 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
             }
 
             var accountIds = new AccountIdTable();
-            foreach (string id in start.State.AccountIds)
+            foreach ((string id, int slot) in start.State.AccountSlots)
             {
-                accountIds.Add(id);
+                accountIds.Add(id, slot);
             }
 
             var readModel = new LedgerReadModel();

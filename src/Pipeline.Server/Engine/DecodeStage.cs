@@ -16,14 +16,16 @@ internal sealed class DecodeStage(AccountIdTable accountIds) : IEventHandler<Com
             return;
         }
 
-        if (LedgerCommandParser.TryParse(kind, entry.Payload, accountIds, out LedgerCommand command, out string? reason))
+        if (LedgerCommandParser.TryParse(kind, entry.Payload, accountIds, out LedgerCommand command, out AccountHints hints, out string? reason))
         {
             entry.Command = command;
+            entry.Hints = hints;
             entry.DecodeError = null;
         }
         else
         {
             entry.DecodeError = reason;
+            entry.Hints = AccountHints.None;
         }
     }
 }

@@ -47,12 +47,12 @@ internal sealed class LedgerStage : IEventHandler<CommandEvent>
         if (reason is null)
         {
             LedgerCommand command = entry.Command;
-            reason = _state.Apply(command, out AccountChange changed);
+            reason = _state.Apply(command, entry.Hints, out AccountChange changed);
             if (reason is null)
             {
                 if (command.Kind == LedgerCommandKind.Open)
                 {
-                    _accountIds.Add(command.Account);
+                    _accountIds.Add(command.Account, changed.SlotA);
                 }
 
                 RecordEffect(entry, command, changed);
