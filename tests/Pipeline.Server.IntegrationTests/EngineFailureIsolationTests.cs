@@ -118,6 +118,56 @@ public sealed class EngineFailureIsolationTests
     }
 
     [Fact]
+    public void SequentialStage_FirstHandlerThrows_SecondStillSeesEveryEventAndTheFailureIsReported()
+    {
+        var failures = new FailureLog();
+        var builder = new PipelineBuilder<CommandEvent>(16, () => new CommandEvent(), ProducerType.Single, new BlockingWaitStrategy())
+            .WithExceptionHandler(new EngineExceptionHandler(NullLogger.Instance, failures));
+        var second = new Collect();
+        builder.HandleWith(new SequentialStage<ThrowOn, Collect>(new ThrowOn(1), second), "ack");
+        using EventPipeline<CommandEvent> pipeline = builder.Build();
+        pipeline.Start();
+
+        PublishJournaled(pipeline.RingBuffer, 3);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
+
+        Assert.True(drained);
+        Assert.Equal([0L, 1L, 2L], second.Seen.ConvertAll(s => s.Sequence));
+        Assert.Equal(1, failures.Count);
+        Assert.Equal(1, failures.Recent()[0].Sequence);
+    }
+
+    [Fact]
+    public void SequentialStage_JournalFailureInTheFirstHandler_StillHalts()
+    {
+        var failures = new FailureLog();
+        var builder = new PipelineBuilder<CommandEvent>(16, () => new CommandEvent(), ProducerType.Single, new BlockingWaitStrategy())
+            .WithExceptionHandler(new EngineExceptionHandler(NullLogger.Instance, failures));
+        var second = new Collect();
+        builder.HandleWith(new SequentialStage<JournalFailureOn, Collect>(new JournalFailureOn(1), second), "ack");
+        using EventPipeline<CommandEvent> pipeline = builder.Build();
+        pipeline.Start();
+
+        PublishJournaled(pipeline.RingBuffer, 3);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
+
+        Assert.False(drained);
+        Assert.Equal(FailureAction.Halt, failures.Recent()[0].Action);
+        Assert.Equal([0L, 1L], second.Seen.ConvertAll(s => s.Sequence)); // the failed event reached the read model, nothing after it did
+    }
+
+    private sealed class JournalFailureOn(long poison) : IEventHandler<CommandEvent>
+    {
+        public void OnEvent(ref CommandEvent entry, long sequence, bool endOfBatch)
+        {
+            if (sequence == poison)
+            {
+                throw new JournalWriteFailedException("disk gone", null);
+            }
+        }
+    }
+
+    [Fact]
     public void AnyStage_JournalWriteFailedException_Halts()
     {
         var failures = new FailureLog();

@@ -136,8 +136,7 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
                 SnapshotFailed = ex => Log.SnapshotCaptureFailed(logger, ex),
             };
             Stage<CommandEvent> ledgerStage = builder.After(journalStage, decode).Then(ledger, LedgerStageName);
-            ledgerStage.Then(new AckStage(journal, metrics), "ack");
-            ledgerStage.Then(new ReadModelStage(readModel), "read-model");
+            ledgerStage.Then(new SequentialStage<AckStage, ReadModelStage>(new AckStage(journal, metrics), new ReadModelStage(readModel)), "ack");
             EventPipeline<CommandEvent> pipeline = builder.Build();
             var engine = new CommandPipeline(options, logger, metrics, journal, snapshots, producers, journaling, ledger, pipeline, readModel);
             pipeline.Start();
