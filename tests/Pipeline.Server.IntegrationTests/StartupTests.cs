@@ -83,4 +83,35 @@ public sealed class StartupTests
         Assert.Contains("offset 64", broken.Output, StringComparison.Ordinal);
         Assert.Contains("sequence 1", broken.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Start_SnapshotAheadOfTheJournal_RefusesNamingBothSequences()
+    {
+        using var data = new TempDirectory();
+        string folder = data.Combine("data");
+        await using (ServerProcess server = await ServerProcess.StartAsync(folder))
+        {
+            await using Pipeline.Client.PipelineClient client = await Pipeline.Client.PipelineClient.ConnectAsync(new Pipeline.Client.PipelineClientOptions { Port = server.Port }).WaitAsync(TestTimeouts.Default);
+            for (int i = 0; i < 5; i++)
+            {
+                await client.PublishAsync("ledger.open", System.Text.Encoding.UTF8.GetBytes($"{{\"account\": \"s-{i}\"}}")).WaitAsync(TestTimeouts.Default);
+            }
+
+            Assert.Equal(0, await server.TerminateAsync(s_exitTimeout)); // writes the final snapshot, at sequence 5
+        }
+
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(folder, "snapshots")));
+        foreach (string file in Directory.GetFiles(Path.Combine(folder, "journal")))
+        {
+            File.Delete(file); // the journal loses everything the snapshot holds
+        }
+
+        await using ServerProcess broken = ServerProcess.Launch(folder);
+        int code = await broken.WaitForExitAsync(s_exitTimeout);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("is at sequence 5, but the journal", broken.Output, StringComparison.Ordinal);
+        Assert.Contains("ends at sequence 0", broken.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ingest listening", broken.Output, StringComparison.Ordinal);
+    }
 }

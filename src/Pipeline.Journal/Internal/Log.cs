@@ -37,6 +37,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Journal segment {File} preallocated to {Bytes} bytes (zero-filled) in {Milliseconds} ms")]
     public static partial void Preallocated(ILogger logger, string file, long bytes, double milliseconds);
 
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Snapshot at sequence {Sequence} not written: stopping before the journal made its events durable")]
+    public static partial void SnapshotNotDurable(ILogger logger, long sequence);
+
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Recovery: loaded snapshot at sequence {Sequence} from {File}")]
     public static partial void SnapshotLoaded(ILogger logger, long sequence, string file);
 

@@ -14,6 +14,10 @@ namespace Pipeline.Journal.Snapshots;
 /// <see cref="OnApplied"/> and <see cref="WriteNow"/> are for the stateful handler's thread. A capture due while
 /// the previous one is still being written is skipped (counted in <see cref="Skipped"/>), so a slow disk never
 /// stalls ingest. A failed write is logged and counted; the journal still holds everything.
+/// A snapshot is written only once the journal holds its events durably (see the constructor's
+/// <c>durableSequence</c>): the stateful handler may run ahead of the journal's fsync (e.g. under
+/// <see cref="DurabilityPolicy.Interval"/>), and a snapshot of events that a crash then loses from the journal would
+/// make the restarted state differ from the journal's replay.
 /// </remarks>
 // Design: _pending is handed from the handler thread to the writer thread with Interlocked.CompareExchange (null
 // means the slot is free); the writer thread clears it after the write. _lastWritten is written by whichever
@@ -24,6 +28,7 @@ public sealed class SnapshotScheduler : IDisposable
     private readonly long _intervalEvents;
     private readonly ILogger _logger;
     private readonly Action<SnapshotInfo>? _onWritten;
+    private readonly Func<long>? _durableSequence;
     private readonly AutoResetEvent _work = new(false);
     private readonly Thread _writer;
     private volatile bool _stopping;
@@ -37,8 +42,10 @@ public sealed class SnapshotScheduler : IDisposable
     /// Creates a scheduler writing to <paramref name="store"/> every <paramref name="intervalEvents"/> events
     /// (counted from <paramref name="startSequence"/>, the sequence the state reflects at start-up).
     /// <paramref name="onWritten"/> runs on the background thread after each write (e.g. journal retention).
+    /// <paramref name="durableSequence"/> gives the journal's durable sequence: a background write waits until it
+    /// reaches the snapshot's sequence (null: every applied event is already durable).
     /// </summary>
-    public SnapshotScheduler(ISnapshotStore store, long intervalEvents, long startSequence = 0, ILogger? logger = null, Action<SnapshotInfo>? onWritten = null)
+    public SnapshotScheduler(ISnapshotStore store, long intervalEvents, long startSequence = 0, ILogger? logger = null, Action<SnapshotInfo>? onWritten = null, Func<long>? durableSequence = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(intervalEvents);
@@ -48,6 +55,7 @@ public sealed class SnapshotScheduler : IDisposable
         _lastWritten = startSequence;
         _logger = logger ?? NullLogger.Instance;
         _onWritten = onWritten;
+        _durableSequence = durableSequence;
         _writer = new Thread(RunWriter) { Name = "snapshot-writer", IsBackground = true };
         _writer.Start();
     }
@@ -135,7 +143,16 @@ public sealed class SnapshotScheduler : IDisposable
             {
                 try
                 {
-                    RecordWritten(_store.Write(pending.Sequence, pending.TimestampTicks, pending.Capture));
+                    if (WaitUntilDurable(pending.Sequence))
+                    {
+                        RecordWritten(_store.Write(pending.Sequence, pending.TimestampTicks, pending.Capture));
+                    }
+                    else
+                    {
+                        // Stopping before the journal made these events durable: this snapshot must not exist.
+                        Interlocked.Increment(ref _skipped);
+                        Log.SnapshotNotDurable(_logger, pending.Sequence);
+                    }
                 }
 #pragma warning disable CA1031 // A failed snapshot must not kill the writer thread: the journal still has every event.
                 catch (Exception ex)
@@ -155,6 +172,29 @@ public sealed class SnapshotScheduler : IDisposable
                 return;
             }
         }
+    }
+
+    // Writer thread. Polls: a snapshot is due once per IntervalEvents, and the journal's fsync is at most one flush
+    // interval behind, so this waits a few milliseconds at most, on a background thread; nothing to signal it cheaply.
+    private bool WaitUntilDurable(long sequence)
+    {
+        if (_durableSequence is null)
+        {
+            return true;
+        }
+
+        var spinner = default(SpinWait);
+        while (_durableSequence() < sequence)
+        {
+            if (_stopping)
+            {
+                return _durableSequence() >= sequence;
+            }
+
+            spinner.SpinOnce(sleep1Threshold: 20);
+        }
+
+        return true;
     }
 
     private void RecordWritten(SnapshotInfo info)

@@ -98,6 +98,14 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
             var reader = new JournalReader(journalOptions.Directory, journalOptions.MaxRecordBytes);
             var coordinator = new ReplayCoordinator(reader, store, loggers.CreateLogger("Pipeline.Journal.Replay"));
             RecoveryStart<LedgerState> start = coordinator.LoadState(() => new LedgerState());
+            if (start.Snapshot is { } loaded && loaded.Sequence > journal.LastSequence)
+            {
+                // Snapshots are written only once their events are durable, so the journal lost events it had made
+                // durable (or was replaced). Going on would number new events over ones the state already holds.
+                throw new InvalidDataException(
+                    $"Snapshot {loaded.Path} is at sequence {loaded.Sequence}, but the journal in {journalOptions.Directory} ends at sequence {journal.LastSequence}: " +
+                    "the journal lost events that the snapshot holds. Restore the journal, or move the snapshots away to rebuild the state from the journal alone.");
+            }
 
             var producers = new ProducerTable();
             foreach ((ulong id, ProducerRecord record) in start.State.Producers)
@@ -116,7 +124,7 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
 
             // Interval 0 means snapshots only at shutdown; the scheduler also writes that final one.
             long interval = options.Snapshots.IntervalEvents == 0 ? long.MaxValue : options.Snapshots.IntervalEvents;
-            var snapshots = new SnapshotScheduler(store, interval, journal.LastSequence, loggers.CreateLogger("Pipeline.Journal.Snapshots"), _ => ApplyRetention(journal, store));
+            var snapshots = new SnapshotScheduler(store, interval, journal.LastSequence, loggers.CreateLogger("Pipeline.Journal.Snapshots"), _ => ApplyRetention(journal, store), () => journal.DurableSequence.Value);
 
             var failures = new FailureLog();
             var builder = new PipelineBuilder<CommandEvent>(options.Engine.RingSize, () => new CommandEvent(), ProducerType.Multi, CreateWaitStrategy(options.Engine.WaitStrategy))

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
 using Pipeline.Journal.Snapshots;
 using Pipeline.Ledger;
 using Pipeline.Testing;
@@ -170,6 +171,41 @@ public sealed class SnapshotSchedulerTests : IDisposable
 
         Assert.Equal([10L], store.Written);
         Assert.Equal(10, scheduler.LastWrittenSequence);
+    }
+
+    [Fact]
+    public void OnApplied_AheadOfTheDurableJournal_WritesOnlyOnceTheJournalCatchesUp()
+    {
+        using var store = new GatedStore(_temp.Combine("snapshots"), open: true);
+        long durable = 5;
+        using var scheduler = new SnapshotScheduler(store, intervalEvents: 10, durableSequence: () => Volatile.Read(ref durable));
+
+        Assert.True(scheduler.OnApplied(10, 1, LedgerAt(10)));
+        bool writtenEarly = scheduler.WaitForPending(TimeSpan.FromMilliseconds(100));
+        long[] before = [.. store.Written];
+        Volatile.Write(ref durable, 10);
+        bool writtenLater = scheduler.WaitForPending(TestTimeouts.Default);
+
+        Assert.False(writtenEarly);
+        Assert.Empty(before);
+        Assert.True(writtenLater);
+        Assert.Equal([10L], store.Written);
+        Assert.Equal(10, scheduler.LastWrittenSequence);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Dispose_BeforeTheJournalMadeAPendingSnapshotDurable_SkipsItInsteadOfWritingIt()
+    {
+        using var store = new GatedStore(_temp.Combine("snapshots"), open: true);
+        var scheduler = new SnapshotScheduler(store, intervalEvents: 10, durableSequence: () => 3);
+        Assert.True(scheduler.OnApplied(10, 1, LedgerAt(10)));
+
+        await Task.Run(scheduler.Dispose);
+
+        Assert.Empty(store.Written);
+        Assert.Equal(1, scheduler.Skipped);
+        Assert.Equal(0, scheduler.LastWrittenSequence);
+        Assert.Empty(store.List());
     }
 
     // A file store whose writes wait at a gate (so a test controls when a background write finishes), and may fail.
