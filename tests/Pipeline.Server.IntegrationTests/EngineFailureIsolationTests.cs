@@ -120,12 +120,8 @@ public sealed class EngineFailureIsolationTests
     [Fact]
     public void SequentialStage_FirstHandlerThrows_SecondStillSeesEveryEventAndTheFailureIsReported()
     {
-        var failures = new FailureLog();
-        var builder = new PipelineBuilder<CommandEvent>(16, () => new CommandEvent(), ProducerType.Single, new BlockingWaitStrategy())
-            .WithExceptionHandler(new EngineExceptionHandler(NullLogger.Instance, failures));
-        var second = new Collect();
-        builder.HandleWith(new SequentialStage<ThrowOn, Collect>(new ThrowOn(1), second), "ack");
-        using EventPipeline<CommandEvent> pipeline = builder.Build();
+        (EventPipeline<CommandEvent> pipeline, Collect second, FailureLog failures) = BuildSequential(new ThrowOn(1));
+        using EventPipeline<CommandEvent> lease = pipeline;
         pipeline.Start();
 
         PublishJournaled(pipeline.RingBuffer, 3);
@@ -140,12 +136,8 @@ public sealed class EngineFailureIsolationTests
     [Fact]
     public void SequentialStage_JournalFailureInTheFirstHandler_StillHalts()
     {
-        var failures = new FailureLog();
-        var builder = new PipelineBuilder<CommandEvent>(16, () => new CommandEvent(), ProducerType.Single, new BlockingWaitStrategy())
-            .WithExceptionHandler(new EngineExceptionHandler(NullLogger.Instance, failures));
-        var second = new Collect();
-        builder.HandleWith(new SequentialStage<JournalFailureOn, Collect>(new JournalFailureOn(1), second), "ack");
-        using EventPipeline<CommandEvent> pipeline = builder.Build();
+        (EventPipeline<CommandEvent> pipeline, Collect second, FailureLog failures) = BuildSequential(new JournalFailureOn(1));
+        using EventPipeline<CommandEvent> lease = pipeline;
         pipeline.Start();
 
         PublishJournaled(pipeline.RingBuffer, 3);
@@ -154,6 +146,18 @@ public sealed class EngineFailureIsolationTests
         Assert.False(drained);
         Assert.Equal(FailureAction.Halt, failures.Recent()[0].Action);
         Assert.Equal([0L, 1L], second.Seen.ConvertAll(s => s.Sequence)); // the failed event reached the read model, nothing after it did
+    }
+
+    // The service's last stage shape: a first handler (here one that fails) and a second one that records what it saw.
+    private static (EventPipeline<CommandEvent> Pipeline, Collect Second, FailureLog Failures) BuildSequential<TFirst>(TFirst first)
+        where TFirst : IEventHandler<CommandEvent>
+    {
+        var failures = new FailureLog();
+        var builder = new PipelineBuilder<CommandEvent>(16, () => new CommandEvent(), ProducerType.Single, new BlockingWaitStrategy())
+            .WithExceptionHandler(new EngineExceptionHandler(NullLogger.Instance, failures));
+        var second = new Collect();
+        builder.HandleWith(new SequentialStage<TFirst, Collect>(first, second), "ack");
+        return (builder.Build(), second, failures);
     }
 
     private sealed class JournalFailureOn(long poison) : IEventHandler<CommandEvent>

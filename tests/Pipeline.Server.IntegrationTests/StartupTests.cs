@@ -39,6 +39,21 @@ public sealed class StartupTests
         Assert.DoesNotContain("Ingest listening", server.Output, StringComparison.Ordinal);
     }
 
+    // Journals sequences 1-5 in a fresh data folder, then stops the service cleanly (SIGTERM: exit 0).
+    private static async Task OpenFiveAccountsAndStopAsync(string folder)
+    {
+        await using ServerProcess server = await ServerProcess.StartAsync(folder);
+        await using (Pipeline.Client.PipelineClient client = await Pipeline.Client.PipelineClient.ConnectAsync(new Pipeline.Client.PipelineClientOptions { Port = server.Port }).WaitAsync(TestTimeouts.Default))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                await client.PublishAsync("ledger.open", System.Text.Encoding.UTF8.GetBytes($"{{\"account\": \"c-{i}\"}}")).WaitAsync(TestTimeouts.Default);
+            }
+        }
+
+        Assert.Equal(0, await server.TerminateAsync(s_exitTimeout));
+    }
+
     [Fact]
     public async Task Start_NoDataFolder_CreatesIt()
     {
@@ -55,16 +70,7 @@ public sealed class StartupTests
     {
         using var data = new TempDirectory();
         string folder = data.Combine("data");
-        await using (ServerProcess server = await ServerProcess.StartAsync(folder))
-        {
-            await using Pipeline.Client.PipelineClient client = await Pipeline.Client.PipelineClient.ConnectAsync(new Pipeline.Client.PipelineClientOptions { Port = server.Port }).WaitAsync(TestTimeouts.Default);
-            for (int i = 0; i < 5; i++)
-            {
-                await client.PublishAsync("ledger.open", System.Text.Encoding.UTF8.GetBytes($"{{\"account\": \"c-{i}\"}}")).WaitAsync(TestTimeouts.Default);
-            }
-
-            Assert.Equal(0, await server.TerminateAsync(s_exitTimeout));
-        }
+        await OpenFiveAccountsAndStopAsync(folder);
 
         string segment = Directory.GetFiles(Path.Combine(folder, "journal"), "*.journal")[0];
         byte[] bytes = await File.ReadAllBytesAsync(segment);
@@ -89,16 +95,7 @@ public sealed class StartupTests
     {
         using var data = new TempDirectory();
         string folder = data.Combine("data");
-        await using (ServerProcess server = await ServerProcess.StartAsync(folder))
-        {
-            await using Pipeline.Client.PipelineClient client = await Pipeline.Client.PipelineClient.ConnectAsync(new Pipeline.Client.PipelineClientOptions { Port = server.Port }).WaitAsync(TestTimeouts.Default);
-            for (int i = 0; i < 5; i++)
-            {
-                await client.PublishAsync("ledger.open", System.Text.Encoding.UTF8.GetBytes($"{{\"account\": \"s-{i}\"}}")).WaitAsync(TestTimeouts.Default);
-            }
-
-            Assert.Equal(0, await server.TerminateAsync(s_exitTimeout)); // writes the final snapshot, at sequence 5
-        }
+        await OpenFiveAccountsAndStopAsync(folder); // the shutdown writes a final snapshot, at sequence 5
 
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(folder, "snapshots")));
         foreach (string file in Directory.GetFiles(Path.Combine(folder, "journal")))
