@@ -23,6 +23,10 @@ namespace Pipeline.Ingest;
 // Design: _pending (bytes waiting to be sent) is guarded by _outputGate; writers append under it. The sender task
 // swaps _pending with _sending under the same lock and writes _sending to the socket outside it, so a slow socket
 // never blocks the ack thread. _sendScheduled (Interlocked) makes Flush release the sender at most once per swap.
+// FlushInline lets the ack thread do a send pass itself when the sender task is idle: it takes _sendScheduled (so
+// nobody releases the task meanwhile), swaps under the lock with _inlineSending set (so a sender task that is just
+// finishing its previous pass does not swap under it), and writes with a non-blocking send. What the socket does
+// not take stays in _sending from _sendOffset on, and the sender task sends it before it swaps again.
 // _inFlight counts PUBLISH frames handed to the backend and not yet acknowledged (Interlocked: the reader
 // increments, the ack thread decrements). _progress wakes the reader when it waits for room or for the last ACKs.
 public sealed class IngestConnection
@@ -39,6 +43,8 @@ public sealed class IngestConnection
     private ArrayBufferWriter<byte> _pending = new(4096);
     private ArrayBufferWriter<byte> _sending = new(4096);
     private int _sendingBytes;
+    private int _sendOffset;
+    private bool _inlineSending;
     private int _sendScheduled;
     private int _inFlight;
     private volatile bool _outputClosed;
@@ -55,6 +61,9 @@ public sealed class IngestConnection
         _options = options;
         _logger = logger;
         RemoteEndPoint = socket.RemoteEndPoint;
+
+        // Synchronous sends (FlushInline) must never wait for room in the socket buffer; async I/O is unaffected.
+        socket.Blocking = false;
     }
 
     /// <summary>A number unique within this server process.</summary>
@@ -121,6 +130,114 @@ public sealed class IngestConnection
         if (Interlocked.Exchange(ref _sendScheduled, 1) == 0)
         {
             _sendSignal.Set();
+        }
+
+        _progress.Pulse();
+    }
+
+    /// <summary>
+    /// As <see cref="Flush"/>, but when the sender task is idle, writes what was queued to the socket on the calling
+    /// thread, as much as the socket buffer takes without waiting; the sender task sends the rest.
+    /// </summary>
+    /// <remarks>
+    /// For the ack thread, at the end of a batch: it is awake anyway, and handing each flush to the sender task cost
+    /// a thread-pool wake-up and two context switches per connection and batch. Never blocks.
+    /// </remarks>
+    public void FlushInline()
+    {
+        if (Interlocked.Exchange(ref _sendScheduled, 1) != 0)
+        {
+            _progress.Pulse(); // a send pass is already due, and it takes what was queued
+            return;
+        }
+
+        ReadOnlyMemory<byte> data;
+        lock (_outputGate)
+        {
+            if (_outputClosed || _sendingBytes != 0 || _sending.WrittenCount != 0 || _pending.WrittenCount == 0)
+            {
+                data = ReadOnlyMemory<byte>.Empty; // closed, the sender task is busy, or nothing to send
+            }
+            else
+            {
+                (_pending, _sending) = (_sending, _pending);
+                _sendingBytes = _sending.WrittenCount;
+                _inlineSending = true;
+                data = _sending.WrittenMemory;
+            }
+        }
+
+        if (data.IsEmpty)
+        {
+            _sendSignal.Set(); // as Flush: the sender task takes it from here (and clears _sendScheduled)
+            _progress.Pulse();
+            return;
+        }
+
+        int sent = 0;
+        SocketError error = SocketError.Success;
+        try
+        {
+            while (sent < data.Length)
+            {
+                int n = _socket.Send(data.Span[sent..], SocketFlags.None, out error);
+                if (error != SocketError.Success)
+                {
+                    break;
+                }
+
+                sent += n;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            error = SocketError.OperationAborted; // closed under us after a close timed out
+        }
+
+        if (sent == data.Length)
+        {
+            lock (_outputGate)
+            {
+                _sending.ResetWrittenCount();
+                _sendingBytes = 0;
+                _inlineSending = false;
+            }
+
+            // Release the pass; what another thread queued meanwhile (its Flush found the pass taken) goes now.
+            Volatile.Write(ref _sendScheduled, 0);
+            if (PendingOutputBytes != 0)
+            {
+                Flush();
+            }
+        }
+        else if (error == SocketError.WouldBlock)
+        {
+            lock (_outputGate)
+            {
+                _sendOffset = sent;
+                _sendingBytes = data.Length - sent;
+                _inlineSending = false;
+            }
+
+            _sendSignal.Set(); // the socket is full: the sender task waits for room and sends the rest first
+        }
+        else
+        {
+            var failure = new SocketException((int)error);
+            Log.SocketFailed(_logger, failure, Id);
+            lock (_outputGate)
+            {
+                // As the sender task's failure: nothing will be sent any more, so count nothing as waiting.
+                _outputClosed = true;
+                _pending.ResetWrittenCount();
+                _sending.ResetWrittenCount();
+                _sendOffset = 0;
+                _sendingBytes = 0;
+                _inlineSending = false;
+            }
+
+            _senderIdle = true;
+            _sendSignal.Set(); // the sender task wakes, finds the output closed and ends
         }
 
         _progress.Pulse();
@@ -395,12 +512,31 @@ public sealed class IngestConnection
                 await _sendSignal.WaitAsync().ConfigureAwait(false);
                 while (true)
                 {
+                    bool inlineBusy;
+                    int offset = 0;
                     lock (_outputGate)
                     {
-                        (_pending, _sending) = (_sending, _pending);
-                        _sendingBytes = _sending.WrittenCount;
-                        _senderIdle = _sendingBytes == 0;
-                        Volatile.Write(ref _sendScheduled, 0);
+                        // An inline send in progress owns _sending and the pass; it releases the pass when done.
+                        inlineBusy = _inlineSending;
+                        if (!inlineBusy)
+                        {
+                            if (_sending.WrittenCount == 0)
+                            {
+                                (_pending, _sending) = (_sending, _pending);
+                                _sendOffset = 0;
+                            }
+
+                            // else: the rest of an inline send that the socket did not take, which goes first
+                            offset = _sendOffset;
+                            _sendingBytes = _sending.WrittenCount - offset;
+                            _senderIdle = _sendingBytes == 0;
+                            Volatile.Write(ref _sendScheduled, 0);
+                        }
+                    }
+
+                    if (inlineBusy)
+                    {
+                        break;
                     }
 
                     if (_sending.WrittenCount == 0)
@@ -409,7 +545,7 @@ public sealed class IngestConnection
                         break;
                     }
 
-                    ReadOnlyMemory<byte> data = _sending.WrittenMemory;
+                    ReadOnlyMemory<byte> data = _sending.WrittenMemory[offset..];
                     while (!data.IsEmpty)
                     {
                         int sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
@@ -419,6 +555,7 @@ public sealed class IngestConnection
                     lock (_outputGate)
                     {
                         _sending.ResetWrittenCount();
+                        _sendOffset = 0;
                         _sendingBytes = 0;
                     }
 
@@ -440,6 +577,8 @@ public sealed class IngestConnection
                 // watermark would wait forever instead of reading on and finding the broken connection.
                 _outputClosed = true;
                 _pending.ResetWrittenCount();
+                _sending.ResetWrittenCount();
+                _sendOffset = 0;
                 _sendingBytes = 0;
             }
 

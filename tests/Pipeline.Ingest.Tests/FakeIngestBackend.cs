@@ -40,6 +40,9 @@ internal sealed class FakeIngestBackend : IIngestBackend
     /// <summary>The ACK detail of every frame.</summary>
     public string AckDetail { get; init; } = string.Empty;
 
+    /// <summary>Flush with <see cref="IngestConnection.FlushInline"/> (as the server's ack stage) instead of <see cref="IngestConnection.Flush"/>.</summary>
+    public bool InlineFlush { get; init; }
+
     /// <summary>How many of an offer to take, given the call number (0-based) and the offered count; 0 = the ring is full.</summary>
     public Func<int, int, int> Take { get; init; } = (_, offered) => offered;
 
@@ -158,7 +161,15 @@ internal sealed class FakeIngestBackend : IIngestBackend
 
         foreach (IngestConnection connection in touched)
         {
-            connection.Flush();
+            if (InlineFlush)
+            {
+                connection.FlushInline();
+            }
+            else
+            {
+                connection.Flush();
+            }
+
             int pending = connection.PendingOutputBytes;
             Max(ref _maxPendingOutputSeen, pending);
             lock (_gate)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -27,12 +28,14 @@ public sealed class IngestConnectionTests
         Assert.Equal([7UL], backend.Hellos());
     }
 
-    [Fact]
-    public async Task Publish_RunOfFrames_ReachesTheBackendInOrderAndAcksComeBackInOrder()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Publish_RunOfFrames_ReachesTheBackendInOrderAndAcksComeBackInOrder(bool inlineFlush)
     {
         const int Count = 600;
         using var helloGate = new ManualResetEventSlim(false);
-        var backend = new FakeIngestBackend { HelloGate = helloGate, AckDetail = "ok" };
+        var backend = new FakeIngestBackend { HelloGate = helloGate, AckDetail = "ok", InlineFlush = inlineFlush };
         await using IngestListener listener = Start(backend);
         using FrameConnection client = await FrameConnection.ConnectAsync(listener.Port);
 
@@ -124,15 +127,17 @@ public sealed class IngestConnectionTests
         Assert.Equal(Enumerable.Range(1, Count).Select(i => (ulong)i), backend.TakenFrames().Select(f => f.ProducerSequence));
     }
 
-    [Fact]
-    public async Task Publish_ClientDoesNotReadItsAcks_ConnectionStopsReadingAndOutputStaysBounded()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Publish_ClientDoesNotReadItsAcks_ConnectionStopsReadingAndOutputStaysBounded(bool inlineFlush)
     {
         const int Watermark = 4096;
         const int Limit = 4;
         const int Count = 2000;
         string detail = new('d', 16 * 1024);
         int ackBytes = FrameBytes.Build(w => FrameWriter.WriteAck(w, ulong.MaxValue, ulong.MaxValue, AckStatus.Ok, detail)).Length;
-        var backend = new FakeIngestBackend { AckDetail = detail };
+        var backend = new FakeIngestBackend { AckDetail = detail, InlineFlush = inlineFlush };
         await using IngestListener listener = Start(backend, Options(maxInFlight: Limit, outputHighWatermarkBytes: Watermark));
         using FrameConnection client = await HandshakeAsync(listener, receiveBufferBytes: 4096);
 
@@ -158,6 +163,62 @@ public sealed class IngestConnectionTests
         Assert.InRange(backend.MaxPendingOutputSeen, 0, Watermark + (Limit * ackBytes));
         Assert.Equal(Enumerable.Range(1, Count).Select(i => (ulong)i), acks);
         Assert.Equal(Count, backend.Taken.Count);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task FlushInline_WhileTheReadingThreadSendsResults_EveryFrameArrivesWholeAndInOrder()
+    {
+        const int Count = 3000;
+        var backend = new FakeIngestBackend
+        {
+            AutoAck = false,
+            InlineFlush = true,
+            AckDetail = new string('a', 700), // big enough that some inline sends find the socket full
+            Answer = q => (q.RequestId, ResultStatus.Ok, "{\"n\":" + q.RequestId.ToString(CultureInfo.InvariantCulture) + "}"),
+        };
+        await using IngestListener listener = Start(backend);
+        using FrameConnection client = await HandshakeAsync(listener);
+
+        // The "ack thread": acknowledges whatever was taken, flushing inline, while the reading thread answers queries.
+        Task acker = Task.Run(async () =>
+        {
+            long acked = 0;
+            while (acked < Count)
+            {
+                await backend.Taken.WaitForAsync(acked + 1);
+                int now = (int)(backend.Taken.Count - acked);
+                backend.AckNext(now);
+                acked += now;
+            }
+        });
+        byte[][] frames = [.. Enumerable.Range(1, Count).SelectMany(i => new[]
+        {
+            FrameBytes.Publish((ulong)i, "test.event", Payload((ulong)i)),
+            FrameBytes.Query((ulong)i, "q", 0, "{}"),
+        })];
+        Task sending = client.SendAsync(FrameBytes.Concat(frames));
+        var acks = new List<ulong>();
+        var results = new List<ulong>();
+        for (int i = 0; i < 2 * Count; i++)
+        {
+            ReceivedFrame frame = await client.ReadRequiredFrameAsync();
+            if (frame.Kind == FrameKind.Ack)
+            {
+                acks.Add(frame.AsAck().ProducerSequence);
+            }
+            else
+            {
+                (ulong requestId, ulong sequence, ResultStatus status, string body) = frame.AsResult();
+                Assert.Equal((requestId, ResultStatus.Ok, "{\"n\":" + requestId.ToString(CultureInfo.InvariantCulture) + "}"), (sequence, status, body));
+                results.Add(requestId);
+            }
+        }
+
+        await sending;
+        await acker;
+        ulong[] expected = [.. Enumerable.Range(1, Count).Select(i => (ulong)i)];
+        Assert.Equal(expected, acks);
+        Assert.Equal(expected, results);
     }
 
     [Fact]
@@ -235,10 +296,12 @@ public sealed class IngestConnectionTests
         Assert.Equal(0, backend.Taken.Count);
     }
 
-    [Fact]
-    public async Task Error_AfterWholePublishesWhoseAcksComeLate_ErrorWaitsForEveryAck()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Error_AfterWholePublishesWhoseAcksComeLate_ErrorWaitsForEveryAck(bool inlineFlush)
     {
-        var backend = new FakeIngestBackend { AutoAck = false };
+        var backend = new FakeIngestBackend { AutoAck = false, InlineFlush = inlineFlush };
         await using IngestListener listener = Start(backend);
         using FrameConnection client = await HandshakeAsync(listener);
 
@@ -294,11 +357,13 @@ public sealed class IngestConnectionTests
         Assert.Equal(0, backend.Offers.Count);
     }
 
-    [Fact]
-    public async Task RunAsync_ClientResetsWhileItsOutputIsBackedUp_ConnectionCloses()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RunAsync_ClientResetsWhileItsOutputIsBackedUp_ConnectionCloses(bool inlineFlush)
     {
         var logger = new SignalingLogger();
-        var backend = new FakeIngestBackend { AckDetail = new string('d', 16 * 1024) };
+        var backend = new FakeIngestBackend { AckDetail = new string('d', 16 * 1024), InlineFlush = inlineFlush };
         var listener = new IngestListener(Options(maxInFlight: 4, outputHighWatermarkBytes: 4096), backend, logger);
         listener.Start();
         await using IngestListener lease = listener;

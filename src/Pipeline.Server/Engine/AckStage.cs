@@ -11,7 +11,8 @@ namespace Pipeline.Server.Engine;
 
 /// <summary>
 /// Sends each command's ACK to its connection, in ring order (so in each connection's order), only once the
-/// event is durable and processed; flushes the touched connections at the end of each batch.
+/// event is durable and processed; flushes the touched connections at the end of each batch, writing to their
+/// sockets itself when their sender tasks are idle (<see cref="IngestConnection.FlushInline"/>).
 /// </summary>
 /// <remarks>
 /// One thread, after the ledger stage. Under Batch durability the journal stage has already fsynced the batch; under
@@ -57,7 +58,7 @@ internal sealed class AckStage : IEventHandler<CommandEvent>
         {
             foreach (IngestConnection touched in _touched)
             {
-                touched.Flush();
+                touched.FlushInline();
             }
 
             _touched.Clear();
