@@ -42,7 +42,6 @@ public sealed class IngestConnection
     private readonly AsyncSignal _progress = new();
     private ArrayBufferWriter<byte> _pending = new(4096);
     private ArrayBufferWriter<byte> _sending = new(4096);
-    private int _sendingBytes;
     private int _sendOffset;
     private bool _inlineSending;
     private int _sendScheduled;
@@ -84,6 +83,9 @@ public sealed class IngestConnection
     /// <summary>PUBLISH frames handed to the backend and not yet acknowledged.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    // Under _outputGate: what the current send pass (the sender task's or an inline one) has not yet written.
+    private int SendingBytes => _sending.WrittenCount - _sendOffset;
+
     /// <summary>Bytes waiting to be sent.</summary>
     public int PendingOutputBytes
     {
@@ -91,7 +93,7 @@ public sealed class IngestConnection
         {
             lock (_outputGate)
             {
-                return _pending.WrittenCount + _sendingBytes;
+                return _pending.WrittenCount + SendingBytes;
             }
         }
     }
@@ -154,14 +156,13 @@ public sealed class IngestConnection
         ReadOnlyMemory<byte> data;
         lock (_outputGate)
         {
-            if (_outputClosed || _sendingBytes != 0 || _sending.WrittenCount != 0 || _pending.WrittenCount == 0)
+            if (_outputClosed || _sending.WrittenCount != 0 || _pending.WrittenCount == 0)
             {
                 data = ReadOnlyMemory<byte>.Empty; // closed, the sender task is busy, or nothing to send
             }
             else
             {
                 (_pending, _sending) = (_sending, _pending);
-                _sendingBytes = _sending.WrittenCount;
                 _inlineSending = true;
                 data = _sending.WrittenMemory;
             }
@@ -199,7 +200,6 @@ public sealed class IngestConnection
             lock (_outputGate)
             {
                 _sending.ResetWrittenCount();
-                _sendingBytes = 0;
                 _inlineSending = false;
             }
 
@@ -215,7 +215,6 @@ public sealed class IngestConnection
             lock (_outputGate)
             {
                 _sendOffset = sent;
-                _sendingBytes = data.Length - sent;
                 _inlineSending = false;
             }
 
@@ -223,20 +222,7 @@ public sealed class IngestConnection
         }
         else
         {
-            var failure = new SocketException((int)error);
-            Log.SocketFailed(_logger, failure, Id);
-            lock (_outputGate)
-            {
-                // As the sender task's failure: nothing will be sent any more, so count nothing as waiting.
-                _outputClosed = true;
-                _pending.ResetWrittenCount();
-                _sending.ResetWrittenCount();
-                _sendOffset = 0;
-                _sendingBytes = 0;
-                _inlineSending = false;
-            }
-
-            _senderIdle = true;
+            AbandonOutput(new SocketException((int)error));
             _sendSignal.Set(); // the sender task wakes, finds the output closed and ends
         }
 
@@ -528,8 +514,7 @@ public sealed class IngestConnection
 
                             // else: the rest of an inline send that the socket did not take, which goes first
                             offset = _sendOffset;
-                            _sendingBytes = _sending.WrittenCount - offset;
-                            _senderIdle = _sendingBytes == 0;
+                            _senderIdle = SendingBytes == 0;
                             Volatile.Write(ref _sendScheduled, 0);
                         }
                     }
@@ -556,7 +541,6 @@ public sealed class IngestConnection
                     {
                         _sending.ResetWrittenCount();
                         _sendOffset = 0;
-                        _sendingBytes = 0;
                     }
 
                     _progress.Pulse();
@@ -570,21 +554,27 @@ public sealed class IngestConnection
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            Log.SocketFailed(_logger, ex, Id);
-            lock (_outputGate)
-            {
-                // Nothing will be sent any more: count nothing as waiting, or a reader held back by the output
-                // watermark would wait forever instead of reading on and finding the broken connection.
-                _outputClosed = true;
-                _pending.ResetWrittenCount();
-                _sending.ResetWrittenCount();
-                _sendOffset = 0;
-                _sendingBytes = 0;
-            }
-
-            _senderIdle = true;
+            AbandonOutput(ex);
             _progress.Pulse();
         }
+    }
+
+    // After a failed send (by the sender task or inline): nothing will be sent any more, so count nothing as waiting,
+    // or a reader held back by the output watermark would wait forever instead of reading on and finding the broken
+    // connection.
+    private void AbandonOutput(Exception failure)
+    {
+        Log.SocketFailed(_logger, failure, Id);
+        lock (_outputGate)
+        {
+            _outputClosed = true;
+            _pending.ResetWrittenCount();
+            _sending.ResetWrittenCount();
+            _sendOffset = 0;
+            _inlineSending = false;
+        }
+
+        _senderIdle = true;
     }
 
     private async Task CloseAsync((ErrorCode Code, string Message)? error, Task sender)
