@@ -26,6 +26,11 @@ public sealed class RingBuffer<T>
     private readonly int _padding;
     private readonly Sequencer _sequencer;
 
+    // Exactly one of these is set: claims and publishes call the sealed type directly (inlinable), not through the
+    // abstract Sequencer.
+    private readonly SingleProducerSequencer? _single;
+    private readonly MultiProducerSequencer? _multi;
+
     /// <summary>Creates a ring over <paramref name="sequencer"/>; <paramref name="factory"/> fills each slot once.</summary>
     public RingBuffer(Sequencer sequencer, Func<T>? factory = null)
     {
@@ -36,6 +41,8 @@ public sealed class RingBuffer<T>
         }
 
         _sequencer = sequencer;
+        _single = sequencer as SingleProducerSequencer;
+        _multi = sequencer as MultiProducerSequencer;
         _indexMask = sequencer.BufferSize - 1;
         int entrySize = Math.Max(1, Unsafe.SizeOf<T>());
         _padding = (CacheLine.PaddingBytes + entrySize - 1) / entrySize;
@@ -75,11 +82,11 @@ public sealed class RingBuffer<T>
 
     /// <summary>Claims the next slot, waiting while the ring is full.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long Next() => _sequencer.Next(1);
+    public long Next() => _single is not null ? _single.Next(1) : _multi!.Next(1);
 
     /// <summary>Claims <paramref name="n"/> slots and returns the highest; the first is that minus n plus 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long Next(int n) => _sequencer.Next(n);
+    public long Next(int n) => _single is not null ? _single.Next(n) : _multi!.Next(n);
 
     /// <summary>As <see cref="Next(int)"/>, giving up when <paramref name="cancellationToken"/> is cancelled.</summary>
     public long Next(int n, CancellationToken cancellationToken) => _sequencer.Next(n, cancellationToken);
@@ -92,22 +99,42 @@ public sealed class RingBuffer<T>
 
     /// <summary>Publishes one claimed slot.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Publish(long sequence) => _sequencer.Publish(sequence);
+    public void Publish(long sequence)
+    {
+        if (_single is not null)
+        {
+            _single.Publish(sequence);
+        }
+        else
+        {
+            _multi!.Publish(sequence);
+        }
+    }
 
     /// <summary>Publishes claimed slots <paramref name="low"/> to <paramref name="high"/> inclusive.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Publish(long low, long high) => _sequencer.Publish(low, high);
+    public void Publish(long low, long high)
+    {
+        if (_single is not null)
+        {
+            _single.Publish(high);
+        }
+        else
+        {
+            _multi!.Publish(low, high);
+        }
+    }
 
     /// <summary>How many slots can be claimed right now without waiting.</summary>
     public long RemainingCapacity() => _sequencer.RemainingCapacity();
 
     /// <summary>Claims one slot and returns a scope whose disposal publishes it (<c>using var s = ring.PublishEvent();</c>).</summary>
-    public PublishScope PublishEvent() => new(this, _sequencer.Next(1));
+    public PublishScope PublishEvent() => new(this, Next());
 
     /// <summary>Claims <paramref name="n"/> slots and returns a scope whose disposal publishes them all.</summary>
     public BatchPublishScope PublishEvents(int n)
     {
-        long high = _sequencer.Next(n);
+        long high = Next(n);
         return new BatchPublishScope(this, high - n + 1, high);
     }
 

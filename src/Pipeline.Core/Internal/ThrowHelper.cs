@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
+using System.Threading;
 
 namespace Pipeline.Core.Internal;
 
@@ -25,4 +26,8 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowNoHandlers() =>
         throw new InvalidOperationException("A pipeline needs at least one handler.");
+
+    [DoesNotReturn]
+    public static void ThrowAlerted(CancellationToken token) =>
+        throw new OperationCanceledException("The barrier was alerted (the processor is halting).", token);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Pipeline.Core.Internal;
 using Pipeline.Core.Sequencing;
@@ -30,8 +31,13 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
     private readonly int _partitionIndex;
     private readonly int _partitionCount;
     private readonly bool _signalAfterBatch;
+    // Retries of a claimed but unpublished slot (multi-producer) that look again at once, before backing off.
+    private const int GapRetriesBeforeBackoff = 100;
+
+    private readonly bool _callBatchStart;
     private THandler _handler;
     private SpinWait _gapWait;
+    private int _gapRetries;
     private volatile int _running;
     private volatile Exception? _fault;
 
@@ -64,6 +70,7 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
         _partitionIndex = partitionIndex;
         _partitionCount = partitionCount;
         _signalAfterBatch = ring.Sequencer.WaitStrategy.IsBlockingStrategy;
+        _callBatchStart = HandlerInterface.ImplementsBatchStart<T>(handler.GetType());
     }
 
     /// <inheritdoc />
@@ -142,7 +149,11 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
             long end = Math.Min(available, next - 1 + _maxBatchSize);
             try
             {
-                _handler.OnBatchStart(end - next + 1, available - next + 1);
+                if (_callBatchStart)
+                {
+                    _handler.OnBatchStart(end - next + 1, available - next + 1);
+                }
+
                 while (next <= end)
                 {
                     _handler.OnEvent(ref _ring[next], next, next == end);
@@ -150,7 +161,11 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
                 }
 
                 _sequence.SetValue(end);
-                _gapWait.Reset();
+                if (_gapRetries != 0)
+                {
+                    ResetGapWaitSlow();
+                }
+
             }
             catch (Exception ex)
             {
@@ -199,7 +214,7 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
             long current = next + ((((_partitionIndex - next) % count) + count) % count);
             try
             {
-                if (current <= end)
+                if (_callBatchStart && current <= end)
                 {
                     _handler.OnBatchStart(((end - current) / count) + 1, ((available - current) / count) + 1);
                 }
@@ -211,7 +226,11 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
                 }
 
                 _sequence.SetValue(end);
-                _gapWait.Reset();
+                if (_gapRetries != 0)
+                {
+                    ResetGapWaitSlow();
+                }
+
                 next = end + 1;
             }
             catch (Exception ex)
@@ -267,12 +286,11 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
         return true;
     }
 
-    // Below next means either that the wait strategy timed out, or (several producers) that next is claimed, so the
-    // dependencies reached it, but not yet published. Only the first is a timeout; the second is retried at once.
     // The barrier returned less than asked for: either the wait strategy timed out (the dependencies are behind), or
-    // on a multi-producer ring a producer has claimed the next slot but not yet published it. The second case is
-    // usually over in nanoseconds, but a producer preempted between claim and publish can hold it for a time
-    // slice, so back off (spin, then yield, then sleep) instead of polling the barrier in a tight loop.
+    // on a multi-producer ring a producer has claimed the next slot but not yet published it. That gap usually
+    // closes within a few entry writes, so the first GapRetriesBeforeBackoff retries look again at once (a back-off
+    // here halved the 2-producer rate). A gap that outlasts them is a producer preempted between claim and
+    // publish, which can hold it for a time slice: then back off (spin, then yield, then sleep) so that it runs.
     private void HandleShortWait(long next)
     {
         if (_barrier.Cursor < next)
@@ -281,7 +299,17 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
             return;
         }
 
-        _gapWait.SpinOnce(sleep1Threshold: 30);
+        if (++_gapRetries > GapRetriesBeforeBackoff)
+        {
+            _gapWait.SpinOnce(sleep1Threshold: 30);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ResetGapWaitSlow()
+    {
+        _gapRetries = 0;
+        _gapWait.Reset();
     }
 
     private void NotifyTimeout(long sequence)

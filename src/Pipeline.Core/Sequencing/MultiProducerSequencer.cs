@@ -40,6 +40,7 @@ public sealed class MultiProducerSequencer : Sequencer
     protected override long ClaimedSequence => _cursor.Value;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override long Next(int n) => Next(n, CancellationToken.None);
 
     /// <inheritdoc />
@@ -121,6 +122,7 @@ public sealed class MultiProducerSequencer : Sequencer
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override void Publish(long sequence)
     {
         SetAvailable(sequence);

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using Pipeline.Core.Internal;
 using Pipeline.Core.Waiting;
 
 namespace Pipeline.Core.Sequencing;
@@ -18,8 +19,10 @@ namespace Pipeline.Core.Sequencing;
 // lifecycle owner calls while the consumer is not running.
 public sealed class SequenceBarrier : IDisposable
 {
-    private readonly Sequencer _sequencer;
     private readonly IWaitStrategy _waitStrategy;
+
+    // Null for a single producer, whose cursor is only ever moved past published slots: nothing to narrow.
+    private readonly MultiProducerSequencer? _multiProducer;
     private readonly DependentSequenceGroup _dependents;
     private CancellationTokenSource _cts = new();
     private CancellationTokenRegistration _registration;
@@ -28,7 +31,7 @@ public sealed class SequenceBarrier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sequencer);
         ArgumentNullException.ThrowIfNull(dependents);
-        _sequencer = sequencer;
+        _multiProducer = sequencer as MultiProducerSequencer;
         _waitStrategy = sequencer.WaitStrategy;
         _dependents = new DependentSequenceGroup(sequencer.Cursor, dependents);
         _registration = RegisterWakeUp(_cts.Token);
@@ -54,16 +57,28 @@ public sealed class SequenceBarrier : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long WaitFor(long sequence)
     {
-        CancellationToken token = _cts.Token;
-        token.ThrowIfCancellationRequested();
-        long available = _waitStrategy.WaitFor(sequence, _dependents, token);
-        if (available < sequence)
+        if (_cts.IsCancellationRequested)
         {
-            return available;
+            ThrowHelper.ThrowAlerted(_cts.Token);
         }
 
-        return _sequencer.GetHighestPublishedSequence(sequence, available);
+        // Under load the sequence is usually there already: check inline, and reach the wait strategy (an
+        // interface call) only when it is not.
+        long available = _dependents.Value;
+        if (available < sequence)
+        {
+            available = WaitSlow(sequence);
+            if (available < sequence)
+            {
+                return available;
+            }
+        }
+
+        return _multiProducer is null ? available : _multiProducer.GetHighestPublishedSequence(sequence, available);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long WaitSlow(long sequence) => _waitStrategy.WaitFor(sequence, _dependents, _cts.Token);
 
     /// <summary>Wakes the consumer and makes its current and future waits throw until reset.</summary>
     public void Alert() => _cts.Cancel();

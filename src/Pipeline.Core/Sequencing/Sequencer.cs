@@ -17,8 +17,9 @@ public abstract class Sequencer
 {
     private Sequence[] _gatingSequences = [];
 
-    /// <summary>Creates a sequencer of <paramref name="bufferSize"/> slots that signals <paramref name="waitStrategy"/>.</summary>
-    protected Sequencer(int bufferSize, IWaitStrategy waitStrategy)
+    // The hierarchy is closed (the two sealed sequencers) so that hot paths can switch on the concrete type and call
+    // it directly instead of through these abstract members.
+    private protected Sequencer(int bufferSize, IWaitStrategy waitStrategy)
     {
         ArgumentNullException.ThrowIfNull(waitStrategy);
         if (!PowerOfTwo.IsPowerOfTwo(bufferSize))

@@ -108,6 +108,7 @@ public sealed class SingleProducerSequencer : Sequencer
         long wrapPoint = next - BufferSize;
         if (wrapPoint > _fields.CachedGate)
         {
+            // Full fence, as in WaitForCapacitySlow: the cursor store must be visible before we read the consumers.
             Interlocked.MemoryBarrier();
             long minimum = GetMinimumGatingSequence(_fields.Next);
             _fields.CachedGate = minimum;
