@@ -131,11 +131,11 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
                 .WithExceptionHandler(new EngineExceptionHandler(logger, failures));
             var slowCommits = new SlowCommitWatch(logger, options.Journal.SlowCommitWarning, SlowCommitWatch.DefaultReportEvery, TimeProvider.System);
             var journaling = new JournalStage(journal, producers, options.Journal.MaxPayloadBytes, metrics, slowCommits);
-            Stage<CommandEvent> journalStage = builder.HandleWith(journaling, JournalStageName);
-            var decoders = new DecodeStage[options.Engine.DecodeHandlers];
+            Stage<CommandEvent> journalStage = builder.HandleWith(new StageHandle.Journal(journaling), JournalStageName);
+            var decoders = new StageHandle.Decode[options.Engine.DecodeHandlers];
             for (int i = 0; i < decoders.Length; i++)
             {
-                decoders[i] = new DecodeStage(accountIds);
+                decoders[i] = new StageHandle.Decode(new DecodeStage(accountIds));
             }
 
             Stage<CommandEvent> decode = builder.SplitAcross(DecodeStageName, decoders);
@@ -143,8 +143,12 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
             {
                 SnapshotFailed = ex => Log.SnapshotCaptureFailed(logger, ex),
             };
-            Stage<CommandEvent> ledgerStage = builder.After(journalStage, decode).Then(ledger, LedgerStageName);
-            ledgerStage.Then(new SequentialStage<AckStage, ReadModelStage>(new AckStage(journal, metrics), new ReadModelStage(readModel)), "ack");
+            Stage<CommandEvent> ledgerStage = builder.After(journalStage, decode).Then(new StageHandle.Ledger(ledger), LedgerStageName);
+            ledgerStage.Then(
+                new SequentialStage<StageHandle.Ack, StageHandle.ReadModel>(
+                    new StageHandle.Ack(new AckStage(journal, metrics)),
+                    new StageHandle.ReadModel(new ReadModelStage(readModel))),
+                "ack");
             EventPipeline<CommandEvent> pipeline = builder.Build();
             var engine = new CommandPipeline(options, logger, metrics, journal, snapshots, producers, journaling, ledger, pipeline, readModel);
             pipeline.Start();

@@ -12,7 +12,7 @@ namespace Pipeline.Server.Engine;
 /// cost more than the parallelism gains (measured: docs/perf.md). With the ACK first its latency is unchanged, and
 /// the read model then shows only events that are durable (the ACK waits for that under <c>Interval</c>).
 /// </remarks>
-internal sealed class SequentialStage<TFirst, TSecond>(TFirst first, TSecond second) : IEventHandler<CommandEvent>
+internal readonly struct SequentialStage<TFirst, TSecond>(TFirst first, TSecond second) : IEventHandler<CommandEvent>
     where TFirst : IEventHandler<CommandEvent>
     where TSecond : IEventHandler<CommandEvent>
 {
