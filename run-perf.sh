@@ -26,6 +26,9 @@ strategy and a Channel, HdrHistogram), load (end to end over TCP), recovery (res
   --durability LIST    durability modes of the load runs, comma separated (default Batch,None)
   --duration SECONDS   measured seconds per load run (default 10, quick 3)
   --connections N      client connections per load run (default 8)
+  --pacing MODE        open-loop runs: shared (default: one pacer writes every connection's due commands at
+                       once, about every 1 ms) or spread (each connection at its own phase of the millisecond,
+                       as unsynchronised clients); same intended send times, see docs/perf.md
   --filter GLOB        BenchmarkDotNet --filter; repeat for several globs (default '*', quick: see above)
   --events N           recovery: events journaled before the restart (default 2000000, quick 200000)
   --out DIR            results folder (default perf/results/<UTC timestamp>)
@@ -51,6 +54,7 @@ rates=''
 durabilities=''
 duration=''
 connections=8
+pacing=shared
 events=''
 out=''
 wait_quiet=0
@@ -67,6 +71,7 @@ while [ $# -gt 0 ]; do
     --durability) need "$@"; durabilities="$2"; shift 2 ;;
     --duration) need "$@"; duration="$2"; shift 2 ;;
     --connections) need "$@"; connections="$2"; shift 2 ;;
+    --pacing) need "$@"; pacing="$2"; shift 2 ;;
     --filter) need "$@"; filters+=("$2"); shift 2 ;;
     --events) need "$@"; events="$2"; shift 2 ;;
     --out) need "$@"; out="$2"; shift 2 ;;
@@ -84,6 +89,11 @@ is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
 for pair in "duration:${duration:-1}" "connections:$connections" "events:${events:-1}" "wait-quiet:$wait_quiet"; do
   is_uint "${pair#*:}" || { echo "--${pair%%:*} must be a whole number, got '${pair#*:}'" >&2; exit 2; }
 done
+
+case "$pacing" in
+  shared|spread) ;;
+  *) echo "--pacing must be shared or spread, got '$pacing'" >&2; exit 2 ;;
+esac
 
 run_micro=1 run_load=1 run_recovery=1
 if [ -n "$only" ]; then
@@ -322,7 +332,7 @@ if [ "$run_load" -eq 1 ]; then
     for d in "${dlist[@]}"; do for r in "${rlist[@]}"; do runs+=("open $d $r"); done; done
     for d in "${dlist[@]}"; do runs+=("closed $d -"); done
   fi
-  stage "load (${#runs[@]} runs, ${duration} s each after ${warmup} s warm-up, $connections connections)"
+  stage "load (${#runs[@]} runs, ${duration} s each after ${warmup} s warm-up, $connections connections, pacing $pacing)"
   wait_for_quiet
   mkdir -p "$out/load"
   i=0
@@ -331,7 +341,7 @@ if [ "$run_load" -eq 1 ]; then
     read -r mode durability rate <<< "$spec"
     if [ "$mode" = open ]; then
       name="open-$(short_count "$rate")-$durability"
-      args=(load --mode open --rate "$rate")
+      args=(load --mode open --rate "$rate" --pacing "$pacing")
     else
       name="closed-$durability"
       args=(load --mode closed --window 1024 --batch 64)
@@ -345,8 +355,9 @@ if [ "$run_load" -eq 1 ]; then
     rc=0
     run_logged "$name" "$out/load/$name.log" dotnet "$loadgen_dll" "${args[@]}" || rc=$?
     target=$([ "$mode" = open ] && rate_number "$rate" || echo null)
+    pacing_json=$([ "$mode" = open ] && echo "\"$pacing\"" || echo null)
     finish_run load "$name" "$rc" \
-      "\"mode\": \"$mode\", \"durability\": \"$durability\", \"targetRate\": $target, \"connections\": $connections, " \
+      "\"mode\": \"$mode\", \"durability\": \"$durability\", \"targetRate\": $target, \"pacing\": $pacing_json, \"connections\": $connections, " \
       throughput "commands/s acknowledged"
   done
 fi

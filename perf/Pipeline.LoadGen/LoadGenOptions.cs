@@ -17,6 +17,11 @@ internal sealed class LoadGenOptions
           --mode open|closed        open: a fixed rate, latency from each command's intended send time
                                     (coordinated-omission corrected); closed: a window in flight per connection
           --rate RATE               open loop: commands per second over all connections (50000, 50k, 1.5M)
+          --pacing shared|spread    open loop: when each connection's due commands are written (default shared).
+                                    shared: one pacer round about every 1 ms writes all connections at once;
+                                    spread: connection i of N is written at i/N of each 1 ms period, so the
+                                    writes arrive spread over the millisecond, as from unsynchronised clients.
+                                    The intended send times (and so the latency's origin) are the same in both.
           --window N                closed loop: commands in flight per connection (default 1024)
           --batch N                 closed loop: commands per batch (default 64; the window refills a batch at a time)
           --duration SECONDS        measured time (default 10)
@@ -38,7 +43,7 @@ internal sealed class LoadGenOptions
         Exit codes: 0 success, 1 the run failed (errors, or the server failed), 2 bad command line.
         """;
 
-    private static readonly HashSet<string> s_loadOnly = new(StringComparer.Ordinal) { "--mode", "--rate", "--duration", "--warmup", "--host", "--port", "--durability" };
+    private static readonly HashSet<string> s_loadOnly = new(StringComparer.Ordinal) { "--mode", "--rate", "--pacing", "--duration", "--warmup", "--host", "--port", "--durability" };
     private static readonly HashSet<string> s_recoveryOnly = new(StringComparer.Ordinal) { "--events", "--snapshot" };
 
     public LoadGenVerb Verb { get; private set; }
@@ -49,6 +54,9 @@ internal sealed class LoadGenOptions
 
     /// <summary>Open loop: commands per second over all connections; 0 in closed loop.</summary>
     public double Rate { get; private set; }
+
+    /// <summary>Open loop: when each connection's due commands are written.</summary>
+    public OpenLoopPacing Pacing { get; private set; } = OpenLoopPacing.Shared;
 
     public string Host { get; private set; } = "127.0.0.1";
 
@@ -118,6 +126,7 @@ internal sealed class LoadGenOptions
 
         string verb = first == 0 ? "load" : args[0];
         bool modeGiven = false;
+        bool pacingGiven = false;
         for (int i = first; i < args.Count; i++)
         {
             string option = args[i];
@@ -154,9 +163,10 @@ internal sealed class LoadGenOptions
             }
 
             modeGiven |= option == "--mode";
+            pacingGiven |= option == "--pacing";
         }
 
-        error = options.Validate(modeGiven);
+        error = options.Validate(modeGiven, pacingGiven);
         return error is null;
     }
 
@@ -187,7 +197,7 @@ internal sealed class LoadGenOptions
         return double.IsFinite(rate) && rate > 0;
     }
 
-    private static bool IsKnown(string option) => option is "--mode" or "--rate" or "--host" or "--port" or "--durability"
+    private static bool IsKnown(string option) => option is "--mode" or "--rate" or "--pacing" or "--host" or "--port" or "--durability"
         or "--connections" or "--window" or "--batch" or "--duration" or "--warmup" or "--accounts" or "--events"
         or "--snapshot" or "--out" or "--name" or "--server-args";
 
@@ -217,6 +227,21 @@ internal sealed class LoadGenOptions
                 }
 
                 Rate = rate;
+                return null;
+            case "--pacing":
+                if (value.Equals("shared", StringComparison.OrdinalIgnoreCase))
+                {
+                    Pacing = OpenLoopPacing.Shared;
+                }
+                else if (value.Equals("spread", StringComparison.OrdinalIgnoreCase))
+                {
+                    Pacing = OpenLoopPacing.Spread;
+                }
+                else
+                {
+                    return $"option --pacing: '{value}' is not shared or spread";
+                }
+
                 return null;
             case "--host":
                 Host = value;
@@ -279,7 +304,7 @@ internal sealed class LoadGenOptions
         }
     }
 
-    private string? Validate(bool modeGiven)
+    private string? Validate(bool modeGiven, bool pacingGiven)
     {
         if (Verb == LoadGenVerb.Load)
         {
@@ -297,6 +322,11 @@ internal sealed class LoadGenOptions
 
                 Mode = LoadMode.Open; // a rate alone means open loop
             }
+
+            if (Mode == LoadMode.Closed && pacingGiven)
+            {
+                return "option --pacing applies only to --mode open";
+            }
         }
 
         if (Batch > Window)
@@ -309,7 +339,7 @@ internal sealed class LoadGenOptions
             Name = Verb == LoadGenVerb.Recovery
                 ? string.Create(CultureInfo.InvariantCulture, $"recovery-{Events}{(Snapshot ? "-snapshot" : string.Empty)}")
                 : Mode == LoadMode.Open
-                    ? string.Create(CultureInfo.InvariantCulture, $"open-{Rate}-{Durability}")
+                    ? string.Create(CultureInfo.InvariantCulture, $"open-{Rate}-{Durability}{(Pacing == OpenLoopPacing.Spread ? "-spread" : string.Empty)}")
                     : $"closed-{Durability}";
         }
 

@@ -8,6 +8,10 @@ namespace Pipeline.LoadGen;
 /// <param name="Mode">"open" or "closed".</param>
 /// <param name="Durability">The server's journal durability (as asked; "external" servers are taken at their word).</param>
 /// <param name="TargetRate">Open loop: commands per second asked; null in closed loop.</param>
+/// <param name="Pacing">
+/// Open loop: "shared" (one pacer round writes every connection at once, about every 1 ms) or "spread" (each
+/// connection written at its own phase of the millisecond); null in closed loop.
+/// </param>
 /// <param name="Connections">Connections.</param>
 /// <param name="Window">Closed loop: commands in flight per connection; null in open loop.</param>
 /// <param name="Batch">Closed loop: commands per batch; null in open loop.</param>
@@ -32,6 +36,7 @@ internal sealed record LoadResult(
     string Mode,
     string Durability,
     double? TargetRate,
+    string? Pacing,
     int Connections,
     int? Window,
     int? Batch,

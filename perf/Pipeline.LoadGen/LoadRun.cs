@@ -77,6 +77,7 @@ internal static class LoadRun
             open ? "open" : "closed",
             o.Durability,
             open ? o.Rate : null,
+            open ? PacingText(o.Pacing) : null,
             o.Connections,
             open ? null : o.Window,
             open ? null : o.Batch,
@@ -99,6 +100,9 @@ internal static class LoadRun
         output.WriteLine($"hgrm    {hgrm}");
         return result.Failed ? 1 : 0;
     }
+
+    /// <summary>The pacing as the log line and the result JSON name it.</summary>
+    public static string PacingText(OpenLoopPacing pacing) => pacing == OpenLoopPacing.Spread ? "spread" : "shared";
 
     /// <summary>Opens every account and gives it a starting balance (before the timed part).</summary>
     public static async Task SetupAsync(string host, int port, int accounts, TextWriter output)
@@ -169,8 +173,8 @@ internal static class LoadRun
                 senders[c] = new ClientBatchSender(clients[c], trackers[c], trackers[c]);
             }
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run     open loop at {o.Rate:N0}/s, {o.Connections} connections, warm-up {o.Warmup.TotalSeconds} s, measured {o.Duration.TotalSeconds} s"));
-            var driver = new OpenLoopDriver(schedule, end, senders, workloads);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run     open loop at {o.Rate:N0}/s, {o.Connections} connections, pacing {PacingText(o.Pacing)}, warm-up {o.Warmup.TotalSeconds} s, measured {o.Duration.TotalSeconds} s"));
+            var driver = new OpenLoopDriver(schedule, end, senders, workloads, o.Pacing);
             using var stop = new CancellationTokenSource();
             Task progress = StartProgress(output, trackers, time, start, measureFrom, end, stop.Token);
             using var footprint = GcFootprint.Start();

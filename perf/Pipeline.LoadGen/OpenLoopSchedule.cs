@@ -73,4 +73,7 @@ internal sealed class OpenLoopSchedule
 
     /// <summary>The global index k of the <paramref name="nth"/> command (0-based) of <paramref name="connection"/>.</summary>
     public long CommandOf(int connection, long nth) => connection + (nth * Connections);
+
+    /// <summary>How many of the first <paramref name="count"/> commands (0 to count - 1) go to <paramref name="connection"/>.</summary>
+    public long CountOf(int connection, long count) => count <= connection ? 0 : ((count - connection - 1) / Connections) + 1;
 }

@@ -191,6 +191,51 @@ public sealed class LoadGenOptionsTests
         Assert.Contains("load verb", ParseError("--events", "5"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("shared", false)]
+    [InlineData("spread", true)]
+    [InlineData("Spread", true)]
+    public void TryParse_Pacing_IsTaken(string value, bool spread)
+    {
+        OpenLoopPacing expected = spread ? OpenLoopPacing.Spread : OpenLoopPacing.Shared;
+
+        Assert.Equal(expected, ParseOk("load", "--mode", "open", "--rate", "50k", "--pacing", value).Pacing);
+        Assert.Equal(expected, ParseOk("--rate", "50k", "--pacing", value).Pacing);
+    }
+
+    [Fact]
+    public void TryParse_NoPacing_IsSharedAsBefore()
+    {
+        Assert.Equal(OpenLoopPacing.Shared, ParseOk("load", "--mode", "open", "--rate", "50k").Pacing);
+        Assert.Equal(OpenLoopPacing.Shared, ParseOk("load", "--mode", "closed").Pacing);
+    }
+
+    [Theory]
+    [InlineData("random")]
+    [InlineData("")]
+    [InlineData("1")]
+    public void TryParse_BadPacing_NamesTheOptionTheValueAndTheChoices(string value)
+    {
+        Assert.Equal($"option --pacing: '{value}' is not shared or spread", ParseError("load", "--mode", "open", "--rate", "1k", "--pacing", value));
+    }
+
+    [Fact]
+    public void TryParse_PacingInClosedLoopOrRecovery_IsRefused()
+    {
+        Assert.Equal("option --pacing applies only to --mode open", ParseError("load", "--mode", "closed", "--pacing", "spread"));
+        Assert.Equal("option --pacing applies only to --mode open", ParseError("load", "--pacing", "shared"));
+        Assert.Equal("option --pacing does not apply to the recovery verb", ParseError("recovery", "--pacing", "spread"));
+        Assert.Equal("option --pacing needs a value", ParseError("load", "--rate", "1k", "--pacing"));
+    }
+
+    [Fact]
+    public void TryParse_SpreadWithoutName_HasItInTheDerivedName()
+    {
+        Assert.Equal("open-2000-Batch-spread", ParseOk("load", "--rate", "2k", "--pacing", "spread").Name);
+        Assert.Equal("open-2000-Batch", ParseOk("load", "--rate", "2k", "--pacing", "shared").Name);
+        Assert.Contains("--pacing shared|spread", LoadGenOptions.Usage, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TryParse_BatchLargerThanWindow_Fails()
     {

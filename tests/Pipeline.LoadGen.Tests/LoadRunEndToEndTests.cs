@@ -6,15 +6,17 @@ using Xunit;
 
 namespace Pipeline.LoadGen.Tests;
 
-/// <summary>The one test that starts the real server: a one-second open-loop run at 2k/s, bounded at 10 s.</summary>
+/// <summary>The one test that starts the real server: a one-second open-loop run at 2k/s per pacing, bounded at 10 s.</summary>
 public sealed class LoadRunEndToEndTests
 {
-    [Fact]
-    public async Task Load_OpenLoopAgainstTheRealServer_WritesAPassingResultAndItsHistogram()
+    [Theory]
+    [InlineData("shared")]
+    [InlineData("spread")]
+    public async Task Load_OpenLoopAgainstTheRealServer_WritesAPassingResultAndItsHistogram(string pacing)
     {
         string directory = Path.Combine(Path.GetTempPath(), "loadgen-e2e-" + Guid.NewGuid().ToString("N"));
         Assert.True(LoadGenOptions.TryParse(
-            ["load", "--mode", "open", "--rate", "2k", "--duration", "1", "--warmup", "0", "--connections", "2", "--accounts", "100", "--out", directory, "--name", "e2e"],
+            ["load", "--mode", "open", "--rate", "2k", "--duration", "1", "--warmup", "0", "--connections", "2", "--pacing", pacing, "--accounts", "100", "--out", directory, "--name", "e2e"],
             out LoadGenOptions options,
             out string? error), error);
         using var output = new StringWriter();
@@ -26,6 +28,8 @@ public sealed class LoadRunEndToEndTests
             using JsonDocument json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "e2e.json")));
             JsonElement root = json.RootElement;
             Assert.False(root.GetProperty("failed").GetBoolean());
+            Assert.Equal(pacing, root.GetProperty("pacing").GetString());
+            Assert.Contains("connections, pacing " + pacing + ", warm-up", output.ToString(), StringComparison.Ordinal);
             Assert.Equal(2_000, root.GetProperty("commands").GetInt64());
             Assert.Equal(2_000, root.GetProperty("acks").GetInt64());
             Assert.Equal(0, root.GetProperty("errors").GetInt64());

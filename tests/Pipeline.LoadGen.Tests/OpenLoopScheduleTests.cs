@@ -100,6 +100,21 @@ public sealed class OpenLoopScheduleTests
         }
     }
 
+    [Fact]
+    public void CountOf_FirstCommands_CountsThoseOfTheConnection()
+    {
+        var schedule = new OpenLoopSchedule(1_000, startTimestamp: 0, Frequency, connections: 3);
+
+        for (long count = 0; count < 20; count++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                long expected = Enumerable.Range(0, (int)count).Count(k => schedule.ConnectionOf(k) == c);
+                Assert.Equal(expected, schedule.CountOf(c, count));
+            }
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]

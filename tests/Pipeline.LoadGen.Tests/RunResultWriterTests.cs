@@ -30,6 +30,7 @@ public sealed class RunResultWriterTests
         open ? "open" : "closed",
         "Batch",
         open ? 50_000 : null,
+        open ? "spread" : null,
         8,
         open ? null : 1024,
         open ? null : 64,
@@ -89,7 +90,7 @@ public sealed class RunResultWriterTests
         JsonElement root = json.RootElement;
 
         Assert.Equal(
-            ["name", "kind", "mode", "durability", "targetRate", "connections", "window", "batch", "durationSeconds", "commands", "acks", "rejected", "errors", "throughput", "failed", "failure", "hgrm", "latencyUs", "serviceUs", "machineCpu", "timeline"],
+            ["name", "kind", "mode", "durability", "targetRate", "pacing", "connections", "window", "batch", "durationSeconds", "commands", "acks", "rejected", "errors", "throughput", "failed", "failure", "hgrm", "latencyUs", "serviceUs", "machineCpu", "timeline"],
             root.EnumerateObject().Select(p => p.Name));
         JsonElement cpu = root.GetProperty("machineCpu");
         Assert.Equal(["busyPercent", "idlePercent", "stealPercent", "cpus"], cpu.EnumerateObject().Select(p => p.Name));
@@ -107,6 +108,7 @@ public sealed class RunResultWriterTests
         Assert.Equal("load", root.GetProperty("kind").GetString());
         Assert.Equal("open", root.GetProperty("mode").GetString());
         Assert.Equal(50_000, root.GetProperty("targetRate").GetDouble());
+        Assert.Equal("spread", root.GetProperty("pacing").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("window").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("batch").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("failure").ValueKind);
@@ -116,13 +118,14 @@ public sealed class RunResultWriterTests
     }
 
     [Fact]
-    public void LoadResult_ClosedLoopWithErrorsAndNoMachineCpu_HasNullRateServiceAndMachineCpuAndIsFailed()
+    public void LoadResult_ClosedLoopWithErrorsAndNoMachineCpu_HasNullRatePacingServiceAndMachineCpuAndIsFailed()
     {
         using JsonDocument json = JsonDocument.Parse(JsonSerializer.Serialize(SampleLoad(open: false, errors: 3), RunResultWriter.JsonOptions));
         JsonElement root = json.RootElement;
 
         Assert.Equal("closed", root.GetProperty("mode").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("targetRate").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("pacing").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("serviceUs").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("machineCpu").ValueKind);
         Assert.Equal(1024, root.GetProperty("window").GetInt32());

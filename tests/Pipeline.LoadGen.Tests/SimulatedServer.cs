@@ -22,6 +22,9 @@ internal sealed class SimulatedServer(ConnectionTracker tracker, IAckObserver ob
 
     public List<int> BatchSizes { get; } = [];
 
+    /// <summary>When each batch was sent (the timestamp the pacer passed), in the order of <see cref="BatchSizes"/>.</summary>
+    public List<long> SendTimes { get; } = [];
+
     public int Waiting
     {
         get
@@ -42,6 +45,7 @@ internal sealed class SimulatedServer(ConnectionTracker tracker, IAckObserver ob
         _batches.Enqueue((commands.Length, sentTimestamp));
         Batches++;
         BatchSizes.Add(commands.Length);
+        SendTimes.Add(sentTimestamp);
     }
 
     public void AnswerAll() => Answer(int.MaxValue);
