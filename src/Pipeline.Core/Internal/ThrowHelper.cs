@@ -25,4 +25,12 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowNoHandlers() =>
         throw new InvalidOperationException("A pipeline needs at least one handler.");
+
+    [DoesNotReturn]
+    public static void ThrowMaxBatchSizeOutOfRange(int maxBatchSize, string paramName) =>
+        throw new ArgumentOutOfRangeException(paramName, maxBatchSize, "The max batch size must be at least 1: a handler gets at least one event per batch.");
+
+    [DoesNotReturn]
+    public static void ThrowNotBuilt() =>
+        throw new InvalidOperationException("A stage's processors are created by Build(): build the pipeline before asking for them.");
 }
