@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -27,10 +28,10 @@ public sealed class PipelineBuilderTests
         Stage<TestEvent> stageB = stageA.Then(b, "b");
         Stage<TestEvent> stageC = stageA.Then(c, "c");
         Stage<TestEvent> stageD = builder.After(stageB, stageC).Then(d, "d");
+        using EventPipeline<TestEvent> pipeline = builder.Build();
         b.Follow(stageA.Processors);
         c.Follow(stageA.Processors);
         d.Follow([.. stageB.Processors, .. stageC.Processors]);
-        using EventPipeline<TestEvent> pipeline = builder.Build();
         pipeline.Start();
 
         TestPublisher.Publish(pipeline.RingBuffer, eventCount);
@@ -293,13 +294,185 @@ public sealed class PipelineBuilderTests
     }
 
     [Fact]
-    public void WithSettings_AfterAHandlerWasAdded_ThrowsBecauseEarlierStagesWouldMissThem()
+    public void HandleWith_StageExceptionHandler_GetsOnlyThatStagesFailures()
     {
-        var builder = new PipelineBuilder<TestEvent>(16, () => new TestEvent(), waitStrategy: new BlockingWaitStrategy());
-        builder.HandleWith(new RecordingHandler());
+        var own = new FailureRecorder();
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        builder.HandleWith(new ThrowingHandler(2, 5), "own", new StageOptions<TestEvent> { ExceptionHandler = own })
+            .Then(new ThrowingHandler(3), "default");
+        using EventPipeline<TestEvent> pipeline = builder.Build();
+        pipeline.Start();
 
-        Assert.Throws<InvalidOperationException>(() => builder.WithFailurePolicy(FailureAction.Halt));
-        Assert.Throws<InvalidOperationException>(() => builder.WithMaxBatchSize(4));
+        TestPublisher.Publish(pipeline.RingBuffer, 8);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
+
+        Assert.True(drained);
+        Assert.Equal([("own", 2L), ("own", 5L)], own.Failures);
+        HandlerFailure other = Assert.Single(builder.Failures.Recent());
+        Assert.Equal(("default", 3L), (other.HandlerName, other.Sequence));
+    }
+
+    [Fact]
+    public void StageOptions_OnEveryWayToAddAStage_EachStageUsesItsOwnExceptionHandler()
+    {
+        FailureRecorder[] recorders = [new(), new(), new(), new(), new(), new()];
+        StageOptions<TestEvent>[] options = [.. recorders.Select(r => new StageOptions<TestEvent> { ExceptionHandler = r })];
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        Stage<TestEvent> handle = builder.HandleWith(new ThrowingHandler(1), "handle", options[0]);
+        Stage<TestEvent> split = builder.SplitAcross("split", options[1], new ThrowingHandler(2), new ThrowingHandler(2));
+        Stage<TestEvent> parallel = builder.HandleInParallel("parallel", options[2], new ThrowingHandler(3), new ThrowingHandler(3));
+        builder.After(handle, split, parallel)
+            .Then(new ThrowingHandler(4), "then", options[3])
+            .ThenSplit("thenSplit", options[4], new ThrowingHandler(5), new ThrowingHandler(5))
+            .ThenInParallel("thenParallel", options[5], new ThrowingHandler(6), new ThrowingHandler(6));
+        using EventPipeline<TestEvent> pipeline = builder.Build();
+        pipeline.Start();
+
+        TestPublisher.Publish(pipeline.RingBuffer, 8);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
+
+        Assert.True(drained);
+        Assert.Equal([("handle", 1L)], recorders[0].Failures);
+        Assert.Equal([("split-0", 2L)], recorders[1].Failures); // a split stage gives event 2 to partition 0 only
+        Assert.Equal([("parallel-0", 3L), ("parallel-1", 3L)], recorders[2].Failures.Order());
+        Assert.Equal([("then", 4L)], recorders[3].Failures);
+        Assert.Equal([("thenSplit-1", 5L)], recorders[4].Failures);
+        Assert.Equal([("thenParallel-0", 6L), ("thenParallel-1", 6L)], recorders[5].Failures.Order());
+        Assert.Equal(0, builder.Failures.Count);
+    }
+
+    [Fact(Timeout = TestTimeouts.TestMilliseconds)]
+    public async Task StageOptions_MaxBatchSize_CapsThatStagesBatchesOnly()
+    {
+        using var headGate = new ManualResetEventSlim();
+        using var tailGate = new ManualResetEventSlim();
+        var head = new RecordingHandler(headGate, blockAt: 0);
+        var tail = new RecordingHandler(tailGate, blockAt: 0);
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        Stage<TestEvent> headStage = builder.HandleWith(head, "head", new StageOptions<TestEvent> { MaxBatchSize = 2 });
+        headStage.Then(tail, "tail");
+        using EventPipeline<TestEvent> pipeline = builder.Build();
+        pipeline.Start();
+
+        // Both stages are held at event 0 while the rest queues up: then the head finds 11 events waiting and the
+        // tail (held until the head is through) finds what is left of the 12.
+        TestPublisher.Publish(pipeline.RingBuffer, 12);
+        await head.Blocked.Task.WaitAsync(TestTimeouts.Default);
+        headGate.Set();
+        bool headDone = SpinWait.SpinUntil(() => headStage.Processors[0].Sequence.Value == 11, TestTimeouts.Default);
+        tailGate.Set();
+        bool drained = pipeline.Drain(TestTimeouts.Default);
+
+        Assert.True(headDone);
+        Assert.True(drained);
+        Assert.All(head.Batches, batch => Assert.True(batch.BatchSize <= 2, $"head batch of {batch.BatchSize}"));
+        Assert.Contains(head.Batches, batch => batch.AvailableCount > 2);
+        Assert.Contains(tail.Batches, batch => batch.BatchSize > 2);
+        Assert.Equal(12, tail.Record.Count);
+    }
+
+    [Fact(Timeout = TestTimeouts.TestMilliseconds)]
+    public async Task WithMaxBatchSize_AfterTheStageWasAdded_CapsItsBatches()
+    {
+        using var gate = new ManualResetEventSlim();
+        var handler = new RecordingHandler(gate, blockAt: 0);
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        builder.HandleWith(handler, "late");
+        builder.WithMaxBatchSize(3);
+        using EventPipeline<TestEvent> pipeline = builder.Build();
+        pipeline.Start();
+
+        TestPublisher.Publish(pipeline.RingBuffer, 12);
+        await handler.Blocked.Task.WaitAsync(TestTimeouts.Default);
+        gate.Set();
+        bool drained = pipeline.Drain(TestTimeouts.Default);
+
+        Assert.True(drained);
+        Assert.All(handler.Batches, batch => Assert.True(batch.BatchSize <= 3, $"batch of {batch.BatchSize}"));
+        Assert.Contains(handler.Batches, batch => batch.AvailableCount > 3);
+        Assert.Equal(12, handler.Record.Count);
+    }
+
+    [Fact]
+    public void WithExceptionHandler_AfterStagesWereAdded_AppliesToStagesWithoutTheirOwn()
+    {
+        var own = new FailureRecorder();
+        var late = new FailureRecorder();
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        builder.HandleWith(new ThrowingHandler(1), "first")
+            .Then(new ThrowingHandler(2), "second", new StageOptions<TestEvent> { ExceptionHandler = own })
+            .Then(new ThrowingHandler(3), "third");
+        builder.WithExceptionHandler(late);
+        using EventPipeline<TestEvent> pipeline = builder.Build();
+        pipeline.Start();
+
+        TestPublisher.Publish(pipeline.RingBuffer, 5);
+        bool drained = pipeline.Drain(TestTimeouts.Default);
+
+        Assert.True(drained);
+        Assert.Equal([("first", 1L), ("third", 3L)], late.Failures.Order());
+        Assert.Equal([("second", 2L)], own.Failures);
+        Assert.Equal(0, builder.Failures.Count);
+    }
+
+    [Fact(Timeout = TestTimeouts.TestMilliseconds)]
+    public async Task WithFailurePolicy_AfterTheStageWasAdded_HaltsIt()
+    {
+        var thrower = new ThrowingHandler(3);
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        builder.HandleWith(thrower, "late");
+        builder.WithFailurePolicy(FailureAction.Halt);
+        using EventPipeline<TestEvent> pipeline = builder.Build();
+        pipeline.Start();
+
+        TestPublisher.Publish(pipeline.RingBuffer, 6);
+        var fault = await Assert.ThrowsAsync<HandlerFaultException>(() => pipeline.Completion.WaitAsync(TestTimeouts.Default));
+
+        Assert.Equal(3, fault.Sequence);
+        Assert.Equal(3, thrower.Handled);
+        Assert.Equal(FailureAction.Halt, Assert.Single(builder.Failures.Recent()).Action);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    public void StageOptions_MaxBatchSizeNotPositive_ThrowsArgumentOutOfRangeStatingTheRule(int maxBatchSize)
+    {
+        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => new StageOptions<TestEvent> { MaxBatchSize = maxBatchSize });
+
+        Assert.Equal("MaxBatchSize", exception.ParamName);
+        Assert.Contains("at least 1", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StageOptions_Unset_LeaveTheBuilderDefaults()
+    {
+        var options = new StageOptions<TestEvent> { MaxBatchSize = null };
+
+        Assert.Null(options.MaxBatchSize);
+        Assert.Null(options.ExceptionHandler);
+    }
+
+    [Fact]
+    public void StageAddingOverloads_NullOptions_ThrowArgumentNull()
+    {
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        Stage<TestEvent> head = builder.HandleWith(new RecordingHandler());
+
+        Assert.Throws<ArgumentNullException>(() => builder.SplitAcross("split", (StageOptions<TestEvent>)null!, new RecordingHandler()));
+        Assert.Throws<ArgumentNullException>(() => builder.HandleInParallel("parallel", (StageOptions<TestEvent>)null!, new RecordingHandler()));
+        Assert.Throws<ArgumentNullException>(() => head.ThenSplit("split", (StageOptions<TestEvent>)null!, new RecordingHandler()));
+        Assert.Throws<ArgumentNullException>(() => head.ThenInParallel("parallel", (StageOptions<TestEvent>)null!, new RecordingHandler()));
+    }
+
+    [Fact]
+    public void Processors_BeforeBuild_ThrowsInvalidOperation()
+    {
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+
+        Stage<TestEvent> stage = builder.HandleWith(new RecordingHandler());
+
+        Assert.Throws<InvalidOperationException>(() => stage.Processors);
     }
 
     [Fact]
@@ -309,8 +482,41 @@ public sealed class PipelineBuilderTests
 
         Stage<TestEvent> stage = builder.SplitAcross("decode", new RecordingHandler(), new RecordingHandler());
         Stage<TestEvent> next = stage.ThenInParallel("fan", new RecordingHandler(), new RecordingHandler());
+        using EventPipeline<TestEvent> pipeline = builder.Build();
 
         Assert.Equal(new[] { "decode-0", "decode-1" }, stage.Processors.Select(p => p.Name));
         Assert.Equal(new[] { "fan-0", "fan-1" }, next.Processors.Select(p => p.Name));
+    }
+
+    // Records (processor name, sequence) of each failure; the processors of one stage may report at the same time.
+    private sealed class FailureRecorder : IExceptionHandler<TestEvent>
+    {
+        private readonly Lock _lock = new();
+        private readonly List<(string Name, long Sequence)> _failures = [];
+
+        public IReadOnlyList<(string Name, long Sequence)> Failures
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return [.. _failures];
+                }
+            }
+        }
+
+        public FailureAction OnEventException(Exception exception, long sequence, ref TestEvent entry, string handlerName)
+        {
+            lock (_lock)
+            {
+                _failures.Add((handlerName, sequence));
+            }
+
+            return FailureAction.Continue;
+        }
+
+        public void OnLifecycleException(Exception exception, string handlerName)
+        {
+        }
     }
 }

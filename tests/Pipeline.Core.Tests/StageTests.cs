@@ -26,9 +26,9 @@ public sealed class StageTests
         Stage<TestEvent> stageA = builder.HandleWith(a, "a");
         Stage<TestEvent> stageB = stageA.Then(b, "b");
         Stage<TestEvent> stageC = stageB.Then(c, "c");
+        using EventPipeline<TestEvent> pipeline = builder.Build();
         b.Follow(stageA.Processors);
         c.Follow(stageB.Processors);
-        using EventPipeline<TestEvent> pipeline = builder.Build();
         pipeline.Start();
 
         TestPublisher.Publish(pipeline.RingBuffer, eventCount);
@@ -56,10 +56,10 @@ public sealed class StageTests
         Stage<TestEvent> head = builder.HandleWith(a, "a");
         Stage<TestEvent> branches = head.ThenInParallel(b, c);
         branches.Then(d, "d");
+        using EventPipeline<TestEvent> pipeline = builder.Build();
         b.Follow(head.Processors);
         c.Follow(head.Processors);
         d.Follow(branches.Processors);
-        using EventPipeline<TestEvent> pipeline = builder.Build();
         pipeline.Start();
 
         TestPublisher.Publish(pipeline.RingBuffer, eventCount);
@@ -127,6 +127,7 @@ public sealed class StageTests
 
         Stage<TestEvent> named = builder.HandleWith(new RecordingHandler(), "ledger");
         Stage<TestEvent> unnamed = named.Then(new RecordingHandler());
+        using EventPipeline<TestEvent> pipeline = builder.Build();
 
         Assert.Equal("ledger", named.Processors[0].Name);
         Assert.Equal("RecordingHandler-1", unnamed.Processors[0].Name);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Core;
 using Pipeline.Core.Processing;
@@ -43,13 +44,16 @@ public sealed class EngineFailureIsolationTests
             Seen.Add((sequence, entry.Status, entry.Detail, entry.DecodeError));
     }
 
-    private static (EventPipeline<CommandEvent> Pipeline, Collect Tail, FailureLog Failures) Build(string failingStageName, long poison)
+    // The failing stage gets the exception handler the service registers on that stage; the tail gets the service's default.
+    private static (EventPipeline<CommandEvent> Pipeline, Collect Tail, FailureLog Failures) Build(
+        string failingStageName, Func<ILogger, FailureLog, StageExceptionHandler> stageExceptionHandler, long poison)
     {
         var failures = new FailureLog();
         var builder = new PipelineBuilder<CommandEvent>(16, () => new CommandEvent(), ProducerType.Single, new BlockingWaitStrategy())
-            .WithExceptionHandler(new EngineExceptionHandler(NullLogger.Instance, failures));
+            .WithExceptionHandler(new IsolatingStageExceptionHandler(NullLogger.Instance, failures));
         var tail = new Collect();
-        builder.HandleWith(new ThrowOn(poison), failingStageName).Then(tail, "tail");
+        var options = new StageOptions<CommandEvent> { ExceptionHandler = stageExceptionHandler(NullLogger.Instance, failures) };
+        builder.HandleWith(new ThrowOn(poison), failingStageName, options).Then(tail, "tail");
         return (builder.Build(), tail, failures);
     }
 
@@ -67,7 +71,7 @@ public sealed class EngineFailureIsolationTests
     [Fact]
     public void LedgerStageThrows_OnOneEvent_ThatEventIsRejectedHandlerFailedAndTheRestGoOn()
     {
-        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(CommandPipeline.LedgerStageName, poison: 2);
+        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(CommandPipeline.LedgerStageName, (logger, failures) => new LedgerStageExceptionHandler(logger, failures), poison: 2);
         using EventPipeline<CommandEvent> lease = pipeline;
         pipeline.Start();
 
@@ -85,7 +89,7 @@ public sealed class EngineFailureIsolationTests
     [Fact]
     public void DecodeStageThrows_OnOneEvent_ItsDecodeErrorIsHandlerFailedSoTheLedgerRejectsIt()
     {
-        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(CommandPipeline.DecodeStageName + "-0", poison: 1);
+        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(CommandPipeline.DecodeStageName + "-0", (logger, failures) => new DecodeStageExceptionHandler(logger, failures), poison: 1);
         using EventPipeline<CommandEvent> lease = pipeline;
         pipeline.Start();
 
@@ -101,7 +105,7 @@ public sealed class EngineFailureIsolationTests
     [Fact]
     public void JournalStageThrows_PipelineHaltsBeforeTheEventAndNothingAfterItIsProcessed()
     {
-        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(CommandPipeline.JournalStageName, poison: 1);
+        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(CommandPipeline.JournalStageName, (logger, failures) => new JournalStageExceptionHandler(logger, failures), poison: 1);
         using EventPipeline<CommandEvent> lease = pipeline;
         pipeline.Start();
 
@@ -153,10 +157,10 @@ public sealed class EngineFailureIsolationTests
         where TFirst : IEventHandler<CommandEvent>
     {
         var failures = new FailureLog();
-        var builder = new PipelineBuilder<CommandEvent>(16, () => new CommandEvent(), ProducerType.Single, new BlockingWaitStrategy())
-            .WithExceptionHandler(new EngineExceptionHandler(NullLogger.Instance, failures));
+        var builder = new PipelineBuilder<CommandEvent>(16, () => new CommandEvent(), ProducerType.Single, new BlockingWaitStrategy());
         var second = new Collect();
-        builder.HandleWith(new SequentialStage<TFirst, Collect>(first, second), "ack");
+        var options = new StageOptions<CommandEvent> { ExceptionHandler = new IsolatingStageExceptionHandler(NullLogger.Instance, failures) };
+        builder.HandleWith(new SequentialStage<TFirst, Collect>(first, second), CommandPipeline.AckStageName, options);
         return (builder.Build(), second, failures);
     }
 
@@ -175,11 +179,47 @@ public sealed class EngineFailureIsolationTests
     public void AnyStage_JournalWriteFailedException_Halts()
     {
         var failures = new FailureLog();
-        var handler = new EngineExceptionHandler(NullLogger.Instance, failures);
+        var handler = new IsolatingStageExceptionHandler(NullLogger.Instance, failures);
         var entry = new CommandEvent();
 
         FailureAction action = handler.OnEventException(new JournalWriteFailedException("disk gone", null), 7, ref entry, "ack");
 
         Assert.Equal(FailureAction.Halt, action);
+    }
+
+    [Fact]
+    public void EveryStageExceptionHandler_JournalWriteFailedException_HaltsAndLeavesTheEntryAlone()
+    {
+        var failures = new FailureLog();
+        StageExceptionHandler[] handlers =
+        [
+            new IsolatingStageExceptionHandler(NullLogger.Instance, failures),
+            new DecodeStageExceptionHandler(NullLogger.Instance, failures),
+            new LedgerStageExceptionHandler(NullLogger.Instance, failures),
+            new JournalStageExceptionHandler(NullLogger.Instance, failures),
+        ];
+        var entry = new CommandEvent();
+        entry.ResetOutcome();
+
+        FailureAction[] actions = Array.ConvertAll(handlers, h => h.OnEventException(new JournalWriteFailedException("disk gone", null), 7, ref entry, "any"));
+
+        Assert.All(actions, action => Assert.Equal(FailureAction.Halt, action));
+        Assert.Equal(AckStatus.Ok, entry.Status);
+        Assert.Null(entry.DecodeError);
+        Assert.Equal(handlers.Length, failures.Count);
+        Assert.All(failures.Recent(), f => Assert.Equal(FailureAction.Halt, f.Action));
+    }
+
+    [Fact]
+    public void JournalStageExceptionHandler_AnyException_Halts()
+    {
+        var failures = new FailureLog();
+        var handler = new JournalStageExceptionHandler(NullLogger.Instance, failures);
+        var entry = new CommandEvent();
+
+        FailureAction action = handler.OnEventException(new InvalidOperationException("bug on purpose"), 3, ref entry, CommandPipeline.JournalStageName);
+
+        Assert.Equal(FailureAction.Halt, action);
+        Assert.Equal(FailureAction.Halt, Assert.Single(failures.Recent()).Action);
     }
 }

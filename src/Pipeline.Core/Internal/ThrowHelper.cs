@@ -30,4 +30,12 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowAlerted(CancellationToken token) =>
         throw new OperationCanceledException("The barrier was alerted (the processor is halting).", token);
+
+    [DoesNotReturn]
+    public static void ThrowMaxBatchSizeOutOfRange(int maxBatchSize, string paramName) =>
+        throw new ArgumentOutOfRangeException(paramName, maxBatchSize, "The max batch size must be at least 1: a handler gets at least one event per batch.");
+
+    [DoesNotReturn]
+    public static void ThrowNotBuilt() =>
+        throw new InvalidOperationException("A stage's processors are created by Build(): build the pipeline before asking for them.");
 }

@@ -35,6 +35,7 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
     public const string JournalStageName = "journal";
     public const string DecodeStageName = "decode";
     public const string LedgerStageName = "ledger";
+    public const string AckStageName = "ack";
 
     private readonly PipelineOptions _options;
     private readonly ILogger _logger;
@@ -126,29 +127,32 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
             long interval = options.Snapshots.IntervalEvents == 0 ? long.MaxValue : options.Snapshots.IntervalEvents;
             var snapshots = new SnapshotScheduler(store, interval, journal.LastSequence, loggers.CreateLogger("Pipeline.Journal.Snapshots"), _ => ApplyRetention(journal, store), () => journal.DurableSequence.Value);
 
+            // Each stage isolates its failures in its own way (see the handlers); a journal failure halts any of them.
             var failures = new FailureLog();
+            var isolating = new IsolatingStageExceptionHandler(logger, failures);
             var builder = new PipelineBuilder<CommandEvent>(options.Engine.RingSize, () => new CommandEvent(), ProducerType.Multi, CreateWaitStrategy(options.Engine.WaitStrategy))
-                .WithExceptionHandler(new EngineExceptionHandler(logger, failures));
+                .WithExceptionHandler(isolating);
             var slowCommits = new SlowCommitWatch(logger, options.Journal.SlowCommitWarning, SlowCommitWatch.DefaultReportEvery, TimeProvider.System);
             var journaling = new JournalStage(journal, producers, options.Journal.MaxPayloadBytes, metrics, slowCommits);
-            Stage<CommandEvent> journalStage = builder.HandleWith(new StageHandle.Journal(journaling), JournalStageName);
+            Stage<CommandEvent> journalStage = builder.HandleWith(new StageHandle.Journal(journaling), JournalStageName, OnFailure(new JournalStageExceptionHandler(logger, failures)));
             var decoders = new StageHandle.Decode[options.Engine.DecodeHandlers];
             for (int i = 0; i < decoders.Length; i++)
             {
                 decoders[i] = new StageHandle.Decode(new DecodeStage(accountIds));
             }
 
-            Stage<CommandEvent> decode = builder.SplitAcross(DecodeStageName, decoders);
+            Stage<CommandEvent> decode = builder.SplitAcross(DecodeStageName, OnFailure(new DecodeStageExceptionHandler(logger, failures)), decoders);
             var ledger = new LedgerStage(start.State, accountIds, snapshots, metrics)
             {
                 SnapshotFailed = ex => Log.SnapshotCaptureFailed(logger, ex),
             };
-            Stage<CommandEvent> ledgerStage = builder.After(journalStage, decode).Then(new StageHandle.Ledger(ledger), LedgerStageName);
+            Stage<CommandEvent> ledgerStage = builder.After(journalStage, decode).Then(new StageHandle.Ledger(ledger), LedgerStageName, OnFailure(new LedgerStageExceptionHandler(logger, failures)));
             ledgerStage.Then(
                 new SequentialStage<StageHandle.Ack, StageHandle.ReadModel>(
                     new StageHandle.Ack(new AckStage(journal, metrics)),
                     new StageHandle.ReadModel(new ReadModelStage(readModel))),
-                "ack");
+                AckStageName,
+                OnFailure(isolating));
             EventPipeline<CommandEvent> pipeline = builder.Build();
             var engine = new CommandPipeline(options, logger, metrics, journal, snapshots, producers, journaling, ledger, pipeline, readModel);
             pipeline.Start();
@@ -191,6 +195,9 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
             journal.ApplyRetention(oldest);
         }
     }
+
+    private static StageOptions<CommandEvent> OnFailure(StageExceptionHandler exceptionHandler) =>
+        new() { ExceptionHandler = exceptionHandler };
 
     private static IWaitStrategy CreateWaitStrategy(WaitStrategyKind kind) => kind switch
     {

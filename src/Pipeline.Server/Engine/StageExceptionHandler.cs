@@ -2,22 +2,21 @@ using System;
 using Microsoft.Extensions.Logging;
 using Pipeline.Core.Processing;
 using Pipeline.Journal;
-using Pipeline.Ledger;
-using Pipeline.Protocol;
 
 namespace Pipeline.Server.Engine;
 
 /// <summary>
-/// Failure isolation for the command pipeline: a handler bug on one event makes that event REJECTED
-/// (<c>handler_failed</c>), is logged and counted, and processing goes on. A journal failure halts: nothing that is
-/// not durable may be acknowledged.
+/// Failure isolation for one stage of the command pipeline: a handler bug on one event is reported, logged, marked
+/// on the event as the stage requires (<see cref="Isolate"/>), and processing goes on. A journal failure halts,
+/// whichever stage it reaches: nothing that is not durable may be acknowledged.
 /// </summary>
-internal sealed class EngineExceptionHandler : IExceptionHandler<CommandEvent>
+/// <remarks>Called on the failing processor's thread; one instance per stage, registered through its stage options.</remarks>
+internal abstract class StageExceptionHandler : IExceptionHandler<CommandEvent>
 {
     private readonly ILogger _logger;
     private readonly FailureLog _failures;
 
-    public EngineExceptionHandler(ILogger logger, FailureLog failures)
+    protected StageExceptionHandler(ILogger logger, FailureLog failures)
     {
         _logger = logger;
         _failures = failures;
@@ -25,7 +24,7 @@ internal sealed class EngineExceptionHandler : IExceptionHandler<CommandEvent>
 
     public FailureAction OnEventException(Exception exception, long sequence, ref CommandEvent entry, string handlerName)
     {
-        if (exception is JournalWriteFailedException || handlerName == CommandPipeline.JournalStageName)
+        if (Halts(exception))
         {
             _failures.Report(new HandlerFailure(sequence, handlerName, exception, FailureAction.Halt));
             Log.JournalStageFailed(_logger, exception, handlerName, sequence);
@@ -34,19 +33,18 @@ internal sealed class EngineExceptionHandler : IExceptionHandler<CommandEvent>
 
         _failures.Report(new HandlerFailure(sequence, handlerName, exception, FailureAction.Continue));
         Log.HandlerFailed(_logger, exception, handlerName, sequence, entry.Sequence);
-        if (handlerName.StartsWith(CommandPipeline.DecodeStageName, StringComparison.Ordinal))
-        {
-            entry.DecodeError = RejectReason.HandlerFailed;
-        }
-        else if (handlerName == CommandPipeline.LedgerStageName && entry.Status is AckStatus.Ok or AckStatus.Rejected)
-        {
-            entry.Status = AckStatus.Rejected;
-            entry.Detail = RejectReason.HandlerFailed;
-        }
-
+        Isolate(ref entry);
         return FailureAction.Continue;
     }
 
     public void OnLifecycleException(Exception exception, string handlerName) =>
         Log.HandlerFailed(_logger, exception, handlerName, -1, 0);
+
+    /// <summary>Whether <paramref name="exception"/> halts the stage instead of being isolated to its event.</summary>
+    protected virtual bool Halts(Exception exception) => exception is JournalWriteFailedException;
+
+    /// <summary>Marks the failed event so that the later stages answer it as the stage's failure requires.</summary>
+    protected virtual void Isolate(ref CommandEvent entry)
+    {
+    }
 }
