@@ -188,11 +188,12 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
         }
     }
 
-    private static IWaitStrategy CreateWaitStrategy(WaitStrategyKind kind) => kind switch
+    internal static IWaitStrategy CreateWaitStrategy(WaitStrategyKind kind) => kind switch
     {
         WaitStrategyKind.Sleeping => new SleepingWaitStrategy(),
         WaitStrategyKind.Yielding => new YieldingWaitStrategy(),
         WaitStrategyKind.BusySpin => new BusySpinWaitStrategy(),
+        WaitStrategyKind.Phased => new PhasedWaitStrategy(),
         _ => new BlockingWaitStrategy(),
     };
 
