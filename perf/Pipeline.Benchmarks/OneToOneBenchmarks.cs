@@ -38,6 +38,9 @@ public class OneToOneBenchmarks
     [GlobalSetup(Target = nameof(Ring_Blocking_Publish1))]
     public void SetupBlocking() => SetupRing("OneToOne.Ring_Blocking", new BlockingWaitStrategy());
 
+    [GlobalSetup(Target = nameof(Ring_Phased_Publish1))]
+    public void SetupPhased() => SetupRing("OneToOne.Ring_Phased", new PhasedWaitStrategy());
+
     [GlobalSetup(Target = nameof(Ring_BusySpin_Publish1))]
     public void SetupBusySpin() => SetupRing("OneToOne.Ring_BusySpin", new BusySpinWaitStrategy());
 
@@ -119,6 +122,15 @@ public class OneToOneBenchmarks
     /// <summary>Ring, BlockingWaitStrategy (the builder's default), one event at a time.</summary>
     [Benchmark(OperationsPerInvoke = Events)]
     public void Ring_Blocking_Publish1()
+    {
+        _signal.Arm(_ring!.Cursor + Events);
+        RingProducer.PublishOneAtATime(_ring, Events);
+        _signal.Wait();
+    }
+
+    /// <summary>Ring, PhasedWaitStrategy (spin 100, yield 100 µs, then park), one event at a time.</summary>
+    [Benchmark(OperationsPerInvoke = Events)]
+    public void Ring_Phased_Publish1()
     {
         _signal.Arm(_ring!.Cursor + Events);
         RingProducer.PublishOneAtATime(_ring, Events);

@@ -44,10 +44,18 @@ public class ThreeStageBenchmarks
     }
 
     [GlobalSetup(Targets = [nameof(Ring_Yielding_Publish1), nameof(Ring_Yielding_Batch10)])]
-    public void SetupYielding()
+    public void SetupYielding() => SetupRing("ThreeStage.Ring_Yielding", new YieldingWaitStrategy());
+
+    [GlobalSetup(Target = nameof(Ring_Blocking_Publish1))]
+    public void SetupBlocking() => SetupRing("ThreeStage.Ring_Blocking", new BlockingWaitStrategy());
+
+    [GlobalSetup(Target = nameof(Ring_Phased_Publish1))]
+    public void SetupPhased() => SetupRing("ThreeStage.Ring_Phased", new PhasedWaitStrategy());
+
+    private void SetupRing(string name, IWaitStrategy waitStrategy)
     {
-        ProbeLog.Record("ThreeStage.Ring_Yielding");
-        var builder = new PipelineBuilder<ValueEvent>(BenchmarkSizes.BufferSize, null, ProducerType.Single, new YieldingWaitStrategy());
+        ProbeLog.Record(name);
+        var builder = new PipelineBuilder<ValueEvent>(BenchmarkSizes.BufferSize, null, ProducerType.Single, waitStrategy);
         builder.HandleWith(new IncrementHandler(), "h1")
             .Then(new IncrementHandler(), "h2")
             .Then(new SignallingSumHandler(_signal), "h3");
@@ -101,6 +109,24 @@ public class ThreeStageBenchmarks
     {
         _signal.Arm(_ring!.Cursor + Events);
         RingProducer.PublishInBatches(_ring, Events, 10);
+        _signal.Wait();
+    }
+
+    /// <summary>Ring, BlockingWaitStrategy (the builder's default), one event at a time.</summary>
+    [Benchmark(OperationsPerInvoke = Events)]
+    public void Ring_Blocking_Publish1()
+    {
+        _signal.Arm(_ring!.Cursor + Events);
+        RingProducer.PublishOneAtATime(_ring, Events);
+        _signal.Wait();
+    }
+
+    /// <summary>Ring, PhasedWaitStrategy (spin 100, yield 100 µs, then park), one event at a time.</summary>
+    [Benchmark(OperationsPerInvoke = Events)]
+    public void Ring_Phased_Publish1()
+    {
+        _signal.Arm(_ring!.Cursor + Events);
+        RingProducer.PublishOneAtATime(_ring, Events);
         _signal.Wait();
     }
 }

@@ -22,6 +22,7 @@ internal static class Program
         new OneToOne_Sleeping(),
         new OneToOne_Yielding(),
         new OneToOne_BusySpin(),
+        new OneToOne_Phased(),
     ];
 
     private static int Main(string[] args)

@@ -8,9 +8,9 @@ using Xunit;
 namespace Pipeline.Core.Tests;
 
 /// <summary>
-/// An idle pipeline with the blocking strategy parks every processor: over a second of idle wall time the whole
-/// process uses a small fraction of a core; a spinning consumer would use about a core per processor. The test
-/// measures the CPU time of the whole process, so it runs alone. (There is no spinning control case: on a shared
+/// An idle pipeline with the blocking strategy, or the phased one once its spin and yield phases end, parks every
+/// processor: over a second of idle wall time the whole process uses a small fraction of a core; a spinning consumer
+/// would use about a core per processor. The tests measure the CPU time of the whole process, so they run alone. (There is no spinning control case: on a shared
 /// two-core machine the CPU a spinner gets depends on the neighbours, and the control would be flaky.)
 /// </summary>
 [Collection(NonParallelCollection.Name)]
@@ -23,6 +23,17 @@ public sealed class BlockingWaitStrategyIdleTests
     public void Run_IdlePipelineWithBlockingStrategy_UsesAlmostNoCpu()
     {
         using EventPipeline<TestEvent> pipeline = StartDrainedPipeline(new BlockingWaitStrategy());
+
+        TimeSpan cpu = MeasureProcessCpu(s_window);
+
+        Assert.All(pipeline.Processors, p => Assert.True(p.IsRunning));
+        Assert.True(cpu < s_idleBound, $"the idle pipeline used {cpu.TotalMilliseconds:F0} ms of CPU in {s_window.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public void Run_IdlePipelineWithPhasedStrategy_UsesAlmostNoCpu()
+    {
+        using EventPipeline<TestEvent> pipeline = StartDrainedPipeline(new PhasedWaitStrategy());
 
         TimeSpan cpu = MeasureProcessCpu(s_window);
 

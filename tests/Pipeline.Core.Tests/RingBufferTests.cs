@@ -15,6 +15,8 @@ public sealed class RingBufferTests
     // Yielding hands the slots over without parking: 2M events (250,000 laps) take a fraction of a second on an idle
     // two-core machine. Blocking parks the consumer (and the producer pulses it) about once per lap of a tiny ring,
     // which costs microseconds a lap: 200,000 events still make 25,000 laps, enough to expose a lost wake-up.
+    // Phased parks only when the producer falls quiet for its spin and yield phases; it gets the blocking count so
+    // that a preempted producer (which makes it park about once a lap) still finishes in seconds.
     private const int YieldingWrapEventCount = 2_000_000;
     private const int BlockingWrapEventCount = 200_000;
 
@@ -23,6 +25,8 @@ public sealed class RingBufferTests
     [InlineData(WaitKind.Yielding, true)]
     [InlineData(WaitKind.Blocking, false)]
     [InlineData(WaitKind.Blocking, true)]
+    [InlineData(WaitKind.Phased, false)]
+    [InlineData(WaitKind.Phased, true)]
     public async Task Publish_ManyWrapsOfTinyRingOfReferenceEntries_DeliversEverySequenceOnceInOrder(WaitKind waitKind, bool batchClaims)
     {
         int eventCount = WrapEventCount(waitKind);
@@ -50,6 +54,8 @@ public sealed class RingBufferTests
     [InlineData(WaitKind.Yielding, true)]
     [InlineData(WaitKind.Blocking, false)]
     [InlineData(WaitKind.Blocking, true)]
+    [InlineData(WaitKind.Phased, false)]
+    [InlineData(WaitKind.Phased, true)]
     public async Task Publish_ManyWrapsOfTinyRingOfValueEntries_DeliversEverySequenceOnceInOrder(WaitKind waitKind, bool batchClaims)
     {
         int eventCount = WrapEventCount(waitKind);
@@ -361,7 +367,7 @@ public sealed class RingBufferTests
     }
 
     private static int WrapEventCount(WaitKind waitKind) =>
-        StressScale.Of(waitKind == WaitKind.Blocking ? BlockingWrapEventCount : YieldingWrapEventCount);
+        StressScale.Of(waitKind is WaitKind.Blocking or WaitKind.Phased ? BlockingWrapEventCount : YieldingWrapEventCount);
 
     private static string? PublishReferenceEntries(RingBuffer<TestEvent> ring, int eventCount, bool batchClaims)
     {

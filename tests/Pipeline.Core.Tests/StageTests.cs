@@ -16,6 +16,7 @@ public sealed class StageTests
     [InlineData(ProducerType.Single, WaitKind.Blocking, EventCount)]
     [InlineData(ProducerType.Multi, WaitKind.Blocking, EventCount / 6)]
     [InlineData(ProducerType.Single, WaitKind.Yielding, EventCount)]
+    [InlineData(ProducerType.Single, WaitKind.Phased, EventCount)]
     public void Then_ThreeSequencedStages_EachSeesEarlierWritesAndNeverRunsAhead(ProducerType producerType, WaitKind waitKind, int baseEventCount)
     {
         int eventCount = StressScale.Of(baseEventCount);

@@ -7,4 +7,5 @@ public enum WaitKind
     Sleeping,
     Yielding,
     BusySpin,
+    Phased,
 }

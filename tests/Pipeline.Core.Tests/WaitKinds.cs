@@ -12,6 +12,7 @@ internal static class WaitKinds
         WaitKind.Sleeping => new SleepingWaitStrategy(timeout: timeout),
         WaitKind.Yielding => new YieldingWaitStrategy(timeout),
         WaitKind.BusySpin => new BusySpinWaitStrategy(timeout),
+        WaitKind.Phased => new PhasedWaitStrategy(timeout: timeout),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -24,6 +24,32 @@ public sealed class PipelineOptionsValidatorTests
         Assert.True(result.Succeeded, result.FailureMessage);
     }
 
+    [Fact]
+    public void Defaults_WaitStrategy_IsBlocking()
+    {
+        var options = new PipelineOptions();
+
+        WaitStrategyKind kind = options.Engine.WaitStrategy;
+
+        Assert.Equal(WaitStrategyKind.Blocking, kind);
+    }
+
+    [Theory]
+    [InlineData("Blocking")]
+    [InlineData("Sleeping")]
+    [InlineData("Yielding")]
+    [InlineData("BusySpin")]
+    [InlineData("Phased")]
+    public void Validate_EachWaitStrategy_Succeeds(string configured)
+    {
+        // By the name an operator writes in Pipeline:Engine:WaitStrategy (the kind enum is internal).
+        WaitStrategyKind kind = Enum.Parse<WaitStrategyKind>(configured);
+
+        ValidateOptionsResult result = Validate(o => o.Engine.WaitStrategy = kind);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
     // Each case breaks one rule; the failure must name the configuration key an operator has to fix.
     public static TheoryData<string, string> BrokenRules => new()
     {
@@ -45,6 +71,7 @@ public sealed class PipelineOptionsValidatorTests
         { "payload-range", "Pipeline:Journal:MaxPayloadBytes" },
         { "payload-above-frame", "Pipeline:Journal:MaxPayloadBytes" },
         { "durability", "Pipeline:Journal:Durability" },
+        { "wait-strategy", "Pipeline:Engine:WaitStrategy" },
         { "snapshot-interval", "Pipeline:Snapshots:IntervalEvents" },
         { "snapshot-keep", "Pipeline:Snapshots:Keep" },
     };
@@ -71,6 +98,7 @@ public sealed class PipelineOptionsValidatorTests
             case "payload-range": o.Journal.MaxPayloadBytes = 0; break;
             case "payload-above-frame": o.Journal.MaxPayloadBytes = o.Ingest.MaxFrameLength + 1; break;
             case "durability": o.Journal.Durability = (DurabilityPolicy)42; break;
+            case "wait-strategy": o.Engine.WaitStrategy = (WaitStrategyKind)42; break;
             case "snapshot-interval": o.Snapshots.IntervalEvents = -1; break;
             case "snapshot-keep": o.Snapshots.Keep = 0; break;
             default: throw new ArgumentOutOfRangeException(nameof(rule), rule, "unknown rule");

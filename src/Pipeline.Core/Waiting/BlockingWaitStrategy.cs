@@ -53,12 +53,13 @@ public sealed class BlockingWaitStrategy : IWaitStrategy
             return available;
         }
 
-        return WaitSlow(sequence, dependents, token);
+        return WaitSlow(sequence, dependents, _timeout.StartTimestamp(), token);
     }
 
-    private long WaitSlow(long sequence, DependentSequenceGroup dependents, CancellationToken token)
+    // Also the blocking phase of PhasedWaitStrategy, whose timeout started with its spin phase: start is the
+    // timestamp the timeout counts from (WaitTimeout.StartTimestamp of the same timeout).
+    internal long WaitSlow(long sequence, DependentSequenceGroup dependents, long start, CancellationToken token)
     {
-        long start = _timeout.StartTimestamp();
         Waiter waiter = t_waiter ??= new Waiter();
         waiter.Sequence = sequence;
         waiter.Dependents = dependents;
@@ -96,6 +97,9 @@ public sealed class BlockingWaitStrategy : IWaitStrategy
             }
         }
     }
+
+    // Waiters registered for a wake-up (parked, or about to park): for tests, which poll it until a waiter parks.
+    internal int RegisteredWaiters => Volatile.Read(ref _waiters);
 
     private int Register(Waiter waiter)
     {

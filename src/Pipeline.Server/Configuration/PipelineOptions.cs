@@ -55,6 +55,7 @@ internal enum WaitStrategyKind
     Sleeping,
     Yielding,
     BusySpin,
+    Phased,
 }
 
 internal sealed class EngineSettings
@@ -67,7 +68,7 @@ internal sealed class EngineSettings
     [Range(1, 64)]
     public int DecodeHandlers { get; set; } = 2;
 
-    /// <summary>Pipeline:Engine:WaitStrategy: Blocking (default, idle costs no CPU), Sleeping, Yielding, BusySpin.</summary>
+    /// <summary>Pipeline:Engine:WaitStrategy: Blocking (default, idle costs no CPU), Sleeping, Yielding, BusySpin, Phased.</summary>
     public WaitStrategyKind WaitStrategy { get; set; } = WaitStrategyKind.Blocking;
 }
 

@@ -44,7 +44,7 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
 
         if (!System.Enum.IsDefined(options.Engine.WaitStrategy))
         {
-            failures.Add($"Pipeline:Engine:WaitStrategy: '{options.Engine.WaitStrategy}' is not Blocking, Sleeping, Yielding or BusySpin.");
+            failures.Add($"Pipeline:Engine:WaitStrategy: '{options.Engine.WaitStrategy}' is not Blocking, Sleeping, Yielding, BusySpin or Phased.");
         }
 
         if (!System.Enum.IsDefined(options.Journal.Retention))

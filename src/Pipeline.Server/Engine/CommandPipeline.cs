@@ -199,11 +199,12 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
     private static StageOptions<CommandEvent> OnFailure(StageExceptionHandler exceptionHandler) =>
         new() { ExceptionHandler = exceptionHandler };
 
-    private static IWaitStrategy CreateWaitStrategy(WaitStrategyKind kind) => kind switch
+    internal static IWaitStrategy CreateWaitStrategy(WaitStrategyKind kind) => kind switch
     {
         WaitStrategyKind.Sleeping => new SleepingWaitStrategy(),
         WaitStrategyKind.Yielding => new YieldingWaitStrategy(),
         WaitStrategyKind.BusySpin => new BusySpinWaitStrategy(),
+        WaitStrategyKind.Phased => new PhasedWaitStrategy(),
         _ => new BlockingWaitStrategy(),
     };
 
