@@ -165,7 +165,6 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
                 {
                     ResetGapWaitSlow();
                 }
-
             }
             catch (Exception ex)
             {
@@ -288,9 +287,10 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
 
     // The barrier returned less than asked for: either the wait strategy timed out (the dependencies are behind), or
     // on a multi-producer ring a producer has claimed the next slot but not yet published it. That gap usually
-    // closes within a few entry writes, so the first GapRetriesBeforeBackoff retries look again at once (a back-off
-    // here halved the 2-producer rate). A gap that outlasts them is a producer preempted between claim and
-    // publish, which can hold it for a time slice: then back off (spin, then yield, then sleep) so that it runs.
+    // closes within a few entry writes, so the first GapRetriesBeforeBackoff retries look again at once. A gap that
+    // outlasts them is a producer preempted between claim and publish (more threads than cores), which holds it for
+    // a time slice: then spin and yield so that it gets a core back, but never sleep, since a 1 ms sleep outlasts the
+    // gap many times (the 2-producer rate tripled without it; docs/perf.md, issue 13).
     private void HandleShortWait(long next)
     {
         if (_barrier.Cursor < next)
@@ -301,7 +301,7 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
 
         if (++_gapRetries > GapRetriesBeforeBackoff)
         {
-            _gapWait.SpinOnce(sleep1Threshold: 30);
+            _gapWait.SpinOnce(sleep1Threshold: -1);
         }
     }
 
