@@ -143,6 +143,7 @@ public sealed class IngestConnectionTests
 
         // 2000 ACKs of 16 KiB are far more than the socket buffers hold, so the output backs up into the connection.
         Task sending = client.SendAsync(Publishes(1, Count));
+        await backend.Taken.WaitForAsync(1); // the connection has started; on a busy machine that can take a while
         long seen = -1;
         while (backend.Taken.Count != seen)
         {
@@ -369,6 +370,7 @@ public sealed class IngestConnectionTests
         await using IngestListener lease = listener;
         FrameConnection client = await HandshakeAsync(listener, receiveBufferBytes: 4096);
         Task sending = client.SendAsync(Publishes(1, 2000));
+        await backend.Taken.WaitForAsync(1);
         long seen = -1;
         while (backend.Taken.Count != seen)
         {
