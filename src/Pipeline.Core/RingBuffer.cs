@@ -71,7 +71,7 @@ public sealed class RingBuffer<T>
         get => ref _entries[_padding + ((int)sequence & _indexMask)];
     }
 
-    /// <summary>The number of slots.</summary>
+    /// <summary>How many entries the ring holds (a power of two).</summary>
     public int BufferSize => _sequencer.BufferSize;
 
     /// <summary>The sequencer that hands out the slots.</summary>

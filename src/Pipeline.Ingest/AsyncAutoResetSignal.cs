@@ -7,15 +7,21 @@ namespace Pipeline.Ingest;
 
 /// <summary>
 /// An auto-reset signal for one async waiter that allocates nothing per wait: the sender loop waits on it once per
-/// flush, thousands of times a second per connection, and a SemaphoreSlim allocates a task for every wait that
-/// does not complete at once: at 250,000 commands/s that was most of the server's 700 KB/s of garbage, and the
-/// collections it caused paused every stage for 13 ms.
+/// flush, thousands of times a second per connection, and a SemaphoreSlim allocates a task for every wait that does
+/// not complete at once, which made most of the server's garbage and its collections (docs/perf.md, issue 4's
+/// "No garbage collection during a run").
 /// </summary>
 /// <remarks>
 /// <see cref="Set"/> may be called by any thread, any number of times; sets before a wait collapse into one.
 /// <see cref="WaitAsync"/> must not be called again before the previous wait completed. The continuation runs on
 /// the thread pool, never inside <see cref="Set"/>, so the setter (the ack thread) is never borrowed.
 /// </remarks>
+// Design: _state (Unset, Signaled, Waiting) is the only shared field; every transition is a CompareExchange, so
+// exactly one thread wins each one. The waiter (the connection's sender loop, one at a time) moves Signaled ->
+// Unset (consume) or Unset -> Waiting (after resetting _core, which no setter touches before it reads Waiting).
+// Setters (the ack thread, the reading thread, close) move Unset -> Signaled, or Waiting -> Unset and then complete
+// _core: only the setter that won that exchange calls SetResult, so the core completes once per wait.
+// RunContinuationsAsynchronously keeps the continuation off the setter's thread.
 internal sealed class AsyncAutoResetSignal : IValueTaskSource
 {
     private const int Unset = 0;

@@ -13,6 +13,13 @@ namespace Pipeline.Ingest;
 
 /// <summary>The TCP ingest port: accepts connections and runs each one until it ends or the server stops.</summary>
 /// <remarks><see cref="Start"/> and <see cref="StopAsync"/> are for the host's thread; connections run on the thread pool.</remarks>
+// Design: the accept loop (one async flow) is the only writer of _nextId and the only adder to _connections; each
+// connection's run removes itself. _count is raised by the accept loop before it admits a connection (Interlocked,
+// so the MaxConnections check and the increment are one step) and lowered by the connection's run when it ends, so
+// ConnectionCount may be read by any thread. A run waits on `registered` before it starts, so it cannot end and
+// remove itself before the accept loop has added it. _listener and _acceptLoop are written by Start and read by
+// StopAsync, both on the host's thread. StopAsync cancels _stopReading first: the accept loop then refuses newcomers
+// with SHUTTING_DOWN, and the snapshot of _connections it waits on can miss no connection admitted before.
 public sealed class IngestListener : IAsyncDisposable
 {
     private readonly IngestOptions _options;

@@ -6,6 +6,10 @@ namespace Pipeline.Core.Processing;
 
 /// <summary>The default failure sink: counts failures, keeps the most recent ones and forwards each to a callback.</summary>
 /// <remarks>Thread-safe. Allocates only when a failure is reported.</remarks>
+// Design: Report is called by any processor thread (several at once); Recent and Count by any thread. _count is
+// advanced with Interlocked and read with Interlocked.Read, so a reader never sees a torn value on 32-bit. _recent is
+// touched only under _gate. The callback runs outside the lock, on the reporting thread, so a slow callback holds up
+// only its own processor; a count read meanwhile may already include a failure that Recent does not show yet.
 public sealed class FailureLog : IFailureSink
 {
     private readonly object _gate = new();

@@ -14,6 +14,11 @@ namespace Pipeline.Journal.Snapshots;
 /// rename, fsync of the folder. Keeps the newest <c>keep</c> files.
 /// </summary>
 /// <remarks>Thread-safe for one writer plus any number of readers (writes are serialized).</remarks>
+// Design: writes (the snapshot scheduler's background writer, or shutdown) are serialized by _writeGate, which also
+// covers Prune, so two writers never rename or delete under each other. Readers (start-up, `snapshot list`, tests)
+// take no lock: they only see whole files, because a snapshot becomes visible by an atomic rename of a fully written
+// and fsynced temp file, and its folder is fsynced after the rename. A reader listing while Prune deletes an old file
+// may find it gone when it opens it: that file is one of the oldest, not the one a restart would load.
 public sealed class FileSnapshotStore : ISnapshotStore
 {
     private const string Extension = ".snapshot";

@@ -11,6 +11,11 @@ namespace Pipeline.Server.Engine;
 /// Each producer has one mutable cell updated in place: a ConcurrentDictionary update of a 16-byte struct value
 /// allocates a new node per call, i.e. one allocation per journaled event.
 /// </remarks>
+// Design: the journal stage (one thread) is the only writer: it adds cells and updates them in place. Connection
+// threads read LastProducerSequence for HELLO through the ConcurrentDictionary (safe against the writer's inserts) and
+// a Volatile.Read of the cell's field, written last with Volatile.Write, so a reader sees either the old or the new
+// producer_seq, never a torn one; it may see a stale one, which only makes a reconnecting producer resend commands
+// that the journal stage then answers as DUPLICATE. Cell.Sequence is read only by the journal stage.
 internal sealed class ProducerTable
 {
     private readonly ConcurrentDictionary<ulong, Cell> _records = new();

@@ -16,6 +16,11 @@ namespace Pipeline.Server.Hosting;
 /// stops them gracefully: no new connections, every received PUBLISH acknowledged, SHUTTING_DOWN to each client,
 /// drain, fsync, final snapshot.
 /// </summary>
+// Design: the host calls StartAsync, then StopAsync, on its own thread; ExecuteAsync runs between them on the thread
+// pool. _engine and _listener are written by StartAsync before base.StartAsync starts ExecuteAsync, so ExecuteAsync
+// and StopAsync see them set. _stopRequested is a cold flag written by StopAsync and read by ExecuteAsync when the
+// engine's completion ends: set, the end is the requested shutdown; not set, a stage halted on its own, and the
+// worker fails the host (exit code 1) instead of hiding it.
 internal sealed class PipelineWorker : BackgroundService
 {
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(20);
