@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 
 namespace Pipeline.LoadGen;
 
@@ -35,7 +36,9 @@ internal sealed class LoadGenOptions
         common options:
           --connections N           connections (default 8)
           --accounts N              ledger accounts opened by the setup (default 10000)
-          --out DIR                 where <name>.json and <name>.hgrm go (default: the current folder)
+          --out DIR                 where <name>.json and <name>.hgrm go (default: perf/results/loadgen/ under the
+                                    repository root, the nearest folder at or above the current one holding
+                                    Pipeline.sln; outside the repository --out is required)
           --name NAME               the run's name (default: derived from the options)
           --server-args "ARGS"      extra arguments for the started server, split at spaces
                                     (e.g. "--Pipeline:Engine:RingSize=16384 --Pipeline:Engine:DecodeHandlers=1")
@@ -81,16 +84,25 @@ internal sealed class LoadGenOptions
 
     public bool Snapshot { get; private set; }
 
-    public string OutDirectory { get; private set; } = ".";
+    /// <summary>The folder of the result files: <c>--out</c>, or perf/results/loadgen/ under the repository root.</summary>
+    public string OutDirectory { get; private set; } = string.Empty;
 
     public string Name { get; private set; } = string.Empty;
 
     public string ServerArgs { get; private set; } = string.Empty;
 
     /// <summary>Parses the command line; on failure <paramref name="error"/> names the option and the rule.</summary>
-    public static bool TryParse(IReadOnlyList<string> args, out LoadGenOptions options, out string? error)
+    public static bool TryParse(IReadOnlyList<string> args, out LoadGenOptions options, out string? error) =>
+        TryParse(args, Environment.CurrentDirectory, out options, out error);
+
+    /// <summary>
+    /// Parses the command line as run from <paramref name="currentDirectory"/>, where the search for the repository
+    /// root (the default <c>--out</c>) starts.
+    /// </summary>
+    public static bool TryParse(IReadOnlyList<string> args, string currentDirectory, out LoadGenOptions options, out string? error)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentException.ThrowIfNullOrEmpty(currentDirectory);
         options = new LoadGenOptions();
         error = null;
         if (args.Count == 0)
@@ -166,7 +178,7 @@ internal sealed class LoadGenOptions
             pacingGiven |= option == "--pacing";
         }
 
-        error = options.Validate(modeGiven, pacingGiven);
+        error = options.Validate(modeGiven, pacingGiven, currentDirectory);
         return error is null;
     }
 
@@ -288,6 +300,11 @@ internal sealed class LoadGenOptions
                 Snapshot = snapshot;
                 return null;
             case "--out":
+                if (value.Length == 0)
+                {
+                    return "option --out: the folder must not be empty";
+                }
+
                 OutDirectory = value;
                 return null;
             case "--name":
@@ -304,7 +321,7 @@ internal sealed class LoadGenOptions
         }
     }
 
-    private string? Validate(bool modeGiven, bool pacingGiven)
+    private string? Validate(bool modeGiven, bool pacingGiven, string currentDirectory)
     {
         if (Verb == LoadGenVerb.Load)
         {
@@ -332,6 +349,18 @@ internal sealed class LoadGenOptions
         if (Batch > Window)
         {
             return $"option --batch ({Batch}) must not exceed --window ({Window})";
+        }
+
+        if (OutDirectory.Length == 0)
+        {
+            // Never the current folder: result files left there end up committed by accident.
+            if (!RepositoryRoot.TryFind(currentDirectory, out string? root))
+            {
+                return $"no --out given and no {RepositoryRoot.SolutionFile} in {Path.GetFullPath(currentDirectory)} or above it: "
+                    + $"run from inside the repository (files go to {RepositoryRoot.DefaultOutDirectory}{Path.DirectorySeparatorChar} under its root) or give --out DIR";
+            }
+
+            OutDirectory = Path.Combine(root, RepositoryRoot.DefaultOutDirectory);
         }
 
         if (Name.Length == 0)

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Threading.Tasks;
 
 namespace Pipeline.LoadGen;
@@ -8,7 +9,7 @@ namespace Pipeline.LoadGen;
 // LoadGenOptions.Usage for the command line.
 internal static class Program
 {
-    private const int BadCommandLine = 2;
+    public const int BadCommandLine = 2;
 
     /// <summary>The runtime's switch to run socket completions on the epoll thread instead of the thread pool.</summary>
     public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
@@ -19,20 +20,34 @@ internal static class Program
         // the socket engine's thread, with no hop to a pool thread per receive (the ACK handling is short and never
         // blocks). ServerProcess removes it from the server's environment.
         Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
-        if (!LoadGenOptions.TryParse(args, out LoadGenOptions options, out string? error))
+        if (ParseCommandLine(args, Environment.CurrentDirectory, Console.Out, Console.Error, out LoadGenOptions options) is int exitCode)
         {
-            Console.Error.WriteLine("error: " + error);
-            return BadCommandLine;
-        }
-
-        if (options.Help)
-        {
-            Console.WriteLine(LoadGenOptions.Usage);
-            return 0;
+            return exitCode;
         }
 
         return options.Verb == LoadGenVerb.Recovery
             ? await RecoveryRun.RunAsync(options, Console.Out).ConfigureAwait(false)
             : await LoadRun.RunAsync(options, Console.Out).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Parses the command line as run from <paramref name="currentDirectory"/>. Returns the exit code when there is
+    /// nothing to run (0 after printing the help, <see cref="BadCommandLine"/> after printing the error), else null.
+    /// </summary>
+    internal static int? ParseCommandLine(string[] args, string currentDirectory, TextWriter output, TextWriter error, out LoadGenOptions options)
+    {
+        if (!LoadGenOptions.TryParse(args, currentDirectory, out options, out string? problem))
+        {
+            error.WriteLine("error: " + problem);
+            return BadCommandLine;
+        }
+
+        if (options.Help)
+        {
+            output.WriteLine(LoadGenOptions.Usage);
+            return 0;
+        }
+
+        return null;
     }
 }

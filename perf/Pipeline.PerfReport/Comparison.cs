@@ -37,6 +37,7 @@ internal sealed class Comparison
         var comparison = new Comparison();
         comparison.CompareProbes(a.Probes, b.Probes);
         comparison.Pair("load", a.Load, b.Load, r => r.Name, r => r.Failed, LoadMetrics);
+        comparison.ComparePacing(a.Load, b.Load);
         comparison.Pair("recovery", a.Recovery, b.Recovery, r => r.Name, r => r.Failed, RecoveryMetrics);
         comparison.Pair("micro", a.Benchmarks, b.Benchmarks, r => r.DisplayName, r => r.MeanNs is null, BenchmarkMetrics);
         comparison.Pair("ring-latency", a.RingLatency, b.RingLatency, r => r.Key, r => r.Count == 0, RingLatencyMetrics);
@@ -156,6 +157,19 @@ internal sealed class Comparison
             {
                 seen.Add(name(runB));
                 OnlyInB.Add($"{kind} {name(runB)}");
+            }
+        }
+    }
+
+    // run-perf.sh names its open-loop runs without the pacing: the same name may be a different workload.
+    private void ComparePacing(List<LoadRun> a, List<LoadRun> b)
+    {
+        foreach (LoadRun runA in a)
+        {
+            LoadRun? runB = b.Find(r => string.Equals(r.Name, runA.Name, StringComparison.Ordinal));
+            if (runA.Pacing is { } pacingA && runB?.Pacing is { } pacingB && !string.Equals(pacingA, pacingB, StringComparison.Ordinal))
+            {
+                Warnings.Add($"load {runA.Name}: pacing {pacingA} in A, {pacingB} in B (the latency's shape differs with the pacing)");
             }
         }
     }

@@ -18,6 +18,12 @@ internal sealed class LoadRun
     /// <summary>Commands per second asked of an open-loop run; null for a closed loop.</summary>
     public double? TargetRate { get; init; }
 
+    /// <summary>
+    /// Open loop: <c>shared</c> (one pacer round writes every connection at once) or <c>spread</c> (each connection
+    /// at its own phase of the millisecond); null for a closed loop or a run written before LoadGen recorded it.
+    /// </summary>
+    public string? Pacing { get; init; }
+
     public int? Connections { get; init; }
 
     public int? Window { get; init; }

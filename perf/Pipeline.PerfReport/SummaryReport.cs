@@ -142,7 +142,7 @@ internal static class SummaryReport
     public static TextTable LoadTable(IEnumerable<LoadRun> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        var table = new TextTable("run", "mode", "durability", ">target/s", ">conns", ">throughput/s", ">p50", ">p90", ">p99", ">p99.9", ">p99.99", ">max", ">errors", "status");
+        var table = new TextTable("run", "mode", "pacing", "durability", ">target/s", ">conns", ">throughput/s", ">p50", ">p90", ">p99", ">p99.9", ">p99.99", ">max", ">errors", "status");
         foreach (LoadRun r in runs)
         {
             // A run that recorded nothing (the server died at start) has no percentiles to show, not zeros.
@@ -151,6 +151,7 @@ internal static class SummaryReport
             table.Add(
                 r.Name,
                 r.Mode ?? "-",
+                r.Pacing ?? "-",
                 r.Durability ?? "-",
                 Format.Rate(r.TargetRate),
                 r.Connections?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",

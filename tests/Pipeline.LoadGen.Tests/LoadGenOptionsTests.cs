@@ -1,4 +1,6 @@
 using System;
+using System.IO;
+using Pipeline.Testing;
 using Xunit;
 
 namespace Pipeline.LoadGen.Tests;
@@ -234,6 +236,67 @@ public sealed class LoadGenOptionsTests
         Assert.Equal("open-2000-Batch-spread", ParseOk("load", "--rate", "2k", "--pacing", "spread").Name);
         Assert.Equal("open-2000-Batch", ParseOk("load", "--rate", "2k", "--pacing", "shared").Name);
         Assert.Contains("--pacing shared|spread", LoadGenOptions.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_NoOutInsideTheRepository_DefaultsToPerfResultsLoadgenUnderItsRoot()
+    {
+        using var temp = new TempDirectory();
+        string nested = Path.Combine(temp.Path, "perf", "Pipeline.LoadGen", "bin", "Release");
+        Directory.CreateDirectory(nested);
+        File.WriteAllText(temp.Combine("Pipeline.sln"), string.Empty);
+
+        bool ok = LoadGenOptions.TryParse(["load", "--rate", "2k"], nested, out LoadGenOptions options, out string? error);
+
+        Assert.True(ok, error);
+        Assert.Equal(Path.Combine(temp.Path, "perf", "results", "loadgen"), options.OutDirectory);
+    }
+
+    [Fact]
+    public void TryParse_NoOutFromTheTestsFolder_FindsThisRepository()
+    {
+        LoadGenOptions o = ParseOk("recovery", "--events", "5k");
+
+        string root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(o.OutDirectory)))!;
+        Assert.Equal(Path.Combine(root, "perf", "results", "loadgen"), o.OutDirectory);
+        Assert.True(File.Exists(Path.Combine(root, "Pipeline.sln")));
+    }
+
+    [Fact]
+    public void TryParse_OutGiven_KeepsItAndNeedsNoRepository()
+    {
+        using var temp = new TempDirectory();
+
+        bool ok = LoadGenOptions.TryParse(["load", "--rate", "2k", "--out", "somewhere/else"], temp.Path, out LoadGenOptions options, out string? error);
+
+        Assert.True(ok, error);
+        Assert.Equal("somewhere/else", options.OutDirectory);
+    }
+
+    [Fact]
+    public void TryParse_NoOutOutsideTheRepository_FailsAskingForOut()
+    {
+        using var temp = new TempDirectory();
+
+        bool ok = LoadGenOptions.TryParse(["recovery", "--events", "5k"], temp.Path, out _, out string? error);
+
+        Assert.False(ok);
+        Assert.Equal(
+            $"no --out given and no Pipeline.sln in {temp.Path} or above it: run from inside the repository (files go to perf/results/loadgen/ under its root) or give --out DIR",
+            error);
+    }
+
+    [Fact]
+    public void TryParse_EmptyOut_IsRefused()
+    {
+        Assert.Equal("option --out: the folder must not be empty", ParseError("load", "--rate", "2k", "--out", string.Empty));
+    }
+
+    [Fact]
+    public void Usage_Out_NamesTheNewDefault()
+    {
+        Assert.Contains("default: perf/results/loadgen/ under the", LoadGenOptions.Usage, StringComparison.Ordinal);
+        Assert.DoesNotContain("the current folder", LoadGenOptions.Usage, StringComparison.Ordinal);
     }
 
     [Fact]

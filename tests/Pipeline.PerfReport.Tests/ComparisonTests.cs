@@ -138,6 +138,18 @@ public sealed class ComparisonTests
         Assert.Equal(2, missing);
     }
 
+    [Fact]
+    public void Create_SameRunWithAnotherPacing_WarnsAndUnknownPacingDoesNot()
+    {
+        RunSummary a = Summary(Load("open-50k-Batch", 50_000, p50: 100, pacing: "shared"), Load("open-100k-Batch", 100_000, p50: 100, pacing: null));
+        RunSummary b = Summary(Load("open-50k-Batch", 50_000, p50: 100, pacing: "spread"), Load("open-100k-Batch", 100_000, p50: 100, pacing: "spread"));
+
+        Comparison comparison = Comparison.Create(a, b);
+
+        string warning = Assert.Single(comparison.Warnings);
+        Assert.Equal("load open-50k-Batch: pacing shared in A, spread in B (the latency's shape differs with the pacing)", warning);
+    }
+
     private static RunSummary Summary(params LoadRun[] runs)
     {
         var summary = new RunSummary { Probes = ResultsFolder.Probes(110, 500) };
@@ -147,10 +159,11 @@ public sealed class ComparisonTests
 
     private static RunSummary Summary(ProbeReport probes) => new() { Probes = probes };
 
-    private static LoadRun Load(string name, double throughput, double p50, bool failed = false) => new()
+    private static LoadRun Load(string name, double throughput, double p50, bool failed = false, string? pacing = "shared") => new()
     {
         Name = name,
         Mode = "open",
+        Pacing = pacing,
         Throughput = throughput,
         Failed = failed,
         LatencyUs = new LatencyStats { P50 = p50, P90 = p50 * 2, P99 = p50 * 4, P999 = p50 * 8, P9999 = p50 * 16, Max = p50 * 32, Count = 1000 },

@@ -21,12 +21,13 @@ internal sealed class ResultsFolder : IDisposable
     public string Combine(params string[] parts) => System.IO.Path.Combine([_temp.Path, .. parts]);
 
     /// <summary>A load run whose latency percentiles are <paramref name="p50"/> times 1, 2, 4, 8, 16, 32 (p50 .. max).</summary>
-    public void AddLoad(string name, double p50, double throughput = 50_000, long errors = 0, bool failed = false, string? failure = null, bool hgrm = true, string mode = "open", string durability = "Batch")
+    public void AddLoad(string name, double p50, double throughput = 50_000, long errors = 0, bool failed = false, string? failure = null, bool hgrm = true, string mode = "open", string durability = "Batch", string? pacing = "shared")
     {
         string targetRate = mode == "open" ? "50000" : "null";
+        string pacingJson = pacing is null ? "null" : "\"" + pacing + "\"";
         string json = string.Create(CultureInfo.InvariantCulture, $$"""
             {
-              "name": "{{name}}", "kind": "load", "mode": "{{mode}}", "durability": "{{durability}}", "targetRate": {{targetRate}},
+              "name": "{{name}}", "kind": "load", "mode": "{{mode}}", "durability": "{{durability}}", "targetRate": {{targetRate}}, "pacing": {{pacingJson}},
               "connections": 8, "window": null, "batch": null, "durationSeconds": 10,
               "commands": 500000, "acks": 499990, "rejected": 10, "errors": {{errors}}, "throughput": {{throughput}},
               "failed": {{(failed ? "true" : "false")}}, "failure": {{(failure is null ? "null" : "\"" + failure + "\"")}},

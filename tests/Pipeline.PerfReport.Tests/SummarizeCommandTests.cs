@@ -15,7 +15,7 @@ public sealed class SummarizeCommandTests
         using var folder = new ResultsFolder();
         folder.AddProbes(handoffNs: 110, diskP99Us: 900);
         folder.AddLoad("open-50k-Batch", p50: 120);
-        folder.AddLoad("closed-None", p50: 30, throughput: 812_345, mode: "closed", durability: "None");
+        folder.AddLoad("closed-None", p50: 30, throughput: 812_345, mode: "closed", durability: "None", pacing: null);
         folder.AddRecovery("recovery-1M-snapshot", restartSeconds: 2.5);
 
         RunSummary summary = SummarizeCommand.Run(folder.Path);
@@ -29,19 +29,44 @@ public sealed class SummarizeCommandTests
         Assert.Equal(960, open.LatencyUs.P999);
         Assert.Equal(1920, open.LatencyUs.P9999);
         Assert.Equal(3840, open.LatencyUs.Max);
+        Assert.Equal("shared", open.Pacing);
         Assert.Equal(812_345, read.Load[1].Throughput);
+        Assert.Null(read.Load[1].Pacing);
         Assert.Equal(2.5, read.Recovery.Single().RestartSeconds);
         Assert.Equal(110, read.Probes!.Handoff!.RoundTripNs);
         Assert.Equal("latency.png", read.Plot);
         string json = File.ReadAllText(folder.Combine("summary.json"));
         Assert.Contains("\"p99_9\": 960", json, StringComparison.Ordinal);
+        Assert.Contains("\"pacing\": \"shared\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"pacing\": null", json, StringComparison.Ordinal);
         string md = File.ReadAllText(folder.Combine("summary.md"));
         Assert.Contains("All runs passed", md, StringComparison.Ordinal);
-        Assert.Contains("| open-50k-Batch | open | Batch | 50k | 8 | 50,000 | 120 | 240 | 480 | 960 | 1,920 | 3,840 | 0 | ok |", md, StringComparison.Ordinal);
-        Assert.Contains("| closed-None | closed | None | - | 8 | 812,345 | 30.0 |", md, StringComparison.Ordinal);
+        Assert.Contains("| open-50k-Batch | open | shared | Batch | 50k | 8 | 50,000 | 120 | 240 | 480 | 960 | 1,920 | 3,840 | 0 | ok |", md, StringComparison.Ordinal);
+        Assert.Contains("| closed-None | closed | - | None | - | 8 | 812,345 | 30.0 |", md, StringComparison.Ordinal);
         Assert.Contains("| recovery-1M-snapshot | 1,000,000 | yes | 100.0 | 2.50 | 1,000,000 | 400,000 | ok |", md, StringComparison.Ordinal);
         Assert.Contains("110 ns round trip", md, StringComparison.Ordinal);
         Assert.Contains("![latency by percentile](latency.png)", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_SpreadAndOlderRuns_ShowsThePacingOrADash()
+    {
+        using var folder = new ResultsFolder();
+        folder.AddLoad("open-50k-Batch-spread", p50: 150, pacing: "spread");
+        folder.AddLoad("open-50k-Batch", p50: 120);
+        // A run written before LoadGen recorded the pacing has no such field.
+        string old = folder.Combine("load", "open-50k-Batch.json");
+        File.WriteAllText(old, File.ReadAllText(old).Replace("\"pacing\": \"shared\",", string.Empty, StringComparison.Ordinal));
+
+        SummarizeCommand.Run(folder.Path);
+
+        RunSummary read = SummarizeCommand.Load(folder.Path);
+        Assert.Equal("spread", read.Load.Single(r => r.Name == "open-50k-Batch-spread").Pacing);
+        Assert.Null(read.Load.Single(r => r.Name == "open-50k-Batch").Pacing);
+        string md = File.ReadAllText(folder.Combine("summary.md"));
+        Assert.Contains("| run | mode | pacing | durability |", md, StringComparison.Ordinal);
+        Assert.Contains("| open-50k-Batch-spread | open | spread | Batch | 50k |", md, StringComparison.Ordinal);
+        Assert.Contains("| open-50k-Batch | open | - | Batch | 50k |", md, StringComparison.Ordinal);
     }
 
     [Fact]

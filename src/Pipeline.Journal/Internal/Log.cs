@@ -48,4 +48,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Recovery: replayed {Count} events ({From}..{To}) in {Milliseconds} ms")]
     public static partial void Replayed(ILogger logger, long count, long from, long to, double milliseconds);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "{Work}: {Done} of {Total} events ({Percent}%), {Rate} events/s, about {SecondsLeft} s left ({Seconds} s so far)")]
+    public static partial void Progress(ILogger logger, string work, long done, long total, double percent, double rate, double secondsLeft, double seconds);
 }

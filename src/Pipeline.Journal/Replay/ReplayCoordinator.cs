@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Journal.Internal;
@@ -22,14 +21,20 @@ public sealed class ReplayCoordinator
     private readonly JournalReader _journal;
     private readonly ISnapshotStore? _snapshots;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a coordinator over a journal and (optionally) a snapshot store.</summary>
-    public ReplayCoordinator(JournalReader journal, ISnapshotStore? snapshots, ILogger? logger = null)
+    /// <param name="journal">The journal to replay.</param>
+    /// <param name="snapshots">Where snapshots are, or null to always replay from the start.</param>
+    /// <param name="logger">Where recovery and replay progress are logged (none by default).</param>
+    /// <param name="timeProvider">The clock of the replay's duration and progress lines (<see cref="TimeProvider.System"/> by default).</param>
+    public ReplayCoordinator(JournalReader journal, ISnapshotStore? snapshots, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(journal);
         _journal = journal;
         _snapshots = snapshots;
         _logger = logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>
@@ -62,6 +67,7 @@ public sealed class ReplayCoordinator
     /// Replays records from <paramref name="fromSequence"/> to <paramref name="toSequence"/> (a sequence the journal
     /// is known to hold, e.g. the writer's last sequence after recovery) into <paramref name="target"/>. Returns the count.
     /// </summary>
+    /// <remarks>A replay that runs longer than <see cref="ProgressReporter.DefaultInterval"/> logs its progress every interval.</remarks>
     public long Replay(long fromSequence, long toSequence, IReplayTarget target, int batchSize = 1024)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -71,7 +77,8 @@ public sealed class ReplayCoordinator
             return 0;
         }
 
-        long start = Stopwatch.GetTimestamp();
+        long start = _time.GetTimestamp();
+        var progress = new ProgressReporter("Replay", toSequence - fromSequence + 1, _logger, _time);
         long count = 0;
         using (JournalCursor cursor = _journal.ReadFrom(fromSequence, toSequence))
         {
@@ -80,6 +87,7 @@ public sealed class ReplayCoordinator
             {
                 target.Apply(record);
                 count++;
+                progress.Advance();
                 if (++inBatch == batchSize)
                 {
                     target.EndOfBatch();
@@ -93,7 +101,7 @@ public sealed class ReplayCoordinator
             }
         }
 
-        TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+        TimeSpan elapsed = _time.GetElapsedTime(start);
         Log.Replayed(_logger, count, fromSequence, toSequence, elapsed.TotalMilliseconds);
         return count;
     }

@@ -97,7 +97,7 @@ internal sealed class CommandPipeline : IIngestBackend, IDisposable
         {
             var store = new FileSnapshotStore(Path.Combine(data, "snapshots"), options.Snapshots.Keep, loggers.CreateLogger("Pipeline.Journal.Snapshots"));
             var reader = new JournalReader(journalOptions.Directory, journalOptions.MaxRecordBytes);
-            var coordinator = new ReplayCoordinator(reader, store, loggers.CreateLogger("Pipeline.Journal.Replay"));
+            var coordinator = new ReplayCoordinator(reader, store, loggers.CreateLogger("Pipeline.Journal.Replay"), TimeProvider.System);
             RecoveryStart<LedgerState> start = coordinator.LoadState(() => new LedgerState());
             if (start.Snapshot is { } loaded && loaded.Sequence > journal.LastSequence)
             {

@@ -266,6 +266,52 @@ public sealed class ReplayCoordinatorTests : IDisposable
         Assert.Throws<JournalCorruptedException>(() => coordinator.Replay(1, 12, new CountingTarget()));
     }
 
+    [Fact]
+    public void Replay_LongerThanTwoSeconds_LogsProgressEveryTwoSeconds()
+    {
+        JournalTestData.CreateJournal(TestJournalOptions.Small(JournalFolder), 10_000);
+        var logger = new ListLogger();
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var coordinator = new ReplayCoordinator(new JournalReader(JournalFolder), snapshots: null, logger, clock);
+
+        long replayed = coordinator.Replay(1, 10_000, new ClockedTarget(clock, TimeSpan.FromMilliseconds(1)));
+
+        Assert.Equal(10_000, replayed);
+        string[] progress = logger.Entries.Where(e => e.EventId == 1104).Select(e => e.Message).ToArray();
+        // The clock is read every 4,096 records: at 4.096 s and at 8.192 s, each time a line is due.
+        Assert.Equal(
+            [
+                "Replay: 4096 of 10000 events (41%), 1000 events/s, about 5.9 s left (4.1 s so far)",
+                "Replay: 8192 of 10000 events (81.9%), 1000 events/s, about 1.8 s left (8.2 s so far)",
+            ],
+            progress);
+        Assert.Contains(logger.Entries, e => e.EventId == 1103 && e.Message.Contains("in 10000 ms", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Replay_WithinTwoSeconds_LogsNoProgress()
+    {
+        JournalTestData.CreateJournal(TestJournalOptions.Small(JournalFolder), 10_000);
+        var logger = new ListLogger();
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var coordinator = new ReplayCoordinator(new JournalReader(JournalFolder), snapshots: null, logger, clock);
+
+        coordinator.Replay(1, 10_000, new ClockedTarget(clock, TimeSpan.FromMilliseconds(0.1)));
+
+        Assert.DoesNotContain(logger.Entries, e => e.EventId == 1104);
+        Assert.Single(logger.Entries, e => e.EventId == 1103);
+    }
+
+    // Each record takes `perRecord` on the test's clock.
+    private sealed class ClockedTarget(ManualTimeProvider clock, TimeSpan perRecord) : IReplayTarget
+    {
+        public void Apply(in JournalRecord record) => clock.AdvanceTimestamp(perRecord);
+
+        public void EndOfBatch()
+        {
+        }
+    }
+
     private sealed class CountingTarget : IReplayTarget
     {
         public long Records { get; private set; }
