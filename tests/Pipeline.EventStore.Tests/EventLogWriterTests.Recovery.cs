@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using Microsoft.Extensions.Logging;
 using Pipeline.EventStore.Internal;
+using Pipeline.Testing;
 using Xunit;
 
 namespace Pipeline.EventStore.Tests;
