@@ -55,6 +55,7 @@ public sealed partial class EventLogWriter
                 CheckSealedSegment(options, segments[i].Path, segments[i].FirstPosition, ref expected, ref lastCommandSequence);
             }
 
+            EnsureIndexes(options, logger, segments);
             (long first, string activePath) = segments[^1];
             ActiveScan scan = ScanActiveSegment(options, logger, activePath, first, ref expected, ref lastCommandSequence);
             SafeFileHandle handle = File.OpenHandle(activePath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
@@ -119,6 +120,24 @@ public sealed partial class EventLogWriter
 
         expected = header.Position + 1;
         lastCommandSequence = header.CommandSequence;
+    }
+
+    // Every sealed segment has an index file with a valid, current header (one 64-byte read each); a missing or bad
+    // one is rebuilt from its segment (warning 1206). Damage inside an index body is found by readers, which verify
+    // the whole file's CRC-32C the first time they use it, and rebuild it the same way.
+    private static void EnsureIndexes(EventLogOptions options, ILogger logger, List<(long FirstPosition, string Path)> segments)
+    {
+        SegmentIndexBuilder? builder = null;
+        for (int i = 0; i < segments.Count - 1; i++)
+        {
+            (long first, string path) = segments[i];
+            string indexPath = EventSegmentFiles.IndexPath(path);
+            if (!SealedSegmentIndex.CheckHeader(indexPath, first, new FileInfo(path).Length, IndexKeyHash.Fnv1a64, out string? problem))
+            {
+                int records = (builder ??= new SegmentIndexBuilder(IndexKeyHash.Fnv1a64, first)).BuildFile(path, indexPath, options.MaxRecordBytes);
+                Log.IndexRebuilt(logger, indexPath, records, problem!);
+            }
+        }
     }
 
     private static SegmentWindow OpenSegment(string path, long nameFirst, long expected, int maxRecordBytes)

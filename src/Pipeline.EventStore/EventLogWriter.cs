@@ -42,6 +42,7 @@ public sealed partial class EventLogWriter : IDisposable
     private long _durablePosition;
     private Exception? _fault;
     private bool _disposed;
+    private SegmentIndexBuilder? _indexBuilder; // kept between rolls so that sealing stops allocating
 
     private EventLogWriter(EventLogOptions options, SegmentIO io, ILogger logger, FileStream lockFile, SafeFileHandle handle, string activePath, long segmentFirst, long offset, long lastPosition, long lastCommandSequence, EventLogRecovery recovery)
     {
@@ -197,11 +198,13 @@ public sealed partial class EventLogWriter : IDisposable
     }
 
     // The sealed segment is written and fsynced before the next one exists: recovery trusts every segment but the last.
+    // Its index file is written in between, so readers that see the next segment find the index of this one.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RollSegmentSlow()
     {
         WriteBuffer();
         Sync();
+        WriteIndex(_activePath);
         long first = _lastPosition + 1;
         string path = EventSegmentFiles.SegmentPath(_options.Directory, first);
         try
@@ -219,6 +222,20 @@ public sealed partial class EventLogWriter : IDisposable
         _activePath = path;
         _segmentFirst = first;
         _offset = EventSegmentHeader.Size;
+    }
+
+    // Indexing is not part of the log's durability: a failure is logged and readers rebuild the index when they need it.
+    private void WriteIndex(string segmentPath)
+    {
+        string indexPath = EventSegmentFiles.IndexPath(segmentPath);
+        try
+        {
+            (_indexBuilder ??= new SegmentIndexBuilder(IndexKeyHash.Fnv1a64, _segmentFirst)).BuildFile(segmentPath, indexPath, _options.MaxRecordBytes);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EventLogCorruptedException)
+        {
+            Log.IndexWriteFailed(_logger, ex, indexPath);
+        }
     }
 
     // The header is durable, and the file's name in the folder too, before any record goes in.

@@ -10,11 +10,15 @@ internal static class EventSegmentFiles
 {
     public const string Prefix = "events-";
     public const string Extension = ".log";
+    public const string IndexExtension = ".idx";
     public const string LockFileName = "events.lock";
     private const int DigitCount = 20;
 
     public static string SegmentPath(string directory, long firstPosition) =>
         Path.Combine(directory, Prefix + firstPosition.ToString("D20", CultureInfo.InvariantCulture) + Extension);
+
+    /// <summary>The index file of the segment at <paramref name="segmentPath"/>: the same name with <c>.idx</c>.</summary>
+    public static string IndexPath(string segmentPath) => Path.ChangeExtension(segmentPath, IndexExtension);
 
     /// <summary>Segments sorted by the first position in their name; other files are ignored.</summary>
     public static List<(long FirstPosition, string Path)> List(string directory)

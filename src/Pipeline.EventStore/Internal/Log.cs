@@ -18,4 +18,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Event log segment {File} was shorter than its header (a crash while it was created, before any event went in): header written again")]
     public static partial void SegmentHeaderRewritten(ILogger logger, string file);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Event log index {File} was rebuilt from its segment ({Records} records) because {Reason}")]
+    public static partial void IndexRebuilt(ILogger logger, string file, int records, string reason);
+
+    [LoggerMessage(EventId = 1207, Level = LogLevel.Warning, Message = "Event log index {File} could not be written when its segment was sealed; readers rebuild it when they need it")]
+    public static partial void IndexWriteFailed(ILogger logger, System.Exception exception, string file);
 }

@@ -1,0 +1,309 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.EventStore.Format;
+using Pipeline.EventStore.Internal;
+using RecordStatus = Pipeline.Journal.Format.RecordStatus;
+
+namespace Pipeline.EventStore;
+
+/// <summary>
+/// Finds events by stream, type, producer or time through the event log's index files (one per sealed segment)
+/// and an in-memory index of the segment still being written.
+/// </summary>
+/// <remarks>
+/// One thread at a time, like <see cref="EventLogReader"/>; never takes the writer's lock. Memory: for each sealed
+/// segment it has used, the index header and its fences (16 bytes per 512 entries of each keyed section); for the
+/// last segment, 80 bytes per record (bounded by <see cref="EventLogOptions.SegmentSizeBytes"/>). A sealed segment's
+/// index file is verified (whole-file CRC-32C) the first time it is used; a missing, damaged or stale one is rebuilt
+/// from its segment and a warning (event id 1206) is logged. See <c>docs/event-log-format.md</c>, "Indexes".
+/// </remarks>
+// Design: not shared between threads. It shares files with the writer and with other readers: the writer writes a
+// segment's index file before it creates the next segment, so a segment that has a successor normally has its index;
+// index files are only ever replaced whole (written to a temporary file, fsynced, renamed), so a concurrent rebuild by
+// another reader or by the writer's open at worst writes the same bytes twice. The last segment is indexed by
+// scanning it from where the previous scan stopped; a partial record at its end (being written, or torn) is not
+// indexed until it is whole, so a writer that cuts off a torn tail never removes an indexed record.
+public sealed class EventIndex
+{
+    private const int ScanBufferBytes = 256 * 1024;
+
+    private readonly EventLogOptions _options;
+    private readonly ILogger _logger;
+    private readonly IndexKeyHash _hash;
+    private readonly Dictionary<long, SealedSegmentIndex> _sealed = [];
+    private readonly byte[] _block = new byte[SealedSegmentIndex.BlockBytes];
+    private SegmentIndexBuilder? _tail;
+    private SegmentIndexBuilder? _rebuilder;
+    private byte[]? _scanBuffer;
+
+    /// <summary>Creates an index reader of the event log in <see cref="EventLogOptions.Directory"/> (the writer's options).</summary>
+    /// <exception cref="ArgumentException">An option breaks a rule.</exception>
+    public EventIndex(EventLogOptions options, ILogger? logger = null)
+        : this(options, logger, IndexKeyHash.Fnv1a64)
+    {
+    }
+
+    // The seam through which tests index with a hash that collides.
+    internal EventIndex(EventLogOptions options, ILogger? logger, IndexKeyHash hash)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _hash = hash;
+    }
+
+    internal EventLogOptions Options => _options;
+
+    internal IndexKeyHash Hash => _hash;
+
+    /// <summary>
+    /// A cursor over the events of <paramref name="streamId"/> from <paramref name="fromVersion"/> on, in stream
+    /// version order, at most <paramref name="maxCount"/>. Events of other streams whose id hashes alike are skipped.
+    /// </summary>
+    /// <remarks>Sees the segments that exist when the cursor reaches them, and the last segment as far as it was written then.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="streamId"/> is empty or longer than 255 bytes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromVersion"/> is below 1 or <paramref name="maxCount"/> is negative.</exception>
+    public EventIndexCursor ReadStream(ReadOnlySpan<byte> streamId, long fromVersion = 1, int maxCount = int.MaxValue)
+    {
+        CheckName(streamId, nameof(streamId));
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromVersion, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        return new EventIndexCursor(this, IndexQuery.Stream, streamId.ToArray(), IndexKeyHashing.Hash(_hash, streamId), fromVersion, maxCount);
+    }
+
+    /// <summary>A cursor over the events of type <paramref name="type"/> at <paramref name="fromPosition"/> and after, in position order.</summary>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is empty or longer than 255 bytes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromPosition"/> is below 1 or <paramref name="maxCount"/> is negative.</exception>
+    public EventIndexCursor ReadType(ReadOnlySpan<byte> type, long fromPosition = 1, int maxCount = int.MaxValue)
+    {
+        CheckName(type, nameof(type));
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromPosition, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        return new EventIndexCursor(this, IndexQuery.Type, type.ToArray(), IndexKeyHashing.Hash(_hash, type), fromPosition, maxCount);
+    }
+
+    /// <summary>A cursor over the events of producer <paramref name="producerId"/> at <paramref name="fromPosition"/> and after, in position order.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromPosition"/> is below 1 or <paramref name="maxCount"/> is negative.</exception>
+    public EventIndexCursor ReadProducer(ulong producerId, long fromPosition = 1, int maxCount = int.MaxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromPosition, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        return new EventIndexCursor(this, IndexQuery.Producer, null, producerId, fromPosition, maxCount);
+    }
+
+    /// <summary>
+    /// Finds the first event whose timestamp is at or after <paramref name="timestampTicks"/> (like Kafka's
+    /// offsets-for-times); false when every event is older.
+    /// </summary>
+    /// <remarks>Reads the time table of the first segment that has a late enough event, then scans at most 256 records.</remarks>
+    public bool TryFindPosition(long timestampTicks, out long position)
+    {
+        position = 0;
+        List<(long FirstPosition, string Path)> segments = EventSegmentFiles.List(_options.Directory);
+        for (int i = 0; i < segments.Count; i++)
+        {
+            TimeEntry start;
+            if (i < segments.Count - 1)
+            {
+                SealedSegmentIndex file = Sealed(segments[i]);
+                if (file.Header.RecordCount == 0 || file.Header.MaxTimestamp < timestampTicks)
+                {
+                    continue;
+                }
+
+                start = file.FindTimeStart(timestampTicks);
+            }
+            else
+            {
+                SegmentIndexBuilder tail = Tail(segments[i]);
+                if (tail.Count == 0 || tail.MaxTimestamp < timestampTicks)
+                {
+                    return false;
+                }
+
+                start = FindTimeStart(tail.Times, timestampTicks);
+            }
+
+            position = ScanForTime(segments[i].Path, start, timestampTicks);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static TimeEntry FindTimeStart(ReadOnlySpan<TimeEntry> times, long ticks)
+    {
+        int low = 0;
+        int high = times.Length - 1;
+        int start = 0;
+        while (low <= high)
+        {
+            int middle = low + ((high - low) / 2);
+            if (times[middle].MaxTimestamp < ticks)
+            {
+                start = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return times[start];
+    }
+
+    // The segment holds a record at or after ticks, after the start entry's record and before the next entry's.
+    private long ScanForTime(string path, TimeEntry start, long ticks)
+    {
+        using SegmentWindow segment = OpenWindow(path);
+        long offset = start.Offset;
+        long expected = start.Position;
+        while (true)
+        {
+            if (segment.TryReadRecord(offset, backward: false, out EventRecordHeader header, out _) != RecordStatus.Valid || header.Position != expected)
+            {
+                throw new EventLogCorruptedException(path, offset, expected, "no valid record where the time index says one is");
+            }
+
+            if (header.TimestampTicks >= ticks)
+            {
+                return header.Position;
+            }
+
+            offset += header.Length;
+            expected++;
+        }
+    }
+
+    /// <summary>The index hits of one segment for a cursor; the last segment's come from the in-memory index.</summary>
+    internal void Collect(IndexQuery query, ulong key, long from, List<(long FirstPosition, string Path)> segments, int index, List<IndexHit> hits)
+    {
+        hits.Clear();
+        if (index < segments.Count - 1)
+        {
+            SealedSegmentIndex file = Sealed(segments[index]);
+            switch (query)
+            {
+                case IndexQuery.Stream:
+                    file.FindStream(key, from, hits, _block);
+                    break;
+                case IndexQuery.Type:
+                    file.FindType(key, from, hits, _block);
+                    break;
+                default:
+                    file.FindProducer(key, from, hits, _block);
+                    break;
+            }
+
+            return;
+        }
+
+        SegmentIndexBuilder tail = Tail(segments[index]);
+        if (query == IndexQuery.Stream)
+        {
+            foreach (StreamEntry entry in tail.Streams)
+            {
+                if (entry.Hash == key && entry.Version >= from)
+                {
+                    hits.Add(new IndexHit(entry.Position, entry.Offset));
+                }
+            }
+
+            return;
+        }
+
+        foreach (KeyEntry entry in query == IndexQuery.Type ? tail.Types : tail.Producers)
+        {
+            if (entry.Key == key && entry.Position >= from)
+            {
+                hits.Add(new IndexHit(entry.Position, entry.Offset));
+            }
+        }
+    }
+
+    private SealedSegmentIndex Sealed((long FirstPosition, string Path) segment)
+    {
+        if (_sealed.TryGetValue(segment.FirstPosition, out SealedSegmentIndex? file))
+        {
+            return file;
+        }
+
+        string indexPath = EventSegmentFiles.IndexPath(segment.Path);
+        long segmentLength = new FileInfo(segment.Path).Length;
+        file = SealedSegmentIndex.TryOpen(indexPath, segment.FirstPosition, segmentLength, _hash, out string? problem);
+        if (file is null)
+        {
+            int records = (_rebuilder ??= new SegmentIndexBuilder(_hash, segment.FirstPosition)).BuildFile(segment.Path, indexPath, _options.MaxRecordBytes);
+            Log.IndexRebuilt(_logger, indexPath, records, problem!);
+            file = SealedSegmentIndex.TryOpen(indexPath, segment.FirstPosition, segmentLength, _hash, out problem)
+                ?? throw new IOException($"The event log index {indexPath} was rebuilt but does not read back: {problem}.");
+        }
+
+        _sealed.Add(segment.FirstPosition, file);
+        if (_tail is not null && _tail.FirstPosition == segment.FirstPosition)
+        {
+            _tail.Reset(0); // the segment was sealed since it was last scanned: its file is used from now on
+        }
+
+        return file;
+    }
+
+    // Brings the in-memory index of the last segment up to what has been written of it.
+    private SegmentIndexBuilder Tail((long FirstPosition, string Path) segment)
+    {
+        if (_tail is null)
+        {
+            _tail = new SegmentIndexBuilder(_hash, segment.FirstPosition);
+        }
+        else if (_tail.FirstPosition != segment.FirstPosition)
+        {
+            _tail.Reset(segment.FirstPosition);
+        }
+
+        SegmentWindow window;
+        try
+        {
+            window = OpenWindow(segment.Path);
+        }
+        catch (EventLogCorruptedException) when (new FileInfo(segment.Path).Length < EventSegmentHeader.Size)
+        {
+            return _tail; // the writer is creating it: nothing in it yet
+        }
+
+        using (window)
+        {
+            if (window.FileLength < _tail.EndOffset)
+            {
+                _tail.Reset(segment.FirstPosition); // cut back since the last scan: index it again
+            }
+
+            _tail.Scan(window);
+        }
+
+        return _tail;
+    }
+
+    private SegmentWindow OpenWindow(string path)
+    {
+        SegmentWindow window = SegmentWindow.TryOpen(path, ScanBufferBytes, _options.MaxRecordBytes, out string? problem, _scanBuffer)
+            ?? throw new EventLogCorruptedException(path, 0, 0, problem!);
+        _scanBuffer = window.Buffer;
+        return window;
+    }
+
+    private static void CheckName(ReadOnlySpan<byte> name, string paramName)
+    {
+        if ((uint)(name.Length - 1) >= EventRecordHeader.MaxNameBytes)
+        {
+            ThrowHelper.ThrowNameLength(paramName == "type" ? "type" : "stream id", name.Length, paramName);
+        }
+    }
+
+    /// <summary>For tests: how many sealed segments' index files are open.</summary>
+    internal int SealedCount => _sealed.Count;
+}

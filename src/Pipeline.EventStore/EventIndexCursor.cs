@@ -1,0 +1,167 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using Microsoft.Win32.SafeHandles;
+using Pipeline.EventStore.Format;
+using Pipeline.EventStore.Internal;
+using RecordStatus = Pipeline.Journal.Format.RecordStatus;
+
+namespace Pipeline.EventStore;
+
+/// <summary>Reads the events an <see cref="EventIndex"/> query found, one by one; each is a view valid until the next <see cref="TryRead"/>.</summary>
+/// <remarks>
+/// One thread. Works one segment at a time: looks up its index entries for the key, then reads each record with
+/// one positional read (4 KiB, more only for a larger record) and keeps it only if its stream id or type really is
+/// the one asked for (different keys can share a 64-bit hash). Allocates per segment, not per event.
+/// </remarks>
+public sealed class EventIndexCursor : IDisposable
+{
+    private const int InitialBufferBytes = 4096;
+
+    private readonly EventIndex _index;
+    private readonly IndexQuery _query;
+    private readonly byte[]? _name;
+    private readonly ulong _key;
+    private readonly long _from;
+    private readonly List<IndexHit> _hits = [];
+    private int _remaining;
+    private List<(long FirstPosition, string Path)>? _segments;
+    private int _segment = -1;
+    private int _hit;
+    private SafeFileHandle? _handle;
+    private string _path = "";
+    private byte[] _buffer = new byte[InitialBufferBytes];
+
+    internal EventIndexCursor(EventIndex index, IndexQuery query, byte[]? name, ulong key, long from, int maxCount)
+    {
+        _index = index;
+        _query = query;
+        _name = name;
+        _key = key;
+        _from = from;
+        _remaining = maxCount;
+    }
+
+    /// <summary>Reads the next matching event; false when there are no more (or after the maximum count).</summary>
+    /// <exception cref="EventLogCorruptedException">A record is not where (or what) the index says.</exception>
+    public bool TryRead(out EventRecord record)
+    {
+        record = default;
+        while (_remaining > 0)
+        {
+            if (_hit == _hits.Count)
+            {
+                if (!NextSegment())
+                {
+                    _remaining = 0;
+                    return false;
+                }
+
+                continue;
+            }
+
+            IndexHit hit = _hits[_hit++];
+            ReadOnlySpan<byte> bytes = ReadRecord(hit, out EventRecordHeader header);
+            ReadOnlySpan<byte> type = bytes.Slice(EventRecordHeader.FixedSize, header.TypeLength);
+            ReadOnlySpan<byte> streamId = bytes.Slice(header.StreamIdOffset, header.StreamIdLength);
+            bool match = _query switch
+            {
+                IndexQuery.Stream => streamId.SequenceEqual(_name) && header.StreamVersion >= _from,
+                IndexQuery.Type => type.SequenceEqual(_name),
+                _ => header.ProducerId == _key,
+            };
+            if (!match)
+            {
+                continue; // another key with the same hash
+            }
+
+            record = new EventRecord(
+                header.Position,
+                header.CommandSequence,
+                header.TimestampTicks,
+                header.ProducerId,
+                header.StreamVersion,
+                header.SchemaVersion,
+                type,
+                streamId,
+                bytes.Slice(header.PayloadOffset, header.PayloadLength),
+                hit.Offset,
+                header.Length);
+            _remaining--;
+            return true;
+        }
+
+        return false;
+    }
+
+    private bool NextSegment()
+    {
+        _segments ??= EventSegmentFiles.List(_index.Options.Directory);
+        while (++_segment < _segments.Count)
+        {
+            // Position queries skip the segments that end before the start position.
+            if (_query != IndexQuery.Stream && _segment + 1 < _segments.Count && _segments[_segment + 1].FirstPosition <= _from)
+            {
+                continue;
+            }
+
+            _index.Collect(_query, _key, _from, _segments, _segment, _hits);
+            _hit = 0;
+            if (_hits.Count == 0)
+            {
+                continue;
+            }
+
+            _handle?.Dispose();
+            _path = _segments[_segment].Path;
+            _handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return true;
+        }
+
+        return false;
+    }
+
+    private ReadOnlySpan<byte> ReadRecord(IndexHit hit, out EventRecordHeader header)
+    {
+        int read = Read(_buffer, hit.Offset);
+        int length = read >= sizeof(int) ? BinaryPrimitives.ReadInt32LittleEndian(_buffer) : 0;
+        int maxRecordBytes = _index.Options.MaxRecordBytes;
+        if (EventRecordHeader.IsPlausibleLength(length, maxRecordBytes) && length > _buffer.Length)
+        {
+            _buffer = new byte[Math.Max(length, _buffer.Length * 2)];
+            read = Read(_buffer, hit.Offset);
+        }
+
+        if (EventRecordHeader.TryRead(_buffer.AsSpan(0, read), maxRecordBytes, out header) != RecordStatus.Valid || header.Position != hit.Position)
+        {
+            throw new EventLogCorruptedException(_path, hit.Offset, hit.Position, "no valid record with this position where the index says it is");
+        }
+
+        return _buffer.AsSpan(0, header.Length);
+    }
+
+    private int Read(byte[] buffer, long offset)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int read = RandomAccess.Read(_handle!, buffer.AsSpan(total), offset + total);
+            if (read <= 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
+    }
+
+    /// <summary>Closes the open segment.</summary>
+    public void Dispose()
+    {
+        _handle?.Dispose();
+        _handle = null;
+    }
+}

@@ -1,0 +1,245 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using Microsoft.Win32.SafeHandles;
+using Pipeline.EventStore.Format;
+using Pipeline.Journal.Format;
+using DirectorySync = Pipeline.Journal.Internal.DirectorySync;
+using SegmentIO = Pipeline.Journal.Internal.SegmentIO;
+
+namespace Pipeline.EventStore.Internal;
+
+/// <summary>
+/// The index entries of one segment, in position order, as read from its records: what an index file is written
+/// from (after sorting), and the in-memory index of the segment still being appended to.
+/// </summary>
+/// <remarks>
+/// Single-threaded. 80 bytes per record plus 24 per <see cref="TimeInterval"/> records; the arrays grow by doubling
+/// and are kept by <see cref="Reset"/>, so a reused builder stops allocating once it has seen its largest segment.
+/// </remarks>
+internal sealed class SegmentIndexBuilder
+{
+    /// <summary>One time entry per this many records.</summary>
+    public const int TimeInterval = 256;
+
+    private const int ScanBufferBytes = 1024 * 1024;
+
+    private readonly IndexKeyHash _hash;
+    private StreamEntry[] _streams = new StreamEntry[64];
+    private KeyEntry[] _types = new KeyEntry[64];
+    private KeyEntry[] _producers = new KeyEntry[64];
+    private TimeEntry[] _times = new TimeEntry[4];
+    private int _count;
+    private int _timeCount;
+    private long _maxTimestamp = long.MinValue;
+    private long _lastPosition;
+    private long _lastOffset;
+
+    public SegmentIndexBuilder(IndexKeyHash hash, long firstPosition)
+    {
+        _hash = hash;
+        Reset(firstPosition);
+    }
+
+    public IndexKeyHash Hash => _hash;
+
+    public long FirstPosition { get; private set; }
+
+    /// <summary>Where the next record of the segment starts (the end of the last one added).</summary>
+    public long EndOffset { get; private set; }
+
+    public int Count => _count;
+
+    public long MaxTimestamp => _maxTimestamp;
+
+    /// <summary>The entries in position order (until <see cref="WriteFile"/> sorts them).</summary>
+    public ReadOnlySpan<StreamEntry> Streams => _streams.AsSpan(0, _count);
+
+    public ReadOnlySpan<KeyEntry> Types => _types.AsSpan(0, _count);
+
+    public ReadOnlySpan<KeyEntry> Producers => _producers.AsSpan(0, _count);
+
+    public ReadOnlySpan<TimeEntry> Times => _times.AsSpan(0, _timeCount);
+
+    public void Reset(long firstPosition)
+    {
+        FirstPosition = firstPosition;
+        EndOffset = EventSegmentHeader.Size;
+        _count = 0;
+        _timeCount = 0;
+        _maxTimestamp = long.MinValue;
+        _lastPosition = 0;
+        _lastOffset = 0;
+    }
+
+    /// <summary>Adds the record at <paramref name="offset"/>; <paramref name="record"/> holds its bytes.</summary>
+    public void Add(in EventRecordHeader header, ReadOnlySpan<byte> record, long offset)
+    {
+        if (_count == _streams.Length)
+        {
+            Grow();
+        }
+
+        ReadOnlySpan<byte> type = record.Slice(EventRecordHeader.FixedSize, header.TypeLength);
+        ReadOnlySpan<byte> streamId = record.Slice(header.StreamIdOffset, header.StreamIdLength);
+        _streams[_count] = new StreamEntry(IndexKeyHashing.Hash(_hash, streamId), header.StreamVersion, header.Position, offset);
+        _types[_count] = new KeyEntry(IndexKeyHashing.Hash(_hash, type), header.Position, offset);
+        _producers[_count] = new KeyEntry(header.ProducerId, header.Position, offset);
+        _maxTimestamp = Math.Max(_maxTimestamp, header.TimestampTicks);
+        if (_count % TimeInterval == 0)
+        {
+            if (_timeCount == _times.Length)
+            {
+                Array.Resize(ref _times, _timeCount * 2);
+            }
+
+            _times[_timeCount++] = new TimeEntry(_maxTimestamp, header.Position, offset);
+        }
+
+        _count++;
+        _lastPosition = header.Position;
+        _lastOffset = offset;
+        EndOffset = offset + header.Length;
+    }
+
+    private void Grow()
+    {
+        int size = _streams.Length * 2;
+        Array.Resize(ref _streams, size);
+        Array.Resize(ref _types, size);
+        Array.Resize(ref _producers, size);
+    }
+
+    /// <summary>
+    /// Adds the valid records of <paramref name="segment"/> from <see cref="EndOffset"/> on, each of which must carry
+    /// the next position; stops at the end of the file or at the first record that is not whole and valid.
+    /// </summary>
+    /// <returns>Whether it stopped at the end of the file (false: at a bad or partial record).</returns>
+    public bool Scan(SegmentWindow segment)
+    {
+        long offset = EndOffset;
+        long expected = _count == 0 ? FirstPosition : _lastPosition + 1;
+        while (true)
+        {
+            RecordStatus status = segment.TryReadRecord(offset, backward: false, out EventRecordHeader header, out ReadOnlySpan<byte> record);
+            if (status != RecordStatus.Valid)
+            {
+                return offset == segment.FileLength;
+            }
+
+            if (header.Position != expected)
+            {
+                throw new EventLogCorruptedException(segment.Path, offset, expected, $"the record carries position {header.Position}");
+            }
+
+            Add(header, record, offset);
+            offset += header.Length;
+            expected++;
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole sealed segment at <paramref name="segmentPath"/> (verifying every record) and writes its index
+    /// file; returns the number of records indexed.
+    /// </summary>
+    /// <exception cref="EventLogCorruptedException">The segment is damaged (a sealed segment must be whole).</exception>
+    public int BuildFile(string segmentPath, string indexPath, int maxRecordBytes)
+    {
+        using SegmentWindow segment = SegmentWindow.TryOpen(segmentPath, ScanBufferBytes, maxRecordBytes, out string? problem)
+            ?? throw new EventLogCorruptedException(segmentPath, 0, 0, problem!);
+        Reset(segment.Header.FirstPosition);
+        if (!Scan(segment))
+        {
+            throw new EventLogCorruptedException(segmentPath, EndOffset, _count == 0 ? FirstPosition : _lastPosition + 1,
+                "the sealed segment holds a damaged record, so its index cannot be built");
+        }
+
+        WriteFile(indexPath, segment.FileLength);
+        return _count;
+    }
+
+    /// <summary>
+    /// Sorts the entries and writes the index file: to a temporary file, fsynced, then renamed over
+    /// <paramref name="indexPath"/>, so that a reader sees either no file, the old one or the whole new one.
+    /// </summary>
+    public void WriteFile(string indexPath, long segmentLength)
+    {
+        if (_count > 0 && _times[_timeCount - 1].Position != _lastPosition)
+        {
+            if (_timeCount == _times.Length)
+            {
+                Array.Resize(ref _times, _timeCount + 1);
+            }
+
+            _times[_timeCount++] = new TimeEntry(_maxTimestamp, _lastPosition, _lastOffset);
+        }
+
+        _streams.AsSpan(0, _count).Sort();
+        _types.AsSpan(0, _count).Sort();
+        _producers.AsSpan(0, _count).Sort();
+
+        string temporary = indexPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            using (SafeFileHandle handle = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite))
+            {
+                byte[] chunk = new byte[ScanBufferBytes];
+                long fileOffset = EventIndexHeader.Size;
+                int used = 0;
+                uint crc = Checksum.Begin();
+                for (int i = 0; i < _count; i++)
+                {
+                    Flush(handle, chunk, ref used, ref fileOffset, ref crc, EventIndexHeader.StreamEntrySize);
+                    _streams[i].Write(chunk.AsSpan(used));
+                    used += EventIndexHeader.StreamEntrySize;
+                }
+
+                WriteKeys(handle, chunk, ref used, ref fileOffset, ref crc, _types);
+                WriteKeys(handle, chunk, ref used, ref fileOffset, ref crc, _producers);
+                for (int i = 0; i < _timeCount; i++)
+                {
+                    Flush(handle, chunk, ref used, ref fileOffset, ref crc, EventIndexHeader.TimeEntrySize);
+                    _times[i].Write(chunk.AsSpan(used));
+                    used += EventIndexHeader.TimeEntrySize;
+                }
+
+                Flush(handle, chunk, ref used, ref fileOffset, ref crc, chunk.Length);
+                var header = new EventIndexHeader((byte)_hash, TimeInterval, _count, FirstPosition, segmentLength, _maxTimestamp, _timeCount, Checksum.Finish(crc));
+                header.Write(chunk);
+                RandomAccess.Write(handle, chunk.AsSpan(0, EventIndexHeader.Size), 0);
+                SegmentIO.DataSync(handle);
+            }
+
+            File.Move(temporary, indexPath, overwrite: true);
+            DirectorySync.Flush(Path.GetDirectoryName(indexPath)!);
+        }
+        finally
+        {
+            File.Delete(temporary); // only left when something failed before the rename
+        }
+    }
+
+    private void WriteKeys(SafeFileHandle handle, byte[] chunk, ref int used, ref long fileOffset, ref uint crc, KeyEntry[] entries)
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            Flush(handle, chunk, ref used, ref fileOffset, ref crc, EventIndexHeader.KeyEntrySize);
+            entries[i].Write(chunk.AsSpan(used));
+            used += EventIndexHeader.KeyEntrySize;
+        }
+    }
+
+    // Writes the chunk out when the next entry would not fit in it.
+    private static void Flush(SafeFileHandle handle, byte[] chunk, ref int used, ref long fileOffset, ref uint crc, int next)
+    {
+        if (used + next <= chunk.Length || used == 0)
+        {
+            return;
+        }
+
+        crc = Checksum.Append(crc, chunk.AsSpan(0, used));
+        RandomAccess.Write(handle, chunk.AsSpan(0, used), fileOffset);
+        fileOffset += used;
+        used = 0;
+    }
+}

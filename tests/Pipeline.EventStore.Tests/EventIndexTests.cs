@@ -1,0 +1,360 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Pipeline.EventStore.Internal;
+using Pipeline.Testing;
+using Xunit;
+
+namespace Pipeline.EventStore.Tests;
+
+public sealed class EventIndexTests : IDisposable
+{
+    private const int Count = 1000;
+    private const long BaseTicks = 638_000_000_000_000_000L;
+    private static readonly byte[] Deposited = "Deposited"u8.ToArray();
+    private static readonly byte[] Withdrawn = "Withdrawn"u8.ToArray();
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    // Event n: stream "account-{n % 5}" at version (n - 1) / 5 + 1, type Deposited (even n) or Withdrawn (odd n),
+    // producer n % 4, timestamp BaseTicks + (n / 2) * 10 (so pairs of events share a timestamp).
+    private static byte[] Stream(long n) => Encoding.UTF8.GetBytes("account-" + (n % 5).ToString(CultureInfo.InvariantCulture));
+
+    private static byte[] Type(long n) => n % 2 == 0 ? Deposited : Withdrawn;
+
+    private static long Timestamp(long n) => BaseTicks + ((n / 2) * 10);
+
+    private static void Append(EventLogWriter writer, long from, int count)
+    {
+        for (long n = from; n < from + count; n++)
+        {
+            byte[] payload = Encoding.UTF8.GetBytes("payload-" + n.ToString(CultureInfo.InvariantCulture));
+            writer.Append(new EventToAppend(Stream(n), ((n - 1) / 5) + 1, Type(n), 1, payload, n, Timestamp(n), (ulong)(n % 4)) { ExpectedPosition = n });
+        }
+    }
+
+    // 1000 events over many 8 KiB segments; the writer stays open when asked (the last segment is then live).
+    private EventLogOptions CreateLog(int count = Count, long segmentSizeBytes = 8192)
+    {
+        EventLogOptions options = EventLogTestData.Options(_temp.Combine("events"), segmentSizeBytes);
+        using (EventLogWriter writer = EventLogWriter.Open(options))
+        {
+            Append(writer, 1, count);
+        }
+
+        Assert.True(EventSegmentFiles.List(options.Directory).Count >= 3);
+        return options;
+    }
+
+    private static List<StoredEvent> Drain(EventIndexCursor cursor)
+    {
+        using (cursor)
+        {
+            var events = new List<StoredEvent>();
+            while (cursor.TryRead(out EventRecord record))
+            {
+                events.Add(StoredEvent.From(record));
+            }
+
+            return events;
+        }
+    }
+
+    private static List<long> Positions(List<StoredEvent> events) => events.ConvertAll(e => e.Position);
+
+    // The expected answer, by a full forward scan of the log.
+    private static List<long> Scan(EventLogOptions options, Func<StoredEvent, bool> match, long from = 1, int maxCount = int.MaxValue)
+    {
+        var positions = new List<long>();
+        foreach (StoredEvent e in EventLogTestData.ReadForward(options))
+        {
+            if (e.Position >= from && positions.Count < maxCount && match(e))
+            {
+                positions.Add(e.Position);
+            }
+        }
+
+        return positions;
+    }
+
+    private static string SealedIndexPath(EventLogOptions options, int segment) =>
+        EventSegmentFiles.IndexPath(EventSegmentFiles.List(options.Directory)[segment].Path);
+
+    [Fact]
+    public void Seal_EverySealedSegment_HasAnIndexFileAndTheLastHasNone()
+    {
+        EventLogOptions options = CreateLog();
+
+        List<(long FirstPosition, string Path)> segments = EventSegmentFiles.List(options.Directory);
+
+        for (int i = 0; i < segments.Count; i++)
+        {
+            Assert.Equal(i < segments.Count - 1, File.Exists(EventSegmentFiles.IndexPath(segments[i].Path)));
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 1, int.MaxValue)]
+    [InlineData(3, 1, int.MaxValue)]
+    [InlineData(4, 37, int.MaxValue)]
+    [InlineData(1, 10, 25)]
+    [InlineData(2, 200, 10)]
+    [InlineData(2, 201, 10)]
+    public void ReadStream_FromAVersionWithMaxCount_ReturnsTheStreamsEventsInVersionOrder(int stream, long fromVersion, int maxCount)
+    {
+        EventLogOptions options = CreateLog();
+        byte[] streamId = Stream(stream);
+        var logger = new ListLogger();
+
+        List<StoredEvent> events = Drain(new EventIndex(options, logger).ReadStream(streamId, fromVersion, maxCount));
+
+        Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(streamId) && e.StreamVersion >= fromVersion, 1, maxCount), Positions(events));
+        Assert.All(events, e => Assert.Equal(Encoding.UTF8.GetBytes("payload-" + e.Position.ToString(CultureInfo.InvariantCulture)), e.Payload));
+        Assert.DoesNotContain(logger.Entries, e => e.EventId == 1206);
+    }
+
+    [Fact]
+    public void ReadStream_UnknownStream_ReturnsNothing()
+    {
+        EventLogOptions options = CreateLog();
+
+        List<StoredEvent> events = Drain(new EventIndex(options).ReadStream("account-9"u8));
+
+        Assert.Empty(events);
+    }
+
+    [Theory]
+    [InlineData(true, 1, int.MaxValue)]
+    [InlineData(false, 1, int.MaxValue)]
+    [InlineData(true, 555, 40)]
+    [InlineData(false, 999, 5)]
+    public void ReadType_FromAPosition_ReturnsThatTypesEventsInPositionOrder(bool deposited, long from, int maxCount)
+    {
+        EventLogOptions options = CreateLog();
+        byte[] type = deposited ? Deposited : Withdrawn;
+
+        List<StoredEvent> events = Drain(new EventIndex(options).ReadType(type, from, maxCount));
+
+        Assert.Equal(Scan(options, e => e.Type.AsSpan().SequenceEqual(type), from, maxCount), Positions(events));
+    }
+
+    [Theory]
+    [InlineData(0UL, 1, int.MaxValue)]
+    [InlineData(3UL, 1, int.MaxValue)]
+    [InlineData(1UL, 400, 30)]
+    [InlineData(7UL, 1, int.MaxValue)]
+    public void ReadProducer_FromAPosition_ReturnsThatProducersEventsInPositionOrder(ulong producer, long from, int maxCount)
+    {
+        EventLogOptions options = CreateLog();
+
+        List<StoredEvent> events = Drain(new EventIndex(options).ReadProducer(producer, from, maxCount));
+
+        Assert.Equal(Scan(options, e => e.ProducerId == producer, from, maxCount), Positions(events));
+    }
+
+    [Fact]
+    public void ReadStreamAndType_WhenHashesCollide_ReturnOnlyTheRequestedKey()
+    {
+        EventLogOptions options = CreateLog();
+        // Keeps 2 bits of the hash: the 5 streams share at most 4 hashes, so at least two collide.
+        var index = new EventIndex(options, new ListLogger(), IndexKeyHash.CollidingForTests);
+
+        for (int stream = 0; stream < 5; stream++)
+        {
+            byte[] streamId = Stream(stream);
+            List<StoredEvent> events = Drain(index.ReadStream(streamId));
+            Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(streamId)), Positions(events));
+        }
+
+        Assert.Equal(Scan(options, e => e.Type.AsSpan().SequenceEqual(Withdrawn)), Positions(Drain(index.ReadType(Withdrawn))));
+        Assert.Equal(Scan(options, e => e.Type.AsSpan().SequenceEqual(Deposited)), Positions(Drain(index.ReadType(Deposited))));
+    }
+
+    [Fact]
+    public void ReadStream_IndexFileDeleted_RebuildsItAndLogsAWarning()
+    {
+        EventLogOptions options = CreateLog();
+        string indexPath = SealedIndexPath(options, 2);
+        File.Delete(indexPath);
+        var logger = new ListLogger();
+
+        List<StoredEvent> events = Drain(new EventIndex(options, logger).ReadStream(Stream(1)));
+
+        Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(1))), Positions(events));
+        Assert.True(File.Exists(indexPath));
+        (int id, LogLevel level, string message) = Assert.Single(logger.Entries, e => e.EventId == 1206);
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Contains(indexPath, message, StringComparison.Ordinal);
+        Assert.Contains("missing", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_IndexFileDeleted_RebuildsItAndLogsAWarning()
+    {
+        EventLogOptions options = CreateLog();
+        string indexPath = SealedIndexPath(options, 0);
+        byte[] original = File.ReadAllBytes(indexPath);
+        File.Delete(indexPath);
+        var logger = new ListLogger();
+
+        EventLogWriter.Open(options, logger).Dispose();
+
+        Assert.Equal(original, File.ReadAllBytes(indexPath));
+        Assert.Contains(logger.Entries, e => e.EventId == 1206 && e.Level == LogLevel.Warning && e.Message.Contains(indexPath, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Queries_FlippedByteAnywhereInAnIndexFile_RebuildAndLogAWarning()
+    {
+        EventLogOptions options = CreateLog();
+        string indexPath = SealedIndexPath(options, 1);
+        byte[] original = File.ReadAllBytes(indexPath);
+        var failures = new List<string>();
+
+        for (int offset = 0; offset < original.Length; offset += 7)
+        {
+            EventLogTestData.FlipBit(indexPath, offset, offset % 8);
+            var logger = new ListLogger();
+            var index = new EventIndex(options, logger);
+            List<long> stream = Positions(Drain(index.ReadStream(Stream(offset % 5))));
+            List<long> expected = Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(offset % 5)));
+            bool warned = logger.Entries.Exists(e => e.EventId == 1206 && e.Level == LogLevel.Warning);
+            if (!stream.SequenceEqual(expected) || !warned || !File.ReadAllBytes(indexPath).AsSpan().SequenceEqual(original))
+            {
+                failures.Add($"offset {offset}: {stream.Count} events (expected {expected.Count}), warned {warned}");
+                File.WriteAllBytes(indexPath, original);
+            }
+        }
+
+        Assert.Empty(failures);
+    }
+
+    [Theory]
+    [InlineData(0, 1)]        // before the first event (timestamp of event 1 is BaseTicks)
+    [InlineData(10, 2)]       // exactly on the timestamp events 2 and 3 share: the first of them
+    [InlineData(15, 4)]       // between events 3 (10) and 4 (20)
+    [InlineData(5000, 1000)]  // exactly on the last event's timestamp
+    [InlineData(2570, 514)]   // inside a sealed segment, on an interval boundary of nothing in particular
+    public void TryFindPosition_ATimestamp_ReturnsTheFirstEventAtOrAfterIt(long ticksAfterBase, long expected)
+    {
+        EventLogOptions options = CreateLog();
+        long ticks = BaseTicks + ticksAfterBase;
+
+        bool found = new EventIndex(options).TryFindPosition(ticks, out long position);
+
+        Assert.True(found);
+        Assert.Equal(expected, position);
+        Assert.Equal(Scan(options, e => e.TimestampTicks >= ticks, 1, 1), new List<long> { position });
+    }
+
+    [Fact]
+    public void TryFindPosition_BeforeTheFirstEventByALot_ReturnsPositionOne()
+    {
+        EventLogOptions options = CreateLog();
+
+        bool found = new EventIndex(options).TryFindPosition(long.MinValue, out long position);
+
+        Assert.True(found);
+        Assert.Equal(1, position);
+    }
+
+    [Fact]
+    public void TryFindPosition_AfterTheLastEvent_ReturnsFalse()
+    {
+        EventLogOptions options = CreateLog();
+
+        bool found = new EventIndex(options).TryFindPosition(Timestamp(Count) + 1, out long position);
+
+        Assert.False(found);
+        Assert.Equal(0, position);
+    }
+
+    [Fact]
+    public void TryFindPosition_BetweenEveryTimestampInSegmentsOfManyTimeEntries_ReturnsTheFirstEventAtOrAfterIt()
+    {
+        // 64 KiB segments hold about 800 events: several time entries (one per 256 records) per segment.
+        EventLogOptions options = CreateLog(count: 6000, segmentSizeBytes: 64 * 1024);
+        var index = new EventIndex(options);
+        var failures = new List<string>();
+
+        for (long n = 1; n <= 6000; n++)
+        {
+            long ticks = Timestamp(n) - 5;
+            long expected = Math.Max(1, 2 * (n / 2)); // events 2k and 2k+1 share timestamp k * 10
+            if (!index.TryFindPosition(ticks, out long position) || position != expected)
+            {
+                failures.Add($"ticks base+{ticks - BaseTicks}: {position}, expected {expected}");
+            }
+        }
+
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void ReadStream_LiveWriterAppendsAndRolls_SeesTheNewEvents()
+    {
+        EventLogOptions options = EventLogTestData.Options(_temp.Combine("events"), segmentSizeBytes: 8192);
+        using EventLogWriter writer = EventLogWriter.Open(options);
+        Append(writer, 1, 30);
+        writer.Flush();
+        var index = new EventIndex(options);
+        Assert.Equal(6, Drain(index.ReadStream(Stream(0))).Count);
+
+        Append(writer, 31, 470);
+        writer.Flush();
+        List<long> positions = Positions(Drain(index.ReadStream(Stream(0))));
+
+        Assert.Equal(100, positions.Count);
+        Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(0))), positions);
+        Assert.True(index.TryFindPosition(Timestamp(500), out long last));
+        Assert.Equal(500, last);
+    }
+
+    [Fact]
+    public void Queries_AfterATornTailIsRepaired_MatchTheRepairedLog()
+    {
+        EventLogOptions options = CreateLog();
+        string active = EventSegmentFiles.List(options.Directory)[^1].Path;
+        var index = new EventIndex(options);
+        Assert.Equal(200, Drain(index.ReadStream(Stream(1))).Count);
+        // A crash in the middle of a write: part of a record (event 1001, of stream 1) at the end of the last segment.
+        using (FileStream file = new(active, FileMode.Append))
+        {
+            byte[] torn = new byte[40];
+            BitConverter.TryWriteBytes(torn, 100);
+            file.Write(torn);
+        }
+
+        Assert.Equal(200, Drain(index.ReadStream(Stream(1))).Count); // the partial record is not indexed
+
+        using (EventLogWriter writer = EventLogWriter.Open(options))
+        {
+            Assert.True(writer.Recovery.TruncatedTornTail);
+            Append(writer, 1001, 12);
+        }
+
+        List<long> expected = Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(1)));
+        Assert.Equal(expected, Positions(Drain(index.ReadStream(Stream(1)))));
+        Assert.Equal(expected, Positions(Drain(new EventIndex(options).ReadStream(Stream(1)))));
+        Assert.Equal(Scan(options, e => e.ProducerId == 3), Positions(Drain(index.ReadProducer(3))));
+        Assert.True(index.TryFindPosition(Timestamp(1012), out long position));
+        Assert.Equal(1012, position);
+    }
+
+    [Fact]
+    public void ReadStream_InvalidArguments_Throw()
+    {
+        EventLogOptions options = CreateLog(count: 300);
+        var index = new EventIndex(options);
+
+        Assert.Throws<ArgumentException>(() => index.ReadStream(ReadOnlySpan<byte>.Empty));
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.ReadStream("s"u8, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.ReadType("t"u8, 1, -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.ReadProducer(1, 0));
+    }
+}
