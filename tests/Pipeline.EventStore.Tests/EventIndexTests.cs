@@ -187,7 +187,7 @@ public sealed class EventIndexTests : IDisposable
 
         Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(1))), Positions(events));
         Assert.True(File.Exists(indexPath));
-        (int id, LogLevel level, string message) = Assert.Single(logger.Entries, e => e.EventId == 1206);
+        (LogLevel level, int id, string message) = Assert.Single(logger.Entries, e => e.EventId == 1206);
         Assert.Equal(LogLevel.Warning, level);
         Assert.Contains(indexPath, message, StringComparison.Ordinal);
         Assert.Contains("missing", message, StringComparison.Ordinal);
