@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using Pipeline.Client;
 using Pipeline.Ingest;
@@ -457,5 +458,84 @@ public sealed class PipelineClientTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => Bounded(pending));
         Assert.Equal(Payload(2), arrived.Payload); // the first publish was not re-sent: it may already be journaled
         Assert.Equal(AckStatus.Ok, (await Bounded(afterReconnect)).Status);
+    }
+
+    [Fact]
+    public async Task QueryAsync_CancelledWhileWaitingForTheResult_ThrowsOperationCanceledAndALaterQueryGetsItsOwnAnswer()
+    {
+        using var server = new ScriptedServer();
+        Task<(FrameConnection Connection, ulong ProducerId)> accepting = server.AcceptHelloAsync();
+        await using PipelineClient client = await ConnectAsync(Options(server.Port));
+        using FrameConnection connection = (await accepting).Connection;
+        using var cancel = new CancellationTokenSource();
+        Task<QueryResult> abandoned = client.QueryAsync("ledger.totals", "{}", cancellationToken: cancel.Token);
+        (ulong abandonedId, string _, ulong _, string _) = (await connection.ReadRequiredFrameAsync()).AsQuery();
+
+        await cancel.CancelAsync();
+        OperationCanceledException cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Bounded(abandoned));
+        Task<QueryResult> later = client.QueryAsync("ledger.balance", "{\"account\":\"a\"}");
+        (ulong laterId, string _, ulong _, string _) = (await connection.ReadRequiredFrameAsync()).AsQuery();
+        await connection.SendAsync(FrameBytes.Concat(
+            FrameBytes.Build(w => FrameWriter.WriteResult(w, abandonedId, 5, ResultStatus.Ok, "{\"late\":true}")),
+            FrameBytes.Build(w => FrameWriter.WriteResult(w, laterId, 6, ResultStatus.Ok, "{\"balance\":1}"))));
+        QueryResult result = await Bounded(later);
+        Task ping = client.PingAsync();
+        ulong nonce = (await connection.ReadRequiredFrameAsync()).AsNonce();
+        await connection.SendAsync(w => FrameWriter.WritePong(w, nonce));
+        await ping.WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(cancel.Token, cancelled.CancellationToken);
+        Assert.Equal(new QueryResult(laterId, 6, ResultStatus.Ok, "{\"balance\":1}"), result);
+    }
+
+    [Fact]
+    public async Task PublishAsync_CancelledWhileWaitingForTheAck_ThrowsOperationCanceledAndLaterAcksStayMatchedInOrder()
+    {
+        using var server = new ScriptedServer();
+        Task<(FrameConnection Connection, ulong ProducerId)> accepting = server.AcceptHelloAsync();
+        await using PipelineClient client = await ConnectAsync(Options(server.Port, producerId: 4));
+        using FrameConnection connection = (await accepting).Connection;
+        using var cancel = new CancellationTokenSource();
+        Task<Ack> abandoned = client.PublishAsync("t.e", Payload(1), cancellationToken: cancel.Token);
+        Task<Ack[]> abandonedBatch = client.PublishBatchAsync([("t.e", Payload(2)), ("t.e", Payload(3))], cancellationToken: cancel.Token);
+        for (int i = 0; i < 3; i++)
+        {
+            await connection.ReadRequiredFrameAsync();
+        }
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Bounded(abandoned));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Bounded(abandonedBatch));
+        Task<Ack> later = client.PublishAsync("t.e", Payload(4));
+        (ulong laterProducerSequence, string _, ushort _, byte[] _) = (await connection.ReadRequiredFrameAsync()).AsPublish();
+        await connection.SendAsync(FrameBytes.Concat(
+            FrameBytes.Build(w => FrameWriter.WriteAck(w, 1, 101, AckStatus.Ok, string.Empty)),
+            FrameBytes.Build(w => FrameWriter.WriteAck(w, 2, 102, AckStatus.Ok, string.Empty)),
+            FrameBytes.Build(w => FrameWriter.WriteAck(w, 3, 103, AckStatus.Ok, string.Empty)),
+            FrameBytes.Build(w => FrameWriter.WriteAck(w, 4, 104, AckStatus.Ok, string.Empty))));
+        Ack ack = await Bounded(later);
+
+        Assert.Equal(4UL, laterProducerSequence);
+        Assert.Equal((4UL, 104UL, AckStatus.Ok), (ack.ProducerSequence, ack.Sequence, ack.Status));
+    }
+
+    [Fact]
+    public async Task PingAsync_TokenAlreadyCancelled_ReturnsACancelledTaskAndSendsNothing()
+    {
+        using var server = new ScriptedServer();
+        Task<(FrameConnection Connection, ulong ProducerId)> accepting = server.AcceptHelloAsync();
+        await using PipelineClient client = await ConnectAsync(Options(server.Port));
+        using FrameConnection connection = (await accepting).Connection;
+
+        Task cancelledPing = client.PingAsync(new CancellationToken(canceled: true));
+        Task<QueryResult> cancelledQuery = client.QueryAsync("q", "{}", cancellationToken: new CancellationToken(canceled: true));
+        Task ping = client.PingAsync();
+        ReceivedFrame first = await connection.ReadRequiredFrameAsync();
+        await connection.SendAsync(w => FrameWriter.WritePong(w, first.AsNonce()));
+        await ping.WaitAsync(TestTimeouts.Default);
+
+        Assert.True(cancelledPing.IsCanceled);
+        Assert.True(cancelledQuery.IsCanceled);
+        Assert.Equal(FrameKind.Ping, first.Kind);
     }
 }
