@@ -18,6 +18,9 @@ public sealed partial class JournalWriterTests
 {
     private const int CrashSeed = 20240501;
 
+    // Waits on the crash host (see ReadLineAsync): longer than TestTimeouts.Default, still bounded.
+    private static readonly TimeSpan s_childProcessTimeout = TimeSpan.FromSeconds(30);
+
     // A real process (Pipeline.Journal.CrashHost) appends a ledger workload with Batch durability and reports each
     // durable sequence; it is killed with SIGKILL at a random point of its progress, many times over the same folder.
     // After each kill: nothing reported durable is lost, recovery leaves a gap-free journal, and the state rebuilt from
@@ -152,7 +155,7 @@ public sealed partial class JournalWriterTests
                 killed = true;
             }
 
-            using var exit = new CancellationTokenSource(TestTimeouts.Default);
+            using var exit = new CancellationTokenSource(s_childProcessTimeout);
             await process.WaitForExitAsync(exit.Token);
         }
 
@@ -162,7 +165,9 @@ public sealed partial class JournalWriterTests
 
     private static async Task<string> ReadLineAsync(Process process, ConcurrentQueue<string> errors)
     {
-        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        // A line from a child process includes, for the first, its start-up (runtime, JIT, recovery): with the whole
+        // solution's test hosts running at once on 2 cores that took more than TestTimeouts.Default at times.
+        using var timeout = new CancellationTokenSource(s_childProcessTimeout);
         string? line = await process.StandardOutput.ReadLineAsync(timeout.Token);
         return line ?? throw new InvalidOperationException("The crash host ended early: " + string.Join(Environment.NewLine, errors));
     }
