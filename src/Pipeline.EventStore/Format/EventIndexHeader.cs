@@ -81,28 +81,15 @@ internal readonly record struct EventIndexHeader(
         BinaryPrimitives.WriteInt64LittleEndian(header[32..], MaxTimestamp);
         BinaryPrimitives.WriteInt32LittleEndian(header[40..], TimeEntryCount);
         BinaryPrimitives.WriteUInt32LittleEndian(header[56..], BodyCrc);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[60..], Checksum.Compute(header[..60]));
+        CheckedHeader.Seal(header, Size);
     }
 
     /// <summary>Parses a header; returns a reason when the bytes are not a valid version-1 index header.</summary>
     public static bool TryRead(ReadOnlySpan<byte> source, out EventIndexHeader header, out string? problem)
     {
         header = default;
-        if (source.Length < Size)
+        if (!CheckedHeader.TryValidate(source, Size, Magic, "index header", "PEIX", out problem))
         {
-            problem = $"the file is {source.Length} bytes, shorter than the {Size}-byte index header";
-            return false;
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source) != Magic)
-        {
-            problem = "the index header's magic is not PEIX";
-            return false;
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source[60..]) != Checksum.Compute(source[..60]))
-        {
-            problem = "the index header's CRC does not match";
             return false;
         }
 

@@ -31,28 +31,15 @@ internal readonly record struct EventSegmentHeader(long FirstPosition)
         BinaryPrimitives.WriteUInt16LittleEndian(header[4..], EventRecordHeader.FormatVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(header[6..], Size);
         BinaryPrimitives.WriteInt64LittleEndian(header[8..], FirstPosition);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[28..], Checksum.Compute(header[..28]));
+        CheckedHeader.Seal(header, Size);
     }
 
     /// <summary>Parses a header; returns a reason when the bytes are not a valid version-1 header.</summary>
     public static bool TryRead(ReadOnlySpan<byte> source, out EventSegmentHeader header, out string? problem)
     {
         header = default;
-        if (source.Length < Size)
+        if (!CheckedHeader.TryValidate(source, Size, Magic, "segment header", "PESG", out problem))
         {
-            problem = $"the file is {source.Length} bytes, shorter than the {Size}-byte segment header";
-            return false;
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source) != Magic)
-        {
-            problem = "the segment header's magic is not PESG";
-            return false;
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source[28..]) != Checksum.Compute(source[..28]))
-        {
-            problem = "the segment header's CRC does not match";
             return false;
         }
 

@@ -32,28 +32,15 @@ internal readonly record struct SegmentHeader(long FirstSequence, long CreatedAt
         BinaryPrimitives.WriteUInt16LittleEndian(header[6..], Size);
         BinaryPrimitives.WriteInt64LittleEndian(header[8..], FirstSequence);
         BinaryPrimitives.WriteInt64LittleEndian(header[16..], CreatedAtTicks);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[60..], Checksum.Compute(header[..60]));
+        CheckedHeader.Seal(header, Size);
     }
 
     /// <summary>Parses a header; returns a reason when the bytes are not a valid version-1 header.</summary>
     public static bool TryRead(ReadOnlySpan<byte> source, out SegmentHeader header, out string? problem)
     {
         header = default;
-        if (source.Length < Size)
+        if (!CheckedHeader.TryValidate(source, Size, Magic, "segment header", "PJSG", out problem))
         {
-            problem = $"the file is {source.Length} bytes, shorter than the {Size}-byte segment header";
-            return false;
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source) != Magic)
-        {
-            problem = "the segment header's magic is not PJSG";
-            return false;
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source[60..]) != Checksum.Compute(source[..60]))
-        {
-            problem = "the segment header's CRC does not match";
             return false;
         }
 
