@@ -86,7 +86,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         // Quiet, except the lines parsed here: listening (Ingest), recovered (Engine), snapshot written (Snapshots).
         info.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
         info.ArgumentList.Add("--Logging:LogLevel:Pipeline.Ingest.IngestListener=Information");
-        info.ArgumentList.Add("--Logging:LogLevel:Pipeline.Server.Engine=Information");
+        info.ArgumentList.Add("--Logging:LogLevel:Pipeline.Hosting.Engine=Information");
         info.ArgumentList.Add("--Logging:LogLevel:Pipeline.Journal.Snapshots=Information");
         foreach (string arg in extraArgs.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

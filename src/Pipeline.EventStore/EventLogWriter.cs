@@ -65,6 +65,9 @@ public sealed partial class EventLogWriter : IDisposable
     /// <summary>The position of the last appended event (maybe not yet written); 0 for an empty log.</summary>
     public long LastPosition => _lastPosition;
 
+    /// <summary>The command sequence of the last appended event; 0 for an empty log.</summary>
+    public long LastCommandSequence => _lastCommandSequence;
+
     /// <summary>The highest position handed to the OS (readers can see it; a crash of the machine may lose it).</summary>
     public long FlushedPosition => _flushedPosition;
 

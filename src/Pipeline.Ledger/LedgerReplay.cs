@@ -44,7 +44,6 @@ public sealed class LedgerReplay : IReplayTarget
     public static string? ApplyRecord(LedgerState state, in JournalRecord record)
     {
         System.ArgumentNullException.ThrowIfNull(state);
-        state.RecordEvent(record.Sequence, record.ProducerId, record.ProducerSequence);
         LedgerCommandKind kind = LedgerCommandParser.KindOf(record.Type);
         if (kind == LedgerCommandKind.None || record.SchemaVersion != LedgerCommandParser.SchemaVersion)
         {

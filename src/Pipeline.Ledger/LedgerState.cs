@@ -6,34 +6,38 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using Pipeline.Application;
 using Pipeline.Journal.Snapshots;
 
 namespace Pipeline.Ledger;
 
 /// <summary>
-/// The command side of the ledger: accounts (balance, version), plus the idempotent producers' last sequences.
-/// Applies commands in journal order, validating fully before it changes anything, so a refused command leaves
-/// no trace and replay refuses it again.
+/// The command side of the ledger: accounts (balance, version). <see cref="Decide"/> checks a command against it
+/// and emits the events an accepted one causes, changing nothing; <see cref="Evolve"/> applies an event. A refused
+/// command leaves no trace, and replay refuses it again.
 /// </summary>
-/// <remarks>Owned by one thread (the sequenced stateful handler); not thread-safe. Reads no clock and no randomness.</remarks>
+/// <remarks>Owned by one thread (the sequenced stateful handler); not thread-safe, except <see cref="Ids"/>. Reads no clock and no randomness.</remarks>
 public sealed class LedgerState : ISnapshotable
 {
-    private const uint SnapshotFormat = 1;
+    /// <summary>The prefix of an account's stream id: <c>account-a-1</c> holds the events of account <c>a-1</c>.</summary>
+    public const string StreamPrefix = "account-";
+
+    private const uint SnapshotFormat = 2;
     private readonly Dictionary<string, Account> _accounts = new(StringComparer.Ordinal);
-    private readonly Dictionary<ulong, ProducerRecord> _producers = [];
 
     // The accounts by slot (see AccountChange): what an AccountHints slot indexes.
     private readonly List<Account> _bySlot = [];
+    private readonly EventSink<LedgerEvent> _scratch = new();
     private Int128 _total;
+
+    /// <summary>The account ids with their slots, for the decoders (thread-safe reads while this state changes).</summary>
+    public AccountIdTable Ids { get; } = new();
 
     /// <summary>The number of accounts.</summary>
     public int AccountCount => _accounts.Count;
 
     /// <summary>The sum of all balances.</summary>
     public Int128 TotalBalance => _total;
-
-    /// <summary>The highest journal sequence applied (0 for none).</summary>
-    public long LastSequence { get; private set; }
 
     /// <summary>Every account id (unordered).</summary>
     public IEnumerable<string> AccountIds => _accounts.Keys;
@@ -66,66 +70,64 @@ public sealed class LedgerState : ISnapshotable
         return false;
     }
 
-    /// <summary>What the state remembers of <paramref name="producerId"/>.</summary>
-    public bool TryGetProducer(ulong producerId, out ProducerRecord record) => _producers.TryGetValue(producerId, out record);
-
-    /// <summary>Every idempotent producer's record (for seeding the journaling producer's table at start-up).</summary>
-    public IReadOnlyDictionary<ulong, ProducerRecord> Producers => _producers;
-
-    /// <summary>
-    /// Notes that the event at <paramref name="sequence"/> came from <paramref name="producerId"/> with
-    /// <paramref name="producerSequence"/>; call once per journaled event, whatever its outcome.
-    /// </summary>
-    public void RecordEvent(long sequence, ulong producerId, ulong producerSequence)
-    {
-        if (sequence > LastSequence)
-        {
-            LastSequence = sequence;
-        }
-
-        if (producerId != 0)
-        {
-            _producers[producerId] = new ProducerRecord(producerSequence, sequence);
-        }
-    }
-
-    /// <summary>Applies <paramref name="command"/>; returns null if accepted, else the reject reason (and nothing changed).</summary>
+    /// <summary>Applies <paramref name="command"/> (decide, then evolve); returns null if accepted, else the reject reason (and nothing changed).</summary>
     public string? Apply(in LedgerCommand command) => Apply(command, out _);
 
     /// <summary>
     /// Applies <paramref name="command"/>; returns null if accepted, else the reject reason (and nothing changed).
-    /// When accepted, <paramref name="changed"/> holds the balances and versions it left, so that the caller need
-    /// not look the accounts up again (each lookup is a hash and a few cache misses on the hot path).
+    /// When accepted, <paramref name="changed"/> holds the balances and versions it left.
     /// </summary>
     public string? Apply(in LedgerCommand command, out AccountChange changed) => Apply(command, AccountHints.None, out changed);
 
-    /// <summary>
-    /// As <see cref="Apply(in LedgerCommand, out AccountChange)"/>, finding the accounts at the slots in
-    /// <paramref name="hints"/> when they hold them (as the decoder's <see cref="AccountIdTable"/> says), and by id
-    /// otherwise: a wrong or stale hint costs a lookup, never a wrong account.
-    /// </summary>
+    /// <summary>As <see cref="Apply(in LedgerCommand, out AccountChange)"/>, with the decoder's slot hints.</summary>
     public string? Apply(in LedgerCommand command, AccountHints hints, out AccountChange changed)
     {
         changed = default;
+        _scratch.Clear();
+        string? reason = Decide(command, hints, _scratch);
+        if (reason is not null)
+        {
+            return reason;
+        }
+
+        for (int i = 0; i < _scratch.Count; i++)
+        {
+            Evolve(_scratch[i]);
+        }
+
+        LedgerEvent a = _scratch[0];
+        int slotA = a.Kind == LedgerEventKind.Opened ? _accounts[a.Account].Slot : a.Slot;
+        changed = _scratch.Count == 2
+            ? new AccountChange(slotA, a.Balance, a.Version, _scratch[1].Slot, _scratch[1].Balance, _scratch[1].Version)
+            : new AccountChange(slotA, a.Balance, a.Version, -1, 0, 0);
+        _scratch.Clear();
+        return null;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="command"/> against the state without changing it: returns the reject reason, or null
+    /// and emits its events into <paramref name="events"/> (one per account changed, with the balance and version
+    /// each leaves; <see cref="Evolve"/> then applies them). The accounts are found at the slots in
+    /// <paramref name="hints"/> when they hold them, and by id otherwise: a wrong or stale hint costs a lookup, never a wrong account.
+    /// </summary>
+    public string? Decide(in LedgerCommand command, AccountHints hints, EventSink<LedgerEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
         switch (command.Kind)
         {
             case LedgerCommandKind.Open:
             {
-                if (command.ExpectedVersion > 0)
-                {
-                    // An account that does not exist is at version 0; one that exists is refused below either way.
-                    return _accounts.ContainsKey(command.Account) ? RejectReason.AccountExists : RejectReason.VersionConflict;
-                }
-
-                ref Account? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_accounts, command.Account, out bool exists);
-                if (exists)
+                if (_accounts.ContainsKey(command.Account))
                 {
                     return RejectReason.AccountExists;
                 }
 
-                slot = new Account { Id = command.Account, Version = 1, Slot = _accounts.Count - 1 }; // accounts are never removed: the count numbers them
-                _bySlot.Add(slot);
-                changed = new AccountChange(slot.Slot, 0, 1, -1, 0, 0);
+                if (command.ExpectedVersion > 0)
+                {
+                    return RejectReason.VersionConflict; // an account that does not exist is at version 0
+                }
+
+                events.Emit(new LedgerEvent(LedgerEventKind.Opened, command.Account, StreamPrefix + command.Account, 0, 0, 1, Slot: _bySlot.Count));
                 return null;
             }
 
@@ -146,10 +148,7 @@ public sealed class LedgerState : ISnapshotable
                     return RejectReason.InvalidAmount;
                 }
 
-                account.Balance += command.Amount;
-                account.Version++;
-                _total += command.Amount;
-                changed = new AccountChange(account.Slot, account.Balance, account.Version, -1, 0, 0);
+                events.Emit(new LedgerEvent(LedgerEventKind.Deposited, account.Id, account.Stream, command.Amount, account.Balance + command.Amount, account.Version + 1, Slot: account.Slot));
                 return null;
             }
 
@@ -170,10 +169,7 @@ public sealed class LedgerState : ISnapshotable
                     return RejectReason.InsufficientFunds;
                 }
 
-                account.Balance -= command.Amount;
-                account.Version++;
-                _total -= command.Amount;
-                changed = new AccountChange(account.Slot, account.Balance, account.Version, -1, 0, 0);
+                events.Emit(new LedgerEvent(LedgerEventKind.Withdrawn, account.Id, account.Stream, command.Amount, account.Balance - command.Amount, account.Version + 1, Slot: account.Slot));
                 return null;
             }
 
@@ -204,17 +200,42 @@ public sealed class LedgerState : ISnapshotable
                     return RejectReason.InvalidAmount;
                 }
 
-                from.Balance -= command.Amount;
-                from.Version++;
-                to.Balance += command.Amount;
-                to.Version++;
-                changed = new AccountChange(from.Slot, from.Balance, from.Version, to.Slot, to.Balance, to.Version);
+                events.Emit(new LedgerEvent(LedgerEventKind.TransferredOut, from.Id, from.Stream, command.Amount, from.Balance - command.Amount, from.Version + 1, from.Id, to.Id, from.Slot));
+                events.Emit(new LedgerEvent(LedgerEventKind.TransferredIn, to.Id, to.Stream, command.Amount, to.Balance + command.Amount, to.Version + 1, from.Id, to.Id, to.Slot));
                 return null;
             }
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command.Kind, "Not a ledger command kind.");
         }
+    }
+
+    /// <summary>Applies one event (emitted by <see cref="Decide"/> on this state, or replayed in order).</summary>
+    /// <exception cref="InvalidOperationException">The event does not follow from the state (an account opened twice, or unknown).</exception>
+    public void Evolve(in LedgerEvent e)
+    {
+        if (e.Kind == LedgerEventKind.Opened)
+        {
+            ref Account? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_accounts, e.Account, out bool exists);
+            if (exists)
+            {
+                throw new InvalidOperationException($"Account '{e.Account}' is opened twice.");
+            }
+
+            slot = new Account { Id = e.Account, Stream = e.Stream, Version = 1, Slot = _bySlot.Count }; // accounts are never removed: the count numbers them
+            _bySlot.Add(slot);
+            Ids.Add(e.Account, slot.Slot);
+            return;
+        }
+
+        if (!TryFind(e.Account, e.Slot, out Account? account))
+        {
+            throw new InvalidOperationException($"Event {e.Kind} names account '{e.Account}', which is not open.");
+        }
+
+        _total += e.Balance - account.Balance;
+        account.Balance = e.Balance;
+        account.Version = e.Version;
     }
 
     private bool TryFind(string id, int hint, [NotNullWhen(true)] out Account? account)
@@ -243,21 +264,14 @@ public sealed class LedgerState : ISnapshotable
             accounts[i++] = (pair.Key, pair.Value.Balance, pair.Value.Version);
         }
 
-        var producers = new (ulong Id, ProducerRecord Record)[_producers.Count];
-        i = 0;
-        foreach (KeyValuePair<ulong, ProducerRecord> pair in _producers)
-        {
-            producers[i++] = (pair.Key, pair.Value);
-        }
-
-        return new Capture(accounts, producers, LastSequence);
+        return new Capture(accounts);
     }
 
     /// <inheritdoc />
     public void RestoreSnapshot(Stream source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (_accounts.Count != 0 || _producers.Count != 0)
+        if (_accounts.Count != 0)
         {
             throw new InvalidOperationException("A snapshot restores into an empty state only.");
         }
@@ -282,7 +296,6 @@ public sealed class LedgerState : ISnapshotable
             throw new InvalidDataException($"Ledger snapshot format {format} is not supported.");
         }
 
-        LastSequence = reader.ReadInt64();
         int accounts = reader.ReadInt32();
         if (accounts < 0)
         {
@@ -294,31 +307,16 @@ public sealed class LedgerState : ISnapshotable
             string id = reader.ReadString();
             long balance = reader.ReadInt64();
             long version = reader.ReadInt64();
-            var account = new Account { Id = id, Balance = balance, Version = version, Slot = _accounts.Count };
+            var account = new Account { Id = id, Stream = StreamPrefix + id, Balance = balance, Version = version, Slot = _accounts.Count };
             if (balance < 0 || version < 1 || !_accounts.TryAdd(id, account))
             {
                 throw new InvalidDataException($"Invalid or duplicate account '{id}' in the ledger snapshot.");
             }
 
             _bySlot.Add(account);
+            Ids.Add(id, account.Slot);
 
             _total += balance;
-        }
-
-        int producers = reader.ReadInt32();
-        if (producers < 0)
-        {
-            throw new InvalidDataException("Negative producer count in the ledger snapshot.");
-        }
-
-        for (int i = 0; i < producers; i++)
-        {
-            ulong id = reader.ReadUInt64();
-            var record = new ProducerRecord(reader.ReadUInt64(), reader.ReadInt64());
-            if (id == 0 || !_producers.TryAdd(id, record))
-            {
-                throw new InvalidDataException($"Invalid or duplicate producer {id} in the ledger snapshot.");
-            }
         }
 
         if (source.CanSeek && source.Position != source.Length)
@@ -334,6 +332,9 @@ public sealed class LedgerState : ISnapshotable
     {
         public required string Id { get; init; }
 
+        /// <summary>The account's stream id, made once so that its events do not allocate one each.</summary>
+        public required string Stream { get; init; }
+
         /// <summary>The account's number in this state: 0, 1, 2... in the order accounts were opened or restored; never reused.</summary>
         public int Slot { get; init; }
 
@@ -345,15 +346,11 @@ public sealed class LedgerState : ISnapshotable
     private sealed class Capture : ISnapshotCapture
     {
         private readonly (string Id, long Balance, long Version)[] _accounts;
-        private readonly (ulong Id, ProducerRecord Record)[] _producers;
-        private readonly long _lastSequence;
         private ulong? _digest;
 
-        public Capture((string, long, long)[] accounts, (ulong, ProducerRecord)[] producers, long lastSequence)
+        public Capture((string, long, long)[] accounts)
         {
             _accounts = accounts;
-            _producers = producers;
-            _lastSequence = lastSequence;
         }
 
         public ulong Digest => _digest ??= ComputeDigest();
@@ -362,18 +359,16 @@ public sealed class LedgerState : ISnapshotable
         private void Sort()
         {
             Array.Sort(_accounts, static (a, b) => string.CompareOrdinal(a.Id, b.Id));
-            Array.Sort(_producers, static (a, b) => a.Id.CompareTo(b.Id));
         }
 
         public void WriteTo(Stream destination)
         {
             using var writer = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
             writer.Write(SnapshotFormat);
-            writer.Write(_lastSequence);
             WriteContent(writer);
         }
 
-        // Accounts then producers, sorted: the part of the snapshot that the digest also covers.
+        // The accounts, sorted: the part of the snapshot that the digest also covers.
         private void WriteContent(BinaryWriter writer)
         {
             Sort();
@@ -383,14 +378,6 @@ public sealed class LedgerState : ISnapshotable
                 writer.Write(id);
                 writer.Write(balance);
                 writer.Write(version);
-            }
-
-            writer.Write(_producers.Length);
-            foreach ((ulong id, ProducerRecord record) in _producers)
-            {
-                writer.Write(id);
-                writer.Write(record.LastProducerSequence);
-                writer.Write(record.Sequence);
             }
         }
 
@@ -402,7 +389,7 @@ public sealed class LedgerState : ISnapshotable
             using (var stream = new BufferedStream(new HashingStream(hash), 1 << 16))
             {
                 using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-                writer.Write("ledger/1");
+                writer.Write("ledger/2");
                 WriteContent(writer);
             }
 

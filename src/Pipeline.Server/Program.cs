@@ -3,10 +3,10 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Pipeline.Hosting;
+using Pipeline.Hosting.Hosting;
+using Pipeline.Ledger;
 using Pipeline.Server.Cli;
-using Pipeline.Server.Configuration;
-using Pipeline.Server.Engine;
-using Pipeline.Server.Hosting;
 
 namespace Pipeline.Server;
 
@@ -82,12 +82,7 @@ internal static class Program
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Services.AddSystemd();
-        builder.Services.AddSingleton<PipelineMetrics>();
-        builder.Services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
-        builder.Services.AddOptions<PipelineOptions>()
-            .Bind(builder.Configuration.GetSection(PipelineOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        builder.Services.AddHostedService<PipelineWorker>();
+        builder.Services.AddPipeline(builder.Configuration).AddApplication(new LedgerApplication());
         return builder.Build();
     }
 }

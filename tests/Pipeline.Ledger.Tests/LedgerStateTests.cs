@@ -17,7 +17,7 @@ public sealed class LedgerStateTests
 
     private static LedgerCommand Transfer(string from, string to, long amount, long expectedVersion = -1) => new(LedgerCommandKind.Transfer, from, to, amount, expectedVersion);
 
-    // a: balance 100, version 2; b: balance 50, version 2; c: balance 0, version 1; producer 5 at 3 (sequence 3).
+    // a: balance 100, version 2; b: balance 50, version 2; c: balance 0, version 1.
     private static LedgerState Sample()
     {
         var state = new LedgerState();
@@ -26,7 +26,6 @@ public sealed class LedgerStateTests
         Accept(state, Open("c"));
         Accept(state, Deposit("a", 100));
         Accept(state, Deposit("b", 50));
-        state.RecordEvent(3, 5, 3);
         return state;
     }
 
@@ -401,38 +400,6 @@ public sealed class LedgerStateTests
     }
 
     [Fact]
-    public void RecordEvent_RemembersEachProducersLastSequenceAndTheHighestSequence()
-    {
-        var state = new LedgerState();
-
-        state.RecordEvent(1, 7, 100);
-        state.RecordEvent(2, 0, 0);
-        state.RecordEvent(3, 8, 5);
-        state.RecordEvent(4, 7, 101);
-
-        Assert.Equal(4, state.LastSequence);
-        Assert.True(state.TryGetProducer(7, out ProducerRecord seven));
-        Assert.Equal(new ProducerRecord(101, 4), seven);
-        Assert.Equal(new ProducerRecord(5, 3), state.Producers[8]);
-        Assert.False(state.TryGetProducer(0, out _));
-        Assert.Equal(2, state.Producers.Count);
-    }
-
-    [Fact]
-    public void RecordEvent_OfAnIdempotentProducer_ChangesTheDigest()
-    {
-        LedgerState state = Sample();
-        ulong before = state.ComputeDigest();
-
-        state.RecordEvent(4, 0, 0);
-        ulong afterAnonymous = state.ComputeDigest();
-        state.RecordEvent(5, 6, 1);
-
-        Assert.Equal(before, afterAnonymous);
-        Assert.NotEqual(before, state.ComputeDigest());
-    }
-
-    [Fact]
     public void Apply_WithRightHints_ChangesTheHintedAccounts()
     {
         LedgerState state = Sample(); // slots: a 0, b 1, c 2
@@ -490,23 +457,19 @@ public sealed class LedgerStateTests
     }
 
     [Fact]
-    public void RestoreSnapshot_OfACapture_PreservesDigestAccountsProducersAndLastSequence()
+    public void RestoreSnapshot_OfACapture_PreservesDigestAndAccounts()
     {
         LedgerState state = Sample();
         Accept(state, Open("\U0001F600-ü"));
         Accept(state, Deposit("\U0001F600-ü", LedgerCommand.MaxAmount));
-        state.RecordEvent(42, ulong.MaxValue, 9);
 
         LedgerState restored = Restore(SnapshotBytes(state));
 
         Assert.Equal(state.ComputeDigest(), restored.ComputeDigest());
-        Assert.Equal(42, restored.LastSequence);
         Assert.Equal(state.TotalBalance, restored.TotalBalance);
         Assert.Equal(state.AccountCount, restored.AccountCount);
         Assert.Equal((LedgerCommand.MaxAmount, 2L), AccountOf(restored, "\U0001F600-ü"));
         Assert.Equal((100L, 2L), AccountOf(restored, "a"));
-        Assert.Equal(new ProducerRecord(9, 42), restored.Producers[ulong.MaxValue]);
-        Assert.Equal(new ProducerRecord(3, 3), restored.Producers[5]);
         Assert.Equal(SnapshotBytes(state), SnapshotBytes(restored));
     }
 
@@ -532,7 +495,6 @@ public sealed class LedgerStateTests
 
         Accept(state, Deposit("c", 9));
         Accept(state, Open("d"));
-        state.RecordEvent(10, 99, 1);
 
         Assert.Equal(digest, capture.Digest);
         using var stream = new MemoryStream();
@@ -670,12 +632,6 @@ public sealed class LedgerStateTests
             Accept(backward, Deposit(names[i], names[i].Length * 10));
         }
 
-        forward.RecordEvent(1, 3, 1);
-        forward.RecordEvent(2, 9, 1);
-        backward.RecordEvent(1, 9, 1);
-        backward.RecordEvent(2, 3, 1);
-        backward.RecordEvent(2, 9, 1); // same producer records as forward, reached in another order
-        backward.RecordEvent(1, 3, 1);
 
         Assert.Equal(forward.ComputeDigest(), backward.ComputeDigest());
         Assert.Equal(SnapshotBytes(forward), SnapshotBytes(backward));

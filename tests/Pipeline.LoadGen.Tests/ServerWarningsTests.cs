@@ -12,9 +12,9 @@ public sealed class ServerWarningsTests
 
         foreach (string line in new[]
         {
-            "info: Pipeline.Server.Engine[3004]",
+            "info: Pipeline.Hosting.Engine[3004]",
             "      Pipeline ready: data in /tmp/x",
-            "warn: Pipeline.Server.Engine[3008]",
+            "warn: Pipeline.Hosting.Engine[3008]",
             "      2 journal commit(s) took 100 ms or more since the last such warning (longest 140.5 ms)",
             "fail: Pipeline.Ingest[2010]",
             "      socket failed",
@@ -26,7 +26,7 @@ public sealed class ServerWarningsTests
         Assert.Equal(2, warnings.Count);
         Assert.Equal(
             [
-                "warn: Pipeline.Server.Engine[3008] 2 journal commit(s) took 100 ms or more since the last such warning (longest 140.5 ms)",
+                "warn: Pipeline.Hosting.Engine[3008] 2 journal commit(s) took 100 ms or more since the last such warning (longest 140.5 ms)",
                 "fail: Pipeline.Ingest[2010] socket failed",
             ],
             warnings.First);

@@ -9,7 +9,7 @@ using Pipeline.Core.Waiting;
 using Pipeline.Journal;
 using Pipeline.Ledger;
 using Pipeline.Protocol;
-using Pipeline.Server.Engine;
+using Pipeline.Hosting.Engine;
 using Pipeline.Testing;
 using Xunit;
 
@@ -46,11 +46,11 @@ public sealed class EngineFailureIsolationTests
 
     // The failing stage gets the exception handler the service registers on that stage; the tail gets the service's default.
     private static (EventPipeline<CommandEvent> Pipeline, Collect Tail, FailureLog Failures) Build(
-        string failingStageName, Func<ILogger, FailureLog, StageExceptionHandler> stageExceptionHandler, long poison)
+        string failingStageName, Func<ILogger, FailureLog, StageExceptionHandler<CommandEvent>> stageExceptionHandler, long poison)
     {
         var failures = new FailureLog();
         var builder = new PipelineBuilder<CommandEvent>(16, () => new CommandEvent(), ProducerType.Single, new BlockingWaitStrategy())
-            .WithExceptionHandler(new IsolatingStageExceptionHandler(NullLogger.Instance, failures));
+            .WithExceptionHandler(new IsolatingStageExceptionHandler<CommandEvent>(NullLogger.Instance, failures));
         var tail = new Collect();
         var options = new StageOptions<CommandEvent> { ExceptionHandler = stageExceptionHandler(NullLogger.Instance, failures) };
         builder.HandleWith(new ThrowOn(poison), failingStageName, options).Then(tail, "tail");
@@ -71,7 +71,7 @@ public sealed class EngineFailureIsolationTests
     [Fact]
     public void LedgerStageThrows_OnOneEvent_ThatEventIsRejectedHandlerFailedAndTheRestGoOn()
     {
-        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(CommandPipeline.LedgerStageName, (logger, failures) => new LedgerStageExceptionHandler(logger, failures), poison: 2);
+        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(StageNames.Application, (logger, failures) => new ApplicationStageExceptionHandler<CommandEvent>(logger, failures), poison: 2);
         using EventPipeline<CommandEvent> lease = pipeline;
         pipeline.Start();
 
@@ -89,7 +89,7 @@ public sealed class EngineFailureIsolationTests
     [Fact]
     public void DecodeStageThrows_OnOneEvent_ItsDecodeErrorIsHandlerFailedSoTheLedgerRejectsIt()
     {
-        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(CommandPipeline.DecodeStageName + "-0", (logger, failures) => new DecodeStageExceptionHandler(logger, failures), poison: 1);
+        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(StageNames.Decode + "-0", (logger, failures) => new DecodeStageExceptionHandler<CommandEvent>(logger, failures), poison: 1);
         using EventPipeline<CommandEvent> lease = pipeline;
         pipeline.Start();
 
@@ -105,7 +105,7 @@ public sealed class EngineFailureIsolationTests
     [Fact]
     public void JournalStageThrows_PipelineHaltsBeforeTheEventAndNothingAfterItIsProcessed()
     {
-        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(CommandPipeline.JournalStageName, (logger, failures) => new JournalStageExceptionHandler(logger, failures), poison: 1);
+        (EventPipeline<CommandEvent> pipeline, Collect tail, FailureLog failures) = Build(StageNames.Journal, (logger, failures) => new JournalStageExceptionHandler<CommandEvent>(logger, failures), poison: 1);
         using EventPipeline<CommandEvent> lease = pipeline;
         pipeline.Start();
 
@@ -159,8 +159,8 @@ public sealed class EngineFailureIsolationTests
         var failures = new FailureLog();
         var builder = new PipelineBuilder<CommandEvent>(16, () => new CommandEvent(), ProducerType.Single, new BlockingWaitStrategy());
         var second = new Collect();
-        var options = new StageOptions<CommandEvent> { ExceptionHandler = new IsolatingStageExceptionHandler(NullLogger.Instance, failures) };
-        builder.HandleWith(new SequentialStage<TFirst, Collect>(first, second), CommandPipeline.AckStageName, options);
+        var options = new StageOptions<CommandEvent> { ExceptionHandler = new IsolatingStageExceptionHandler<CommandEvent>(NullLogger.Instance, failures) };
+        builder.HandleWith(new SequentialStage<CommandEvent, TFirst, Collect>(first, second), StageNames.Ack, options);
         return (builder.Build(), second, failures);
     }
 
@@ -179,7 +179,7 @@ public sealed class EngineFailureIsolationTests
     public void AnyStage_JournalWriteFailedException_Halts()
     {
         var failures = new FailureLog();
-        var handler = new IsolatingStageExceptionHandler(NullLogger.Instance, failures);
+        var handler = new IsolatingStageExceptionHandler<CommandEvent>(NullLogger.Instance, failures);
         var entry = new CommandEvent();
 
         FailureAction action = handler.OnEventException(new JournalWriteFailedException("disk gone", null), 7, ref entry, "ack");
@@ -191,12 +191,12 @@ public sealed class EngineFailureIsolationTests
     public void EveryStageExceptionHandler_JournalWriteFailedException_HaltsAndLeavesTheEntryAlone()
     {
         var failures = new FailureLog();
-        StageExceptionHandler[] handlers =
+        StageExceptionHandler<CommandEvent>[] handlers =
         [
-            new IsolatingStageExceptionHandler(NullLogger.Instance, failures),
-            new DecodeStageExceptionHandler(NullLogger.Instance, failures),
-            new LedgerStageExceptionHandler(NullLogger.Instance, failures),
-            new JournalStageExceptionHandler(NullLogger.Instance, failures),
+            new IsolatingStageExceptionHandler<CommandEvent>(NullLogger.Instance, failures),
+            new DecodeStageExceptionHandler<CommandEvent>(NullLogger.Instance, failures),
+            new ApplicationStageExceptionHandler<CommandEvent>(NullLogger.Instance, failures),
+            new JournalStageExceptionHandler<CommandEvent>(NullLogger.Instance, failures),
         ];
         var entry = new CommandEvent();
         entry.ResetOutcome();
@@ -214,10 +214,10 @@ public sealed class EngineFailureIsolationTests
     public void JournalStageExceptionHandler_AnyException_Halts()
     {
         var failures = new FailureLog();
-        var handler = new JournalStageExceptionHandler(NullLogger.Instance, failures);
+        var handler = new JournalStageExceptionHandler<CommandEvent>(NullLogger.Instance, failures);
         var entry = new CommandEvent();
 
-        FailureAction action = handler.OnEventException(new InvalidOperationException("bug on purpose"), 3, ref entry, CommandPipeline.JournalStageName);
+        FailureAction action = handler.OnEventException(new InvalidOperationException("bug on purpose"), 3, ref entry, StageNames.Journal);
 
         Assert.Equal(FailureAction.Halt, action);
         Assert.Equal(FailureAction.Halt, Assert.Single(failures.Recent()).Action);

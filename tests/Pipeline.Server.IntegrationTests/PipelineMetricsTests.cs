@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Diagnostics.Metrics;
-using Pipeline.Server.Engine;
+using Pipeline.Hosting.Engine;
 using Xunit;
 
 namespace Pipeline.Server.IntegrationTests;

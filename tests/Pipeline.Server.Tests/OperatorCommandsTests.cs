@@ -6,6 +6,8 @@ using System.Linq;
 using Pipeline.Journal;
 using Pipeline.Journal.Maintenance;
 using Pipeline.Journal.Snapshots;
+using Pipeline.Hosting.Engine;
+using Pipeline.Hosting.Replay;
 using Pipeline.Ledger;
 using Pipeline.Server.Cli;
 using Pipeline.Testing;
@@ -49,7 +51,8 @@ public sealed class OperatorCommandsTests : IDisposable
     // A snapshot named `sequence` holding the state after records 1..appliedUpTo (a different state when they differ).
     private SnapshotInfo WriteSnapshot(long sequence, long appliedUpTo)
     {
-        var replay = new LedgerReplay(new LedgerState());
+        var app = new LedgerApplication();
+        using var replay = new ApplicationReplay<LedgerApplication, LedgerState, DecodedLedgerCommand, LedgerEvent>(app, new EngineState<LedgerState>(app.CreateState()));
         long timestamp = 0;
         using (JournalCursor cursor = new JournalReader(JournalDirectory).ReadFrom(1, appliedUpTo))
         {
@@ -258,7 +261,7 @@ public sealed class OperatorCommandsTests : IDisposable
         (int code, string output, _) = Run("replay", "--verify", "--data", Data);
 
         Assert.Equal(OperatorCommands.Ok, code);
-        Assert.Contains($"snapshot + tail   snapshot at 1000 + {Records - 1000} events", output, StringComparison.Ordinal);
+        Assert.Contains($"snapshot + tail   snapshot at 1000 + {Records - 1000} commands", output, StringComparison.Ordinal);
         Assert.Contains("digests match", Lines(output));
     }
 
@@ -283,7 +286,7 @@ public sealed class OperatorCommandsTests : IDisposable
         (int code, string output, _) = Run("replay", "--verify", "--data", Data);
 
         Assert.Equal(OperatorCommands.Ok, code);
-        Assert.Contains("journal only      sequences 1..50: 50 events", output, StringComparison.Ordinal);
+        Assert.Contains("journal only      sequences 1..50: 50 commands", output, StringComparison.Ordinal);
         Assert.Contains("snapshot + tail   no usable snapshot; nothing to compare", Lines(output));
     }
 

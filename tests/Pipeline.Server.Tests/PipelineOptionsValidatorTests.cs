@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using Microsoft.Extensions.Options;
 using Pipeline.Journal;
-using Pipeline.Server.Configuration;
+using Pipeline.Hosting.Configuration;
 using Xunit;
 
 namespace Pipeline.Server.Tests;

@@ -1,5 +1,5 @@
 using System;
-using Pipeline.Server.Hosting;
+using Pipeline.Hosting.Hosting;
 using Xunit;
 
 namespace Pipeline.Server.Tests;

@@ -17,7 +17,6 @@ public static class LedgerApplier
     public static string? Apply(LedgerState state, long sequence, ulong producerId, ulong producerSequence, ReadOnlySpan<byte> type, ReadOnlySpan<byte> payload)
     {
         ArgumentNullException.ThrowIfNull(state);
-        state.RecordEvent(sequence, producerId, producerSequence);
         LedgerCommandKind kind = LedgerCommandParser.KindOf(type);
         if (kind == LedgerCommandKind.None)
         {

@@ -21,6 +21,8 @@ internal sealed class CliArguments
 
     public string SnapshotDirectory => Path.Combine(DataDirectory, "snapshots");
 
+    public string EventDirectory => Path.Combine(DataDirectory, "events");
+
     /// <summary>Parses options after the verb; <paramref name="known"/> lists the option names (without --) the verb takes.</summary>
     /// <exception cref="CliException">An unknown option or a missing value.</exception>
     public static CliArguments Parse(IReadOnlyList<string> args, int start, params string[] known)

@@ -7,7 +7,11 @@ using Pipeline.Journal;
 using Pipeline.Journal.Maintenance;
 using Pipeline.Journal.Replay;
 using Pipeline.Journal.Snapshots;
+using Pipeline.EventStore;
+using Pipeline.Hosting.Engine;
+using Pipeline.Hosting.Replay;
 using Pipeline.Ledger;
+using LedgerReplay = Pipeline.Hosting.Replay.ApplicationReplay<Pipeline.Ledger.LedgerApplication, Pipeline.Ledger.LedgerState, Pipeline.Ledger.DecodedLedgerCommand, Pipeline.Ledger.LedgerEvent>;
 
 namespace Pipeline.Server.Cli;
 
@@ -210,31 +214,50 @@ internal static class OperatorCommands
         var snapshots = new FileSnapshotStore(args.SnapshotDirectory);
         var coordinator = new ReplayCoordinator(reader, snapshots);
 
-        var full = new LedgerReplay(new LedgerState());
+        var app = new LedgerApplication();
+        EventLogReader? storedEvents = Directory.Exists(args.EventDirectory) ? new EventLogReader(new EventLogOptions { Directory = args.EventDirectory }) : null;
+        using var full = new LedgerReplay(app, new EngineState<LedgerState>(app.CreateState()), storedEvents);
         bool fullPossible = reader.FirstSequence == 1;
         ulong fullDigest = 0;
         if (fullPossible)
         {
             coordinator.Replay(1, last, full);
             fullDigest = full.State.ComputeDigest();
-            output.WriteLine($"journal only      sequences 1..{last}: {full.Applied} events, {full.Rejected} rejected, digest {fullDigest:x16}");
+            output.WriteLine($"journal only      sequences 1..{last}: {full.Applied} commands, {full.Rejected} rejected, {full.State.LastPosition} events, digest {fullDigest:x16}");
+            if (storedEvents is null)
+            {
+                output.WriteLine("event log         none (the event store was off, or the log was moved away)");
+            }
+            else if (full.FirstMismatch is not null || full.EventsMissing > 0 || full.StoredHasMore())
+            {
+                output.WriteLine(full.FirstMismatch is not null
+                    ? $"MISMATCH: the stored event log differs from the re-decided journal: {full.FirstMismatch}"
+                    : full.EventsMissing > 0
+                        ? $"MISMATCH: the event log lacks the last {full.EventsMissing} events the journal decides"
+                        : "MISMATCH: the event log holds events after the last one the journal decides");
+                return Damaged;
+            }
+            else
+            {
+                output.WriteLine($"event log         {full.EventsMatched} events equal to the re-decided journal, field by field");
+            }
         }
         else
         {
             output.WriteLine($"journal only      impossible: retention removed sequences before {reader.FirstSequence}");
         }
 
-        RecoveryStart<LedgerState> start = coordinator.LoadState(() => new LedgerState());
+        RecoveryStart<EngineState<LedgerState>> start = coordinator.LoadState(() => new EngineState<LedgerState>(app.CreateState()));
         if (start.Snapshot is null)
         {
             output.WriteLine("snapshot + tail   no usable snapshot; nothing to compare");
             return fullPossible ? Ok : Damaged;
         }
 
-        var tail = new LedgerReplay(start.State);
+        using var tail = new LedgerReplay(app, start.State);
         coordinator.Replay(start.NextSequence, last, tail);
         ulong tailDigest = tail.State.ComputeDigest();
-        output.WriteLine($"snapshot + tail   snapshot at {start.Snapshot.Sequence} + {tail.Applied} events: digest {tailDigest:x16}");
+        output.WriteLine($"snapshot + tail   snapshot at {start.Snapshot.Sequence} + {tail.Applied} commands: digest {tailDigest:x16}");
         if (fullPossible && tailDigest != fullDigest)
         {
             output.WriteLine("MISMATCH: the state rebuilt from the snapshot differs from the state rebuilt from the journal");

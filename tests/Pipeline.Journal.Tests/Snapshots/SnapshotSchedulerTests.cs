@@ -21,7 +21,6 @@ public sealed class SnapshotSchedulerTests : IDisposable
     {
         var state = new LedgerState();
         state.Apply(new LedgerCommand(LedgerCommandKind.Open, "a", null, 0, -1));
-        state.RecordEvent(sequence, 0, 0);
         return state;
     }
 

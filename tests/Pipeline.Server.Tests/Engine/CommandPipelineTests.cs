@@ -1,7 +1,7 @@
 using System;
 using Pipeline.Core.Waiting;
-using Pipeline.Server.Configuration;
-using Pipeline.Server.Engine;
+using Pipeline.Hosting.Configuration;
+using Pipeline.Hosting.Engine;
 using Xunit;
 
 namespace Pipeline.Server.Tests.Engine;
@@ -19,7 +19,7 @@ public sealed class CommandPipelineTests
         // By the name an operator writes in Pipeline:Engine:WaitStrategy (the kind enum is internal).
         WaitStrategyKind kind = Enum.Parse<WaitStrategyKind>(configured);
 
-        IWaitStrategy strategy = CommandPipeline.CreateWaitStrategy(kind);
+        IWaitStrategy strategy = StageNames.CreateWaitStrategy(kind);
 
         Assert.IsType(expected, strategy);
     }
@@ -30,7 +30,7 @@ public sealed class CommandPipelineTests
         // A kind added to the enum but not to the switch would silently fall back to Blocking.
         foreach (WaitStrategyKind kind in Enum.GetValues<WaitStrategyKind>())
         {
-            IWaitStrategy strategy = CommandPipeline.CreateWaitStrategy(kind);
+            IWaitStrategy strategy = StageNames.CreateWaitStrategy(kind);
 
             Assert.True(kind == WaitStrategyKind.Blocking || strategy is not BlockingWaitStrategy, $"{kind} falls back to Blocking");
         }

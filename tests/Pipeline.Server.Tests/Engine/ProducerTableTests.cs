@@ -1,5 +1,5 @@
 using Pipeline.Ledger;
-using Pipeline.Server.Engine;
+using Pipeline.Hosting.Engine;
 using Xunit;
 
 namespace Pipeline.Server.Tests.Engine;

@@ -6,7 +6,7 @@ using Pipeline.Core.Sequencing;
 using Pipeline.Core.Waiting;
 using Pipeline.Journal;
 using Pipeline.Journal.Replay;
-using Pipeline.Server.Engine;
+using Pipeline.Hosting.Engine;
 using Pipeline.Testing;
 using Xunit;
 
@@ -26,7 +26,7 @@ public sealed class RingReplayTargetTests : IDisposable
         // A ring of 16 publishes in chunks of 4; the coordinator ends a batch every 6 records, and at the end.
         ReplayCoordinator coordinator = CreateJournal(10);
         RingBuffer<CommandEvent> ring = new(Sequencer.Create(producerType, 16, new BlockingWaitStrategy()), () => new CommandEvent());
-        var target = new RingReplayTarget(ring);
+        var target = new RingReplayTarget<CommandEvent>(ring);
         var watch = new PublishedWatch(target, ring);
 
         long replayed = coordinator.Replay(1, 10, watch, batchSize: 6);
@@ -48,7 +48,7 @@ public sealed class RingReplayTargetTests : IDisposable
         builder.HandleWith(seen, "seen");
         using EventPipeline<CommandEvent> pipeline = builder.Build();
         pipeline.Start();
-        var target = new RingReplayTarget(pipeline.RingBuffer);
+        var target = new RingReplayTarget<CommandEvent>(pipeline.RingBuffer);
 
         // One batch for the whole replay: only the chunks publish before the end, and the ring wraps six times.
         long replayed = coordinator.Replay(1, Count, target, batchSize: 1024);
@@ -76,12 +76,12 @@ public sealed class RingReplayTargetTests : IDisposable
     [InlineData(1, 1)]
     [InlineData(4, 1)]
     [InlineData(16, 4)]
-    [InlineData(4096, RingReplayTarget.MaxChunkSize)]
+    [InlineData(4096, RingReplayTarget<CommandEvent>.MaxChunkSize)]
     public void Constructor_RingSize_ChunkIsAQuarterOfTheRingAtMostMaxChunkSize(int ringSize, int expected)
     {
         RingBuffer<CommandEvent> ring = RingBuffer<CommandEvent>.CreateMultiProducer(ringSize, new BlockingWaitStrategy(), () => new CommandEvent());
 
-        var target = new RingReplayTarget(ring);
+        var target = new RingReplayTarget<CommandEvent>(ring);
 
         Assert.Equal(expected, target.ChunkSize);
     }
@@ -98,7 +98,7 @@ public sealed class RingReplayTargetTests : IDisposable
         ring.Sequencer.GetHighestPublishedSequence(0, ring.Cursor);
 
     // Passes the replay on and notes what the consumers could see after each call.
-    private sealed class PublishedWatch(RingReplayTarget target, RingBuffer<CommandEvent> ring) : IReplayTarget
+    private sealed class PublishedWatch(RingReplayTarget<CommandEvent> target, RingBuffer<CommandEvent> ring) : IReplayTarget
     {
         public List<long> AfterApply { get; } = [];
 

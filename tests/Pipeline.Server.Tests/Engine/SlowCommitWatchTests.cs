@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Microsoft.Extensions.Logging;
-using Pipeline.Server.Engine;
+using Pipeline.Hosting.Engine;
 using Pipeline.Testing;
 using Xunit;
 

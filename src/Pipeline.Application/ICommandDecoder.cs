@@ -1,0 +1,15 @@
+using System;
+
+namespace Pipeline.Application;
+
+/// <summary>Decodes command payloads; runs on the parallel decode stage, so it may read but never change shared state.</summary>
+/// <typeparam name="TCommand">The decoded command.</typeparam>
+public interface ICommandDecoder<TCommand>
+{
+    /// <summary>
+    /// Decodes <paramref name="payload"/> of the command type at <paramref name="typeIndex"/> in
+    /// <see cref="IApplication{TState, TCommand, TEvent}.Commands"/>. False: the command is REJECTED with
+    /// <paramref name="rejectReason"/> (it is journaled all the same, and a replay rejects it again).
+    /// </summary>
+    bool TryDecode(int typeIndex, ushort schemaVersion, ReadOnlySpan<byte> payload, out TCommand command, out string? rejectReason);
+}

@@ -1,0 +1,119 @@
+using System;
+using System.Threading;
+using Pipeline.Application;
+using Pipeline.Core.Processing;
+using Pipeline.Journal.Snapshots;
+using Pipeline.Protocol;
+
+namespace Pipeline.Hosting.Engine;
+
+/// <summary>
+/// The sequenced stateful handler: decides each journaled command against the application's state in journal
+/// order (OK with events, or REJECTED), applies the events, numbers them in their streams, and triggers snapshots.
+/// </summary>
+/// <remarks>One thread; reads no clock (the journal timestamp is on the entry). Follows the journal and decode stages.</remarks>
+internal sealed class ApplicationStage<TApp, TState, TCommand, TEvent> : IEventHandler<CommandEntry<TCommand, TEvent>>
+    where TApp : IApplication<TState, TCommand, TEvent>
+    where TState : class, ISnapshotable
+{
+    private readonly TApp _app;
+    private readonly EngineState<TState> _state;
+    private readonly SnapshotScheduler? _snapshots;
+    private readonly PipelineMetrics _metrics;
+    private long _lastApplied;
+    private long _lastTimestamp;
+
+    public ApplicationStage(TApp app, EngineState<TState> state, SnapshotScheduler? snapshots, PipelineMetrics metrics)
+    {
+        _app = app;
+        _state = state;
+        _snapshots = snapshots;
+        _metrics = metrics;
+        _lastApplied = state.LastSequence;
+    }
+
+    public EngineState<TState> State => _state;
+
+    public long LastApplied => Volatile.Read(ref _lastApplied);
+
+    public long LastTimestampTicks => _lastTimestamp;
+
+    public Action<Exception>? SnapshotFailed { get; set; }
+
+    public void OnEvent(ref CommandEntry<TCommand, TEvent> entry, long sequence, bool endOfBatch)
+    {
+        if (entry.Status is AckStatus.Invalid or AckStatus.Duplicate)
+        {
+            return; // never journaled
+        }
+
+        _state.LastSequence = entry.Sequence;
+        if (entry.ProducerId != 0)
+        {
+            _state.Producers[entry.ProducerId] = new ProducerRecord(entry.ProducerSequence, entry.Sequence);
+        }
+
+        string? reason = entry.DecodeError;
+        if (reason is null)
+        {
+            EventSink<TEvent> events = entry.Events;
+            events.Clear();
+            var context = new CommandContext(entry.Sequence, entry.TimestampTicks, entry.ProducerId, entry.ProducerSequence);
+            reason = _app.Decide(_state.Application, entry.Command, context, events);
+            if (reason is null)
+            {
+                Evolve(entry, events);
+            }
+            else
+            {
+                events.Clear(); // a rejected command has no events, whatever the decider emitted
+            }
+        }
+
+        entry.Status = reason is null ? AckStatus.Ok : AckStatus.Rejected;
+        entry.Detail = reason ?? string.Empty;
+        if (!entry.IsReplay && reason is not null)
+        {
+            _metrics.Rejected();
+        }
+
+        _lastTimestamp = entry.TimestampTicks;
+        Volatile.Write(ref _lastApplied, entry.Sequence);
+        if (_snapshots is not null)
+        {
+            TrySnapshot(entry);
+        }
+    }
+
+    private void Evolve(CommandEntry<TCommand, TEvent> entry, EventSink<TEvent> events)
+    {
+        for (int i = 0; i < events.Count; i++)
+        {
+            ref readonly TEvent e = ref events[i];
+            long version = _state.NextStreamVersion(_app.Describe(e).Stream);
+            entry.SetStreamVersion(i, version);
+            long position = ++_state.LastPosition;
+            if (i == 0)
+            {
+                entry.FirstPosition = position;
+            }
+
+            entry.LastPosition = position;
+            _app.Evolve(_state.Application, e, new EventContext(entry.Sequence, entry.TimestampTicks, version));
+        }
+    }
+
+    private void TrySnapshot(CommandEvent entry)
+    {
+        try
+        {
+            _snapshots!.OnApplied(entry.Sequence, entry.TimestampTicks, _state);
+        }
+#pragma warning disable CA1031 // A failed capture must not change the event's outcome; the journal still holds everything.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            SnapshotFailed?.Invoke(ex);
+        }
+    }
+}

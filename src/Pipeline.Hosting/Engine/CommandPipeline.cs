@@ -1,0 +1,351 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Pipeline.Core;
+using Pipeline.Core.Processing;
+using Pipeline.Core.Sequencing;
+using Pipeline.Core.Waiting;
+using Pipeline.Ingest;
+using Pipeline.Journal;
+using Pipeline.Journal.Replay;
+using Pipeline.Journal.Snapshots;
+using Pipeline.Application;
+using Pipeline.EventStore;
+using Pipeline.Protocol;
+using Pipeline.Hosting.Configuration;
+
+namespace Pipeline.Hosting.Engine;
+
+/// <summary>
+/// The command pipeline that hosts an application: journal and decoders, then the application's decider, then the
+/// event store, the acknowledgements and the read model, over one multi-producer ring fed by the connections.
+/// Recovers at start (snapshot + journal tail replayed through the same stages, which also completes the event
+/// log) and shuts down cleanly (drain, fsync, final snapshot).
+/// </summary>
+/// <remarks>
+/// <code>
+///   connections ──► ring ──► journal (single writer, group commit) ──┐
+///                      └──► decode × N (split) ──────────────────────┴──► decide + evolve ──► event log ─► ack ─► read model
+///                                                                                              (one thread)   ◄── queries
+/// </code>
+/// </remarks>
+internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
+    where TApp : IApplication<TState, TCommand, TEvent>
+    where TState : class, ISnapshotable
+{
+
+    private readonly PipelineOptions _options;
+    private readonly ILogger _logger;
+    private readonly PipelineMetrics _metrics;
+    private readonly JournalWriter _journal;
+    private readonly SnapshotScheduler? _snapshots;
+    private readonly ProducerTable _producers;
+    private readonly ApplicationStage<TApp, TState, TCommand, TEvent> _application;
+    private readonly JournalStage<CommandEntry<TCommand, TEvent>> _journalStage;
+    private readonly EventPipeline<CommandEntry<TCommand, TEvent>> _pipeline;
+    private readonly RingBuffer<CommandEntry<TCommand, TEvent>> _ring;
+    private readonly QueryService _queries;
+    private readonly EventLogWriter? _eventLog;
+    private long _visiblePosition;
+    private readonly CancellationTokenSource _stopping = new();
+    private bool _shutDown;
+
+    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, EventLogWriter? eventLog, SnapshotScheduler? snapshots, ProducerTable producers, JournalStage<CommandEntry<TCommand, TEvent>> journalStage, ApplicationStage<TApp, TState, TCommand, TEvent> application, EventPipeline<CommandEntry<TCommand, TEvent>> pipeline, IQueryHandler queries, ReadModelPosition position)
+    {
+        _eventLog = eventLog;
+        _visiblePosition = eventLog?.LastPosition ?? 0;
+        _journalStage = journalStage;
+        _options = options;
+        _logger = logger;
+        _metrics = metrics;
+        _journal = journal;
+        _snapshots = snapshots;
+        _producers = producers;
+        _application = application;
+        _pipeline = pipeline;
+        _ring = pipeline.RingBuffer;
+        ReadModelPosition = position;
+        _queries = new QueryService(queries, position, options.Ingest.QueryTimeout, _stopping.Token);
+    }
+
+    public ReadModelPosition ReadModelPosition { get; }
+
+    /// <summary>The application's state (read it only when the pipeline is stopped or drained).</summary>
+    public EngineState<TState> State => _application.State;
+
+    /// <summary>The last event position readers may see: every command up to its event is durable.</summary>
+    public long VisiblePosition => Volatile.Read(ref _visiblePosition);
+
+    /// <summary>The event log's writer, or null when the event store is off.</summary>
+    public EventLogWriter? EventLog => _eventLog;
+
+    /// <summary>Completes when the pipeline's threads end; faulted when a stage halted (a journal failure).</summary>
+    public Task Completion => _pipeline.Completion;
+
+    public JournalWriter Journal => _journal;
+
+    /// <summary>Opens the journal and the event log, recovers the state, starts the stages and replays the journal tail through them.</summary>
+    public static CommandPipeline<TApp, TState, TCommand, TEvent> Start(TApp app, PipelineOptions options, ILoggerFactory loggers, PipelineMetrics metrics)
+    {
+        ILogger logger = loggers.CreateLogger("Pipeline.Server.Engine");
+        string data = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(data);
+        var journalOptions = new JournalOptions
+        {
+            Directory = Path.Combine(data, "journal"),
+            Durability = options.Journal.Durability,
+            FlushInterval = options.Journal.FlushInterval,
+            SegmentSizeBytes = options.Journal.SegmentSizeBytes,
+            Preallocate = options.Journal.Preallocate,
+            MaxRecordBytes = options.Journal.MaxPayloadBytes + (1 << 16) + 64,
+            WriteBufferBytes = Math.Max(4 << 20, options.Journal.MaxPayloadBytes + (1 << 16) + 64),
+            Retention = options.Journal.Retention,
+            ArchiveDirectory = options.Journal.ArchiveDirectory ?? Path.Combine(data, "archive"),
+        };
+        JournalWriter journal = JournalWriter.Open(journalOptions, loggers.CreateLogger("Pipeline.Journal"));
+        EventLogWriter? eventLog = null;
+        try
+        {
+            EventLogOptions? eventOptions = options.EventStore.Enabled ? EventLogOptionsFor(options, data) : null;
+            if (eventOptions is not null)
+            {
+                eventLog = EventLogWriter.Open(eventOptions, loggers.CreateLogger("Pipeline.EventStore"));
+            }
+
+            var store = new FileSnapshotStore(Path.Combine(data, "snapshots"), options.Snapshots.Keep, loggers.CreateLogger("Pipeline.Journal.Snapshots"));
+            var reader = new JournalReader(journalOptions.Directory, journalOptions.MaxRecordBytes);
+            var coordinator = new ReplayCoordinator(reader, store, loggers.CreateLogger("Pipeline.Journal.Replay"), TimeProvider.System);
+            RecoveryStart<EngineState<TState>> start = coordinator.LoadState(() => new EngineState<TState>(app.CreateState()));
+            if (start.Snapshot is { } loaded && loaded.Sequence > journal.LastSequence)
+            {
+                // Snapshots are written only once their events are durable, so the journal lost events it had made
+                // durable (or was replaced). Going on would number new events over ones the state already holds.
+                throw new InvalidDataException(
+                    $"Snapshot {loaded.Path} is at sequence {loaded.Sequence}, but the journal in {journalOptions.Directory} ends at sequence {journal.LastSequence}: " +
+                    "the journal lost events that the snapshot holds. Restore the journal, or move the snapshots away to rebuild the state from the journal alone.");
+            }
+
+            if (eventLog is not null && eventLog.LastCommandSequence > journal.LastSequence)
+            {
+                // Events are appended only after their command is journaled, so the journal lost commands it had
+                // written (a machine crash before their fsync, or a replaced journal): these events' commands are gone.
+                throw new InvalidDataException(
+                    $"The event log in {eventOptions!.Directory} holds events of command {eventLog.LastCommandSequence}, but the journal in {journalOptions.Directory} ends at sequence {journal.LastSequence}. " +
+                    "Restore the journal, or move the event log away: it is rebuilt from the journal.");
+            }
+
+            if (eventLog is not null && start.State.LastPosition > eventLog.LastPosition)
+            {
+                // The snapshot is ahead of the event log (a machine crash lost the log's unsynced tail, or the log was
+                // moved away): the events in between can only be re-decided from an earlier state.
+                Log.EventLogBehindSnapshot(logger, eventLog.LastPosition, start.State.LastPosition, start.Snapshot?.Path ?? "none");
+                start = coordinator.LoadState(() => new EngineState<TState>(app.CreateState()), ignoreSnapshots: true);
+            }
+
+            EngineState<TState> state = start.State;
+            var producers = new ProducerTable();
+            foreach ((ulong id, ProducerRecord record) in state.Producers)
+            {
+                producers.Set(id, record.LastProducerSequence, record.Sequence);
+            }
+
+            EventIndex? index = eventOptions is null ? null : new EventIndex(eventOptions, loggers.CreateLogger("Pipeline.EventStore"));
+            CommandPipeline<TApp, TState, TCommand, TEvent>? engine = null;
+            var events = index is null ? null : new StoredEventReader(index, () => engine?.VisiblePosition ?? 0);
+            ReadSide<TEvent> readSide = app.CreateReadSide(state.Application, new ApplicationServices(events));
+            var position = new ReadModelPosition(state.LastSequence);
+
+            // Interval 0 means snapshots only at shutdown; the scheduler also writes that final one.
+            long interval = options.Snapshots.IntervalEvents == 0 ? long.MaxValue : options.Snapshots.IntervalEvents;
+            AckStage<CommandEntry<TCommand, TEvent>>? ackStage = null;
+
+            // A snapshot is written once its commands are durable and their events are in the event log (handed to the OS
+            // by the final stage), so that a restart from it never needs events the log lacks.
+            var snapshots = new SnapshotScheduler(store, interval, journal.LastSequence, loggers.CreateLogger("Pipeline.Journal.Snapshots"), _ => ApplyRetention(journal, store),
+                () => Math.Min(journal.DurableSequence.Value, ackStage?.Through ?? 0));
+
+            // Each stage isolates its failures in its own way (see the handlers); a journal failure halts any of them.
+            var failures = new FailureLog();
+            var isolating = new IsolatingStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures);
+            var builder = new PipelineBuilder<CommandEntry<TCommand, TEvent>>(options.Engine.RingSize, () => new CommandEntry<TCommand, TEvent>(), ProducerType.Multi, CreateWaitStrategy(options.Engine.WaitStrategy))
+                .WithExceptionHandler(isolating);
+            var slowCommits = new SlowCommitWatch(logger, options.Journal.SlowCommitWarning, SlowCommitWatch.DefaultReportEvery, TimeProvider.System);
+            var journaling = new JournalStage<CommandEntry<TCommand, TEvent>>(journal, producers, app.Commands, options.Journal.MaxPayloadBytes, metrics, slowCommits);
+            Stage<CommandEntry<TCommand, TEvent>> journalStage = builder.HandleWith(new StageHandle.Journal<CommandEntry<TCommand, TEvent>>(journaling), StageNames.Journal, OnFailure(new JournalStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)));
+            var decoders = new StageHandle.Decode<TCommand, TEvent>[options.Engine.DecodeHandlers];
+            for (int i = 0; i < decoders.Length; i++)
+            {
+                decoders[i] = new StageHandle.Decode<TCommand, TEvent>(new DecodeStage<TCommand, TEvent>(app.Commands, app.CreateDecoder(state.Application)));
+            }
+
+            Stage<CommandEntry<TCommand, TEvent>> decode = builder.SplitAcross(StageNames.Decode, OnFailure(new DecodeStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)), decoders);
+            var application = new ApplicationStage<TApp, TState, TCommand, TEvent>(app, state, snapshots, metrics)
+            {
+                SnapshotFailed = ex => Log.SnapshotCaptureFailed(logger, ex),
+            };
+            Stage<CommandEntry<TCommand, TEvent>> applicationStage = builder.After(journalStage, decode).Then(new StageHandle.Application<TApp, TState, TCommand, TEvent>(application), StageNames.Application, OnFailure(new ApplicationStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)));
+            ackStage = new AckStage<CommandEntry<TCommand, TEvent>>(journal, metrics, eventLog is null ? null : p => engine!.MakeVisible(p));
+            applicationStage.Then(
+                new SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Events<TApp, TState, TCommand, TEvent>, SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Ack<CommandEntry<TCommand, TEvent>>, StageHandle.ReadModel<TCommand, TEvent>>>(
+                    new StageHandle.Events<TApp, TState, TCommand, TEvent>(eventLog is null ? null : new EventStoreStage<TApp, TState, TCommand, TEvent>(app, eventLog)),
+                    new SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Ack<CommandEntry<TCommand, TEvent>>, StageHandle.ReadModel<TCommand, TEvent>>(
+                        new StageHandle.Ack<CommandEntry<TCommand, TEvent>>(ackStage),
+                        new StageHandle.ReadModel<TCommand, TEvent>(new ReadModelStage<TCommand, TEvent>(readSide.Model, position)))),
+                StageNames.Ack,
+                OnFailure(isolating));
+            EventPipeline<CommandEntry<TCommand, TEvent>> pipeline = builder.Build();
+            engine = new CommandPipeline<TApp, TState, TCommand, TEvent>(options, logger, metrics, journal, eventLog, snapshots, producers, journaling, application, pipeline, readSide.Queries, position);
+            pipeline.Start();
+
+            // The replay time covers reading the tail and running it through every stage (the drain), not the snapshot load.
+            long replayStarted = Stopwatch.GetTimestamp();
+            var replay = new RingReplayTarget<CommandEntry<TCommand, TEvent>>(pipeline.RingBuffer);
+            coordinator.Replay(start.NextSequence, journal.LastSequence, replay);
+            pipeline.Drain(Timeout.InfiniteTimeSpan);
+            double replayMilliseconds = Math.Round(Stopwatch.GetElapsedTime(replayStarted).TotalMilliseconds, 1);
+            Log.Recovered(logger, journal.LastSequence, start.Snapshot?.Path ?? "no snapshot", replay.Published, replayMilliseconds, state.LastPosition);
+            Log.Ready(logger, data, options.Journal.Durability, options.Engine.RingSize, options.Engine.DecodeHandlers, options.Engine.WaitStrategy);
+            return engine;
+        }
+        catch
+        {
+            eventLog?.Dispose();
+            journal.Dispose();
+            throw;
+        }
+    }
+
+    internal static EventLogOptions EventLogOptionsFor(PipelineOptions options, string data) => new()
+    {
+        Directory = Path.Combine(data, "events"),
+        SegmentSizeBytes = options.EventStore.SegmentSizeBytes,
+        MaxPayloadBytes = options.EventStore.MaxPayloadBytes,
+    };
+
+    // Final stage's thread only (through the ACK stage), at the end of a batch.
+    private void MakeVisible(long position) => Volatile.Write(ref _visiblePosition, position);
+
+    private static void ApplyRetention(JournalWriter journal, FileSnapshotStore store)
+    {
+        if (journal.Options.Retention == RetentionPolicy.KeepAll)
+        {
+            return;
+        }
+
+        long oldest = long.MaxValue;
+        foreach (SnapshotInfo snapshot in store.List())
+        {
+            if (snapshot.IsValid)
+            {
+                oldest = Math.Min(oldest, snapshot.Sequence);
+            }
+        }
+
+        if (oldest != long.MaxValue)
+        {
+            journal.ApplyRetention(oldest);
+        }
+    }
+
+    private static StageOptions<CommandEntry<TCommand, TEvent>> OnFailure(StageExceptionHandler<CommandEntry<TCommand, TEvent>> exceptionHandler) =>
+        new() { ExceptionHandler = exceptionHandler };
+
+    private static IWaitStrategy CreateWaitStrategy(WaitStrategyKind kind) => StageNames.CreateWaitStrategy(kind);
+
+    /// <summary>Journaled events not yet durable.</summary>
+    public long DurableLag => Math.Max(0, _journalStage.Head - _journal.DurableSequence.Value);
+
+    /// <summary>Events published and not yet through every stage.</summary>
+    public long RingOccupancy => Math.Max(0, _ring.Cursor - _pipeline.ProcessedSequence);
+
+    public (ulong LastProducerSequence, ulong HeadSequence) OnHello(ulong producerId)
+    {
+        ulong last = producerId != 0 ? _producers.LastProducerSequence(producerId) : 0;
+        return (last, (ulong)Math.Max(0, _journal.DurableSequence.Value));
+    }
+
+    public int TryPublish(IngestConnection connection, ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> bodies)
+    {
+        int count = bodies.Length;
+        long high;
+        while (!_ring.TryNext(count, out high))
+        {
+            if (count == 1)
+            {
+                return 0;
+            }
+
+            count /= 2; // take what fits now; the connection offers the rest again
+        }
+
+        long low = high - count + 1;
+        long received = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++)
+        {
+            bool parsed = ClientFrames.TryParsePublish(buffer[bodies[i]], out PublishFrame frame);
+            Debug.Assert(parsed, "the connection hands over only frames it has checked");
+            CommandEvent entry = _ring[low + i];
+            entry.ResetOutcome();
+            entry.IsReplay = false;
+            entry.Connection = connection;
+            entry.ReceivedTimestamp = received;
+            entry.ProducerId = connection.ProducerId;
+            entry.ProducerSequence = frame.ProducerSequence;
+            entry.SchemaVersion = frame.SchemaVersion;
+            entry.SetType(frame.Type);
+            entry.SetPayload(frame.Payload);
+        }
+
+        _ring.Publish(low, high);
+        _metrics.Ingested(count);
+        return count;
+    }
+
+    public void OnQuery(IngestConnection connection, in QueryFrame frame) => _queries.Handle(connection, frame);
+
+    /// <summary>
+    /// Drains every published event through every stage, stops the stages, closes the journal (fsync) and writes
+    /// a final snapshot. Call after the listener has stopped. Idempotent.
+    /// </summary>
+    public void Shutdown(TimeSpan timeout)
+    {
+        if (_shutDown)
+        {
+            return;
+        }
+
+        _shutDown = true;
+        _stopping.Cancel();
+        bool faulted = _pipeline.Completion.IsFaulted;
+        _pipeline.Drain(timeout);
+        _pipeline.Halt(timeout);
+        string final = "none";
+        if (!faulted && _journal.Fault is null)
+        {
+            _journal.Dispose();
+            if (_snapshots is not null && _application.LastApplied > _snapshots.LastWrittenSequence)
+            {
+                _eventLog?.Flush(); // the final stage flushed at its last batch; this is for a log that did not
+                SnapshotInfo info = _snapshots.WriteNow(_application.LastApplied, _application.LastTimestampTicks, _application.State);
+                final = info.Path;
+            }
+        }
+        else
+        {
+            _journal.Dispose();
+        }
+
+        _snapshots?.Dispose();
+        _eventLog?.Dispose();
+        Log.ShutDown(_logger, _application.LastApplied, final);
+    }
+
+    public void Dispose()
+    {
+        Shutdown(TimeSpan.FromSeconds(10));
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,32 @@
+using Pipeline.Application;
+using Pipeline.Core.Processing;
+
+namespace Pipeline.Hosting.Engine;
+
+/// <summary>A stateless decoder: decodes the payload into the application's command; N of them split the stream.</summary>
+/// <remarks>Runs in parallel with the journal stage; it reads only what the publisher wrote.</remarks>
+internal sealed class DecodeStage<TCommand, TEvent>(CommandTypes types, ICommandDecoder<TCommand> decoder) : IEventHandler<CommandEntry<TCommand, TEvent>>
+{
+    /// <summary>The reject reason of a command whose type the application does not know (the journal stage refuses it as INVALID anyway).</summary>
+    private const string UnknownType = "malformed_payload";
+
+    public void OnEvent(ref CommandEntry<TCommand, TEvent> entry, long sequence, bool endOfBatch)
+    {
+        int index = types.IndexOf(entry.Type);
+        if (index < 0)
+        {
+            entry.DecodeError = UnknownType;
+            return;
+        }
+
+        if (decoder.TryDecode(index, entry.SchemaVersion, entry.Payload, out TCommand command, out string? reason))
+        {
+            entry.Command = command;
+            entry.DecodeError = null;
+        }
+        else
+        {
+            entry.DecodeError = reason ?? UnknownType;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System;
+using System.Buffers;
+using System.Text;
+using Pipeline.Application;
+using Pipeline.EventStore;
+using Pipeline.Hosting.Engine;
+using Pipeline.Journal;
+using Pipeline.Journal.Replay;
+using Pipeline.Journal.Snapshots;
+
+namespace Pipeline.Hosting.Replay;
+
+/// <summary>
+/// Decides journal records straight into an <see cref="EngineState{TState}"/> on the calling thread (decode,
+/// decide, evolve, number the events): the same decisions as the pipeline's stages, for tools and proofs. Given the
+/// stored event log, it also compares every event it re-decides with the stored one at the same position.
+/// </summary>
+internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IReplayTarget, IDisposable
+    where TApp : IApplication<TState, TCommand, TEvent>
+    where TState : class, ISnapshotable
+{
+    private readonly TApp _app;
+    private readonly ICommandDecoder<TCommand> _decoder;
+    private readonly EventSink<TEvent> _events = new();
+    private readonly ArrayBufferWriter<byte> _payload = new(1024);
+    private readonly EventLogCursor? _stored;
+
+    /// <param name="app">The application.</param>
+    /// <param name="state">The state to continue from (a new one, or a restored snapshot).</param>
+    /// <param name="stored">The event log to compare with, read from the state's next position; null: no comparison.</param>
+    public ApplicationReplay(TApp app, EngineState<TState> state, EventLogReader? stored = null)
+    {
+        _app = app;
+        State = state;
+        _decoder = app.CreateDecoder(state.Application);
+        _stored = stored?.ReadForward(state.LastPosition + 1);
+    }
+
+    public EngineState<TState> State { get; }
+
+    public long Applied { get; private set; }
+
+    public long Rejected { get; private set; }
+
+    /// <summary>Events re-decided and found equal to the stored ones.</summary>
+    public long EventsMatched { get; private set; }
+
+    /// <summary>Events re-decided that the event log does not hold (it ends before them).</summary>
+    public long EventsMissing { get; private set; }
+
+    /// <summary>The first difference between a re-decided event and the stored one, or null.</summary>
+    public string? FirstMismatch { get; private set; }
+
+    public void Apply(in JournalRecord record)
+    {
+        EngineState<TState> state = State;
+        state.LastSequence = record.Sequence;
+        if (record.ProducerId != 0)
+        {
+            state.Producers[record.ProducerId] = new ProducerRecord(record.ProducerSequence, record.Sequence);
+        }
+
+        Applied++;
+        string? reason = Decide(record);
+        if (reason is not null)
+        {
+            Rejected++;
+            return;
+        }
+
+        for (int i = 0; i < _events.Count; i++)
+        {
+            ref readonly TEvent e = ref _events[i];
+            EventHeader header = _app.Describe(e);
+            long version = state.NextStreamVersion(header.Stream);
+            long position = ++state.LastPosition;
+            _app.Evolve(state.Application, e, new EventContext(record.Sequence, record.TimestampTicks, version));
+            Compare(e, header, position, version, record);
+        }
+    }
+
+    private string? Decide(in JournalRecord record)
+    {
+        _events.Clear();
+        int index = _app.Commands.IndexOf(record.Type);
+        if (index < 0 || !_app.Commands[index].Accepts(record.SchemaVersion))
+        {
+            return "malformed_payload"; // never journaled by the server (INVALID), but a journal could hold it
+        }
+
+        if (!_decoder.TryDecode(index, record.SchemaVersion, record.Payload, out TCommand command, out string? reason))
+        {
+            return reason ?? "malformed_payload";
+        }
+
+        reason = _app.Decide(State.Application, command, new CommandContext(record.Sequence, record.TimestampTicks, record.ProducerId, record.ProducerSequence), _events);
+        if (reason is not null)
+        {
+            _events.Clear();
+        }
+
+        return reason;
+    }
+
+    private void Compare(in TEvent e, EventHeader header, long position, long version, in JournalRecord record)
+    {
+        if (_stored is null || FirstMismatch is not null)
+        {
+            return;
+        }
+
+        if (!_stored.TryRead(out EventRecord stored))
+        {
+            EventsMissing++;
+            return;
+        }
+
+        _payload.ResetWrittenCount();
+        _app.WritePayload(e, _payload);
+        string? difference =
+            stored.Position != position ? $"position {stored.Position}" :
+            stored.CommandSequence != record.Sequence ? $"command sequence {stored.CommandSequence}, re-decided {record.Sequence}" :
+            stored.TimestampTicks != record.TimestampTicks ? "timestamp" :
+            stored.ProducerId != record.ProducerId ? "producer" :
+            !stored.StreamId.SequenceEqual(Encoding.UTF8.GetBytes(header.Stream)) ? $"stream '{Encoding.UTF8.GetString(stored.StreamId)}', re-decided '{header.Stream}'" :
+            stored.StreamVersion != version ? $"stream version {stored.StreamVersion}, re-decided {version}" :
+            !stored.Type.SequenceEqual(header.Type.Utf8Name) || stored.SchemaVersion != header.Type.SchemaVersion ? "type or schema version" :
+            !stored.Payload.SequenceEqual(_payload.WrittenSpan) ? "payload" :
+            null;
+        if (difference is null)
+        {
+            EventsMatched++;
+        }
+        else
+        {
+            FirstMismatch = $"event at position {position}: stored {difference}";
+        }
+    }
+
+    public void EndOfBatch()
+    {
+    }
+
+    /// <summary>Whether the event log holds more events than the journal decides (only meaningful after a full replay).</summary>
+    public bool StoredHasMore() => _stored is not null && FirstMismatch is null && _stored.TryRead(out _);
+
+    public void Dispose() => _stored?.Dispose();
+}
