@@ -33,6 +33,9 @@ internal sealed class PipelineWorker : BackgroundService
     private IngestListener? _listener;
     private volatile bool _stopRequested;
 
+    /// <summary>The port the ingest listener is bound to, once started (for hosts that configured port 0).</summary>
+    internal int Port => _listener?.Port ?? 0;
+
     public PipelineWorker(IOptions<PipelineOptions> options, ILoggerFactory loggers, PipelineMetrics metrics, EngineFactory factory)
     {
         _factory = factory;
