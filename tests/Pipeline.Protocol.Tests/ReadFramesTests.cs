@@ -70,6 +70,17 @@ public sealed class ReadFramesTests
     }
 
     [Fact]
+    public void FrameWriter_DocsExamples_WritesTheBytesThePageShows()
+    {
+        byte[] read = Convert.FromHexString("2B000000" + "05" + "0700000000000000" + "03" + "0100000000000000" + "64000000"
+            + "0000000000000000" + "0000000000000000" + "0300" + "612D31");
+        byte[] end = Convert.FromHexString("20000000" + "86" + "0700000000000000" + "00" + "0300000000000000" + "2A00000000000000" + "02000000" + "0000");
+
+        Assert.Equal(read, FrameBytes.Build(w => FrameWriter.WriteRead(w, 7, ReadSelector.Stream, 1, 100, 0, 0, "a-1"u8)));
+        Assert.Equal(end, FrameBytes.Build(w => FrameWriter.WriteReadEnd(w, 7, ReadStatus.Ok, 3, 42, 2, string.Empty)));
+    }
+
+    [Fact]
     public void TryParseRead_BodyEndsEarlyAtEveryByte_ReturnsFalse()
     {
         byte[] body = ReadBody().ToArray();
