@@ -26,7 +26,11 @@ public sealed class IngestOptions
     public int OutputHighWatermarkBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>The highest protocol version HELLO may name: 1 (the base protocol) or 2 (adds READ; docs/protocol.md).</summary>
-    public ushort MaxProtocolVersion { get; init; } = FrameHeader.MaxProtocolVersion;
+    /// <remarks>
+    /// 1 by default, so a host that does not serve reads yet keeps speaking exactly version 1 (and refuses a HELLO of
+    /// version 2 as before); a host that serves reads sets <see cref="FrameHeader.MaxProtocolVersion"/>.
+    /// </remarks>
+    public ushort MaxProtocolVersion { get; init; } = FrameHeader.ProtocolVersion;
 
     /// <summary>A connection stops reading while this many of its READ requests await their READ_END.</summary>
     public int MaxReadsInFlightPerConnection { get; init; } = 4;

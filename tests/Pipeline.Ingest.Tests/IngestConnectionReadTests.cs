@@ -64,15 +64,9 @@ public sealed class IngestConnectionReadTests
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task Hello_Version2WhenTheServerSpeaksOnly1_IsUnsupported()
+    public async Task Hello_Version2WithDefaultOptions_IsUnsupportedAsInVersion1()
     {
-        IngestOptions options = Options();
-        await using IngestListener listener = Start(new FakeIngestBackend(), new IngestOptions
-        {
-            Port = 0,
-            CloseTimeout = options.CloseTimeout,
-            MaxProtocolVersion = 1,
-        });
+        await using IngestListener listener = Start(new FakeIngestBackend(), new IngestOptions { Port = 0, CloseTimeout = TestTimeouts.Default });
         using FrameConnection client = await HelloAsync(listener, 2);
 
         (ErrorCode code, string message) = (await client.ReadRequiredFrameAsync()).AsError();
@@ -169,7 +163,7 @@ public sealed class IngestConnectionReadTests
     public async Task Read_MoreThanTheInFlightLimit_WaitsForAnEndBeforeTheNextReachesTheBackend()
     {
         var backend = new FakeIngestBackend { EndReads = false };
-        await using IngestListener listener = Start(backend, new IngestOptions { Port = 0, CloseTimeout = TestTimeouts.Default, MaxReadsInFlightPerConnection = 2 });
+        await using IngestListener listener = Start(backend, new IngestOptions { Port = 0, CloseTimeout = TestTimeouts.Default, MaxReadsInFlightPerConnection = 2, MaxProtocolVersion = 2 });
         using FrameConnection client = await HelloAsync(listener, 2);
         (await client.ReadRequiredFrameAsync()).AsWelcome();
 
