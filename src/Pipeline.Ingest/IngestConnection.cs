@@ -118,7 +118,7 @@ public sealed partial class IngestConnection
     public async ValueTask<bool> SendEventsAsync(EventsFrameBuilder batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Count == 0 || batch.MaxRecordBytes > _options.MaxFrameLength)
+        if (batch.Count == 0 || batch.MaxFrameLength > _options.MaxFrameLength)
         {
             throw new ArgumentException("The batch must hold at least one record and fit this connection's maximum frame length.", nameof(batch));
         }

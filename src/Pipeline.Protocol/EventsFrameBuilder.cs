@@ -29,6 +29,9 @@ public sealed class EventsFrameBuilder : IDisposable
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, maxFrameLength + sizeof(uint)));
     }
 
+    /// <summary>The longest frame (length field: kind + body) this builder makes.</summary>
+    public int MaxFrameLength => _maxFrameLength;
+
     /// <summary>The largest record that fits a frame on its own (a larger one can never be sent).</summary>
     public long MaxRecordBytes => _maxFrameLength - (FrameWriter.EventsPrefixBytes - sizeof(uint));
 
