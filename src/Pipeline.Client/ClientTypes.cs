@@ -62,6 +62,12 @@ public sealed class PipelineClientOptions
     /// <summary>The pause between reconnect attempts.</summary>
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// The protocol version sent in HELLO: 1 (the default: what every server speaks) or 2, which reads need
+    /// (ReadAsync and friends). A server that speaks only version 1 refuses 2 with UNSUPPORTED_VERSION.
+    /// </summary>
+    public ushort ProtocolVersion { get; init; } = FrameHeader.ProtocolVersion;
+
     /// <summary>The largest frame the client accepts from the server.</summary>
     public int MaxFrameLength { get; init; } = 16 * 1024 * 1024;
 }

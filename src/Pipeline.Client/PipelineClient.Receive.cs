@@ -7,7 +7,7 @@ using Pipeline.Protocol;
 
 namespace Pipeline.Client;
 
-// The receive loop: reads frames and completes the matching publishes, queries and pings.
+// The receive loop: reads frames and completes the matching publishes, queries, reads and pings.
 public sealed partial class PipelineClient
 {
 
@@ -130,6 +130,14 @@ public sealed partial class PipelineClient
                     pong.TrySetResult();
                 }
 
+                break;
+
+            case FrameKind.Events:
+                OnEvents(body);
+                break;
+
+            case FrameKind.ReadEnd:
+                OnReadEnd(body);
                 break;
 
             case FrameKind.Error:

@@ -25,7 +25,7 @@ namespace Pipeline.Client;
 // so a FIFO matches them) and the connection swap during a reconnect. One flush task at a time (_flushing) writes
 // the buffer to the socket (PipelineClient.Send.cs); one receive task reads frames and completes the matching tasks
 // (PipelineClient.Receive.cs); after a lost connection it reconnects and resumes (PipelineClient.Reconnect.cs).
-// _queries and _pings are concurrent maps: the caller adds an entry before its frame is queued; whoever removes it
+// _queries, _reads and _pings are concurrent maps: the caller adds an entry before its frame is queued; whoever removes it
 // (the receive task on the answer, or a failure) completes it, and a cancelled wait only removes it.
 // Cancelling a publish only stops the caller's wait: its entry stays in _unacknowledged, so the FIFO stays in step
 // with the server's ACKs, and its completion is set by the ACK with nobody left to observe it.
@@ -37,6 +37,7 @@ public sealed partial class PipelineClient : IAsyncDisposable
     private readonly Queue<PendingPublish> _unacknowledged = new();
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<QueryResult>> _queries = new();
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource> _pings = new();
+    private readonly ConcurrentDictionary<ulong, PendingRead> _reads = new();
     private readonly ConcurrentDictionary<string, byte[]> _types = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposed = new();
     private ArrayBufferWriter<byte> _outgoing = new(64 * 1024);
@@ -67,6 +68,11 @@ public sealed partial class PipelineClient : IAsyncDisposable
     public static async Task<PipelineClient> ConnectAsync(PipelineClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.ProtocolVersion is < FrameHeader.ProtocolVersion or > FrameHeader.MaxProtocolVersion)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.ProtocolVersion, $"ProtocolVersion must be from {FrameHeader.ProtocolVersion} to {FrameHeader.MaxProtocolVersion}.");
+        }
+
         (Socket socket, Welcome welcome, byte[] leftover, int leftoverCount) = await HandshakeAsync(options, cancellationToken).ConfigureAwait(false);
         var client = new PipelineClient(options, socket, welcome);
         client._receiveLoop = client.ReceiveLoopAsync(socket, leftover, leftoverCount);
@@ -80,7 +86,7 @@ public sealed partial class PipelineClient : IAsyncDisposable
         {
             await socket.ConnectAsync(options.Host, options.Port, cancellationToken).ConfigureAwait(false);
             var hello = new ArrayBufferWriter<byte>(64);
-            FrameWriter.WriteHello(hello, FrameHeader.ProtocolVersion, options.ProducerId, options.ClientName);
+            FrameWriter.WriteHello(hello, options.ProtocolVersion, options.ProducerId, options.ClientName);
             await socket.SendAsync(hello.WrittenMemory, SocketFlags.None, cancellationToken).ConfigureAwait(false);
             byte[] buffer = new byte[64 * 1024];
             int count = 0;
@@ -180,6 +186,14 @@ public sealed partial class PipelineClient : IAsyncDisposable
             }
         }
 
+        foreach (ulong id in _reads.Keys)
+        {
+            if (_reads.TryRemove(id, out PendingRead? r))
+            {
+                r.Done.TrySetException(failure);
+            }
+        }
+
         foreach (ulong id in _pings.Keys)
         {
             if (_pings.TryRemove(id, out TaskCompletionSource? p))
@@ -220,6 +234,14 @@ public sealed partial class PipelineClient : IAsyncDisposable
     // One unacknowledged publish; a batch shares one completion (one task for the whole batch, not one per command),
     // or, from PublishBatch with an observer, has no completion at all (Done is null, Observer and Token are set).
     private readonly record struct PendingPublish(Completion? Done, IAckObserver? Observer, long Token, int Index, byte[] Type, ushort SchemaVersion, ReadOnlyMemory<byte> Payload, ulong ProducerSequence);
+
+    // A READ being answered: the receive task alone adds to Events, from its EVENTS frames, until the READ_END.
+    private sealed class PendingRead
+    {
+        public TaskCompletionSource<ReadResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<StoredEvent> Events { get; } = [];
+    }
 
     private abstract class Completion
     {

@@ -27,13 +27,17 @@ public sealed class EventLogCursor : IDisposable
     // Forward: the offset of the next record. Backward: the end offset of the next record (the start of the last one returned).
     private long _offset;
 
-    internal EventLogCursor(EventLogReader reader, bool backward, long fromPosition, int maxCount)
+    internal EventLogCursor(EventLogReader reader, bool backward, long fromPosition, int maxCount, byte[]? buffer = null)
     {
+        _buffer = buffer;
         _reader = reader;
         _backward = backward;
         _next = fromPosition;
         _remaining = maxCount;
     }
+
+    /// <summary>The read buffer, to lend to the next cursor of the same reader (take it before <see cref="Dispose"/>).</summary>
+    internal byte[]? Buffer => _segment?.Buffer ?? _buffer;
 
     /// <summary>The position the next successful <see cref="TryRead"/> returns (backward: once the first event was read).</summary>
     public long NextPosition => _next;

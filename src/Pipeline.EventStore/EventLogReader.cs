@@ -62,6 +62,11 @@ public sealed class EventLogReader
         return new EventLogCursor(this, backward: true, fromPosition, maxCount);
     }
 
+    // As the public cursors, reading into a buffer a previous cursor of this reader used (null: a new one).
+    internal EventLogCursor ReadForward(long fromPosition, int maxCount, byte[]? buffer) => new(this, backward: false, fromPosition, maxCount, buffer);
+
+    internal EventLogCursor ReadBackward(long fromPosition, int maxCount, byte[]? buffer) => new(this, backward: true, fromPosition, maxCount, buffer);
+
     internal SparseIndex IndexFor(long firstPosition)
     {
         if (!_indexes.TryGetValue(firstPosition, out SparseIndex? index))

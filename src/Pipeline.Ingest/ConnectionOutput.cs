@@ -110,6 +110,34 @@ internal sealed class ConnectionOutput
         }
     }
 
+    /// <summary>Queues a whole frame written elsewhere (an EVENTS batch), unless the output is closed; false when closed.</summary>
+    public bool WriteFrame(ReadOnlySpan<byte> frame)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            frame.CopyTo(_pending.GetSpan(frame.Length));
+            _pending.Advance(frame.Length);
+            return true;
+        }
+    }
+
+    /// <summary>Queues a READ_END (sent on the next <see cref="Flush"/>), unless the output is closed.</summary>
+    public void WriteReadEnd(ulong requestId, ReadStatus status, ulong next, ulong headPosition, uint eventCount, string message)
+    {
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                FrameWriter.WriteReadEnd(_pending, requestId, status, next, headPosition, eventCount, message);
+            }
+        }
+    }
+
     /// <summary>Sends what was queued (the ack thread calls it at the end of each batch).</summary>
     public void Flush()
     {

@@ -21,4 +21,20 @@ public interface IIngestBackend
 
     /// <summary>Starts a QUERY; exactly one <see cref="IngestConnection.SendResult"/> follows for it.</summary>
     void OnQuery(IngestConnection connection, in QueryFrame frame);
+
+    /// <summary>
+    /// Starts a READ (protocol version 2 connections only; the frame is well-formed, its rules unchecked, see
+    /// <see cref="ReadFrame.TryValidate"/>): zero or more <see cref="IngestConnection.SendEventsAsync"/>, then
+    /// exactly one <see cref="IngestConnection.SendReadEnd"/>. The frame's spans are valid only during the call.
+    /// </summary>
+    /// <remarks>
+    /// Called on the connection's reader: copy what the read needs and serve it elsewhere (it may block on disk).
+    /// The default answers READ_END NOT_SUPPORTED at once, for a backend that serves no reads
+    /// (<see cref="EventReadService.Start"/> serves them from an event store).
+    /// </remarks>
+    void OnRead(IngestConnection connection, in ReadFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.SendReadEnd(frame.RequestId, ReadStatus.NotSupported, 0, 0, 0, "this server does not serve reads");
+    }
 }

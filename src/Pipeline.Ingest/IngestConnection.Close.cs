@@ -14,7 +14,8 @@ public sealed partial class IngestConnection
     private async Task CloseAsync((ErrorCode Code, string Message)? error, Task sender)
     {
         long deadline = Stopwatch.GetTimestamp() + (long)(_options.CloseTimeout.TotalSeconds * Stopwatch.Frequency);
-        bool done = await WaitUntilAsync(() => InFlight == 0, deadline).ConfigureAwait(false);
+        // Every READ handed over is ended too, so the ERROR (if any) comes after every answer.
+        bool done = await WaitUntilAsync(() => InFlight == 0 && ReadsInFlight <= 0, deadline).ConfigureAwait(false);
         if (!done)
         {
             Log.CloseTimedOut(_logger, Id, InFlight);

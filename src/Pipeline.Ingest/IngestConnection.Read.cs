@@ -76,6 +76,13 @@ public sealed partial class IngestConnection
                         continue;
                     }
 
+                    if (kind == (byte)FrameKind.Read && ReadsInFlight >= _options.MaxReadsInFlightPerConnection)
+                    {
+                        // Reads are answered off this thread; this bounds how many one connection has going at once.
+                        await WaitForReadRoomAsync(stopReading).ConfigureAwait(false);
+                        continue;
+                    }
+
                     FrameOutcome outcome = HandleFrame(kind, body, out (ErrorCode, string) error);
                     if (outcome == FrameOutcome.Error)
                     {
@@ -156,7 +163,10 @@ public sealed partial class IngestConnection
     private FrameOutcome HandleFrame(byte kind, ReadOnlySpan<byte> body, out (ErrorCode, string) error)
     {
         error = default;
-        if (kind is not ((byte)FrameKind.Hello or (byte)FrameKind.Publish or (byte)FrameKind.Query or (byte)FrameKind.Ping))
+        // READ exists only on a version 2 connection: before HELLO and on version 1 it is the unknown kind it always was.
+        bool knownKind = kind is (byte)FrameKind.Hello or (byte)FrameKind.Publish or (byte)FrameKind.Query or (byte)FrameKind.Ping
+            || (kind == (byte)FrameKind.Read && ProtocolVersion >= FrameHeader.ReadProtocolVersion);
+        if (!knownKind)
         {
             error = (ErrorCode.UnknownKind, $"unknown frame kind 0x{kind:X2}");
             return FrameOutcome.Error;
@@ -177,18 +187,22 @@ public sealed partial class IngestConnection
                     return FrameOutcome.Error;
                 }
 
-                if (hello.Version != FrameHeader.ProtocolVersion)
+                if (hello.Version < FrameHeader.ProtocolVersion || hello.Version > _options.MaxProtocolVersion)
                 {
-                    error = (ErrorCode.UnsupportedVersion, $"protocol version {hello.Version} is not supported; this server speaks {FrameHeader.ProtocolVersion}");
+                    error = (ErrorCode.UnsupportedVersion, _options.MaxProtocolVersion == FrameHeader.ProtocolVersion
+                        ? $"protocol version {hello.Version} is not supported; this server speaks {FrameHeader.ProtocolVersion}"
+                        : $"protocol version {hello.Version} is not supported; this server speaks {FrameHeader.ProtocolVersion} to {_options.MaxProtocolVersion}");
                     return FrameOutcome.Error;
                 }
 
                 _helloDone = true;
+                ProtocolVersion = hello.Version;
                 ProducerId = hello.ProducerId;
                 ClientName = Encoding.UTF8.GetString(hello.ClientName);
                 (ulong last, ulong head) = _backend.OnHello(hello.ProducerId);
                 ulong producerId = hello.ProducerId;
-                Enqueue(w => FrameWriter.WriteWelcome(w, FrameHeader.ProtocolVersion, producerId, last, head));
+                ushort version = hello.Version; // WELCOME echoes the client's version
+                Enqueue(w => FrameWriter.WriteWelcome(w, version, producerId, last, head));
                 return FrameOutcome.Handled;
 
             case FrameKind.Publish:
@@ -203,6 +217,17 @@ public sealed partial class IngestConnection
                 }
 
                 _backend.OnQuery(this, query);
+                return FrameOutcome.Handled;
+
+            case FrameKind.Read:
+                if (!ClientFrames.TryParseRead(body, out ReadFrame read))
+                {
+                    error = (ErrorCode.Malformed, "malformed READ");
+                    return FrameOutcome.Error;
+                }
+
+                Interlocked.Increment(ref _readsInFlight);
+                _backend.OnRead(this, read);
                 return FrameOutcome.Handled;
 
             default:
@@ -232,6 +257,23 @@ public sealed partial class IngestConnection
             }
 
             // The delay only bounds a lost wake-up; the ack thread pulses _progress as it makes room.
+            await Task.WhenAny(wake, Task.Delay(100, CancellationToken.None)).ConfigureAwait(false);
+            stopReading.ThrowIfCancellationRequested();
+        }
+    }
+
+    // Waits while the connection has its maximum of READ frames unanswered.
+    private async Task WaitForReadRoomAsync(CancellationToken stopReading)
+    {
+        while (ReadsInFlight >= _options.MaxReadsInFlightPerConnection)
+        {
+            Task wake = _progress.WaitAsync();
+            if (ReadsInFlight < _options.MaxReadsInFlightPerConnection)
+            {
+                return;
+            }
+
+            // The delay only bounds a lost wake-up; SendReadEnd pulses _progress through the output's flush.
             await Task.WhenAny(wake, Task.Delay(100, CancellationToken.None)).ConfigureAwait(false);
             stopReading.ThrowIfCancellationRequested();
         }

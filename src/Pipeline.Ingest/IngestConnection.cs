@@ -15,15 +15,19 @@ namespace Pipeline.Ingest;
 /// </summary>
 /// <remarks>
 /// <see cref="SendAck"/> and <see cref="Flush"/> are called by the engine's acknowledgement thread;
-/// <see cref="SendResult"/> by any thread. Reading stops (TCP then pushes back on the client) while too many
+/// <see cref="SendResult"/>, <see cref="SendEventsAsync"/> and <see cref="SendReadEnd"/> by any thread. Reading stops (TCP then pushes back on the client) while too many
 /// PUBLISH frames await their ACK or too many bytes wait to be sent, so memory stays bounded whatever the client does.
 /// </remarks>
 // Design: the output (the double buffer, the sender task, the inline send and the pending-bytes count) is
 // ConnectionOutput, with its own Design block; this type writes to it and flushes it. _inFlight counts PUBLISH frames
 // handed to the backend and not yet acknowledged (Interlocked: the reader increments, the ack thread decrements).
-// _progress wakes the reader when it waits for room or for the last ACKs; the output pulses it as bytes leave.
-// The reader task alone writes _helloDone, ProducerId, ClientName and the run arrays (IngestConnection.Read.cs);
-// the backend reads ProducerId in TryPublish, which the reader calls.
+// _readsInFlight counts READ frames handed to the backend and not yet ended (Interlocked: the reader increments,
+// SendReadEnd decrements on whichever thread serves the read).
+// _progress wakes the reader when it waits for room or for the last ACKs, and reads waiting for room in the output;
+// the output pulses it as bytes leave.
+// The reader task alone writes _helloDone, ProducerId, ClientName, ProtocolVersion and the run arrays
+// (IngestConnection.Read.cs); the backend reads ProducerId in TryPublish, which the reader calls, and
+// ProtocolVersion after HELLO (written before the READ that it gates is handed over).
 // IngestConnection.Close.cs: after the read loop, the wait for the last ACKs, the ERROR frame and the lingering close.
 public sealed partial class IngestConnection
 {
@@ -36,6 +40,7 @@ public sealed partial class IngestConnection
     private readonly ConnectionOutput _output;
     private readonly AsyncSignal _progress = new();
     private int _inFlight;
+    private int _readsInFlight;
     private bool _helloDone;
     private readonly Range[] _runBodies = new Range[MaxPublishRun];
     private readonly int[] _runEnds = new int[MaxPublishRun];
@@ -60,6 +65,12 @@ public sealed partial class IngestConnection
     /// <summary>The client name from HELLO.</summary>
     public string ClientName { get; private set; } = string.Empty;
 
+    /// <summary>The protocol version from HELLO (0 before it): 1, or 2 when the connection may READ.</summary>
+    public ushort ProtocolVersion { get; private set; }
+
+    /// <summary>The longest frame (length field: kind + body) the server sends or accepts; an EVENTS batch must fit it.</summary>
+    public int MaxFrameLength => _options.MaxFrameLength;
+
     /// <summary>The client's address.</summary>
     public EndPoint? RemoteEndPoint { get; }
 
@@ -76,6 +87,9 @@ public sealed partial class IngestConnection
     /// <summary>Bytes waiting to be sent.</summary>
     public int PendingOutputBytes => _output.PendingBytes;
 
+    /// <summary>READ frames handed to the backend and not yet ended with <see cref="SendReadEnd"/>.</summary>
+    public int ReadsInFlight => Volatile.Read(ref _readsInFlight);
+
     /// <summary>Queues an ACK (sent on the next <see cref="Flush"/>). Call exactly once per accepted PUBLISH.</summary>
     public void SendAck(ulong producerSequence, ulong sequence, AckStatus status, string detail)
     {
@@ -87,6 +101,59 @@ public sealed partial class IngestConnection
     public void SendResult(ulong requestId, ulong sequence, ResultStatus status, string body)
     {
         _output.WriteResult(requestId, sequence, status, body);
+        _output.Flush();
+    }
+
+    /// <summary>
+    /// Sends one EVENTS frame of a READ's answer (<see cref="EventsFrameBuilder.Frame"/>, copied into the output);
+    /// first waits while the output holds <see cref="IngestOptions.OutputHighWatermarkBytes"/> or more, so a large
+    /// read never piles up more than one frame beyond it. False when the connection is closed (stop reading then).
+    /// </summary>
+    /// <remarks>
+    /// Any thread; the frames of one READ must be sent by one caller in order, before its <see cref="SendReadEnd"/>.
+    /// Copies the frame once; allocates nothing unless it must wait.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The batch is empty or was built for a longer maximum frame than this connection's.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting for room.</exception>
+    public async ValueTask<bool> SendEventsAsync(EventsFrameBuilder batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0 || batch.MaxFrameLength > _options.MaxFrameLength)
+        {
+            throw new ArgumentException("The batch must hold at least one record and fit this connection's maximum frame length.", nameof(batch));
+        }
+
+        while (!_output.IsClosed && PendingOutputBytes >= _options.OutputHighWatermarkBytes)
+        {
+            Task wake = _progress.WaitAsync();
+            if (_output.IsClosed || PendingOutputBytes < _options.OutputHighWatermarkBytes)
+            {
+                break;
+            }
+
+            // The delay only bounds a lost wake-up; the sender pulses _progress as bytes leave.
+            await Task.WhenAny(wake, Task.Delay(100, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (!_output.WriteFrame(batch.Frame))
+        {
+            return false;
+        }
+
+        _output.Flush();
+        return true;
+    }
+
+    /// <summary>
+    /// Sends the READ_END of a READ: call exactly once per READ handed to <see cref="IIngestBackend.OnRead"/>, after
+    /// its EVENTS frames. <paramref name="next"/> is 0 unless the status is OK or TOO_LARGE.
+    /// </summary>
+    /// <remarks>Any thread; never blocks. Ends the read's share of <see cref="IngestOptions.MaxReadsInFlightPerConnection"/>.</remarks>
+    public void SendReadEnd(ulong requestId, ReadStatus status, ulong next, ulong headPosition, uint eventCount, string message)
+    {
+        _output.WriteReadEnd(requestId, status, next, headPosition, eventCount, message ?? string.Empty);
+        Interlocked.Decrement(ref _readsInFlight);
         _output.Flush();
     }
 

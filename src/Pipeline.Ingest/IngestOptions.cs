@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using Pipeline.Protocol;
 
 namespace Pipeline.Ingest;
 
@@ -23,6 +24,16 @@ public sealed class IngestOptions
 
     /// <summary>A connection stops reading while this many bytes wait to be sent to it (a client that does not read).</summary>
     public int OutputHighWatermarkBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>The highest protocol version HELLO may name: 1 (the base protocol) or 2 (adds READ; docs/protocol.md).</summary>
+    /// <remarks>
+    /// 1 by default, so a host that does not serve reads yet keeps speaking exactly version 1 (and refuses a HELLO of
+    /// version 2 as before); a host that serves reads sets <see cref="FrameHeader.MaxProtocolVersion"/>.
+    /// </remarks>
+    public ushort MaxProtocolVersion { get; init; } = FrameHeader.ProtocolVersion;
+
+    /// <summary>A connection stops reading while this many of its READ requests await their READ_END.</summary>
+    public int MaxReadsInFlightPerConnection { get; init; } = 4;
 
     /// <summary>How long a closing connection waits for its last ACKs to be sent.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -48,6 +59,16 @@ public sealed class IngestOptions
         if (MaxInFlightPerConnection < 1)
         {
             throw new ArgumentException("MaxInFlightPerConnection must be at least 1.", nameof(MaxInFlightPerConnection));
+        }
+
+        if (MaxProtocolVersion is < FrameHeader.ProtocolVersion or > FrameHeader.MaxProtocolVersion)
+        {
+            throw new ArgumentException($"MaxProtocolVersion must be from {FrameHeader.ProtocolVersion} to {FrameHeader.MaxProtocolVersion}.", nameof(MaxProtocolVersion));
+        }
+
+        if (MaxReadsInFlightPerConnection < 1)
+        {
+            throw new ArgumentException("MaxReadsInFlightPerConnection must be at least 1.", nameof(MaxReadsInFlightPerConnection));
         }
 
         if (OutputHighWatermarkBytes < 4096)

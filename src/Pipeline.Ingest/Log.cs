@@ -30,4 +30,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "The accept loop failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "Connection {ConnectionId}: READ {RequestId} failed in the event store")]
+    public static partial void ReadFailed(ILogger logger, Exception exception, long connectionId, ulong requestId);
 }

@@ -22,8 +22,14 @@ public static class FrameHeader
     /// <summary>Bytes before the body: the length and the kind.</summary>
     public const int Size = 5;
 
-    /// <summary>The protocol version this code speaks.</summary>
+    /// <summary>Protocol version 1, the base protocol (shared/spec/protocol.md); a client's default.</summary>
     public const ushort ProtocolVersion = 1;
+
+    /// <summary>The highest protocol version this code speaks: 2 adds READ, EVENTS and READ_END (docs/protocol.md).</summary>
+    public const ushort MaxProtocolVersion = 2;
+
+    /// <summary>The first protocol version with READ, EVENTS and READ_END.</summary>
+    public const ushort ReadProtocolVersion = 2;
 
     /// <summary>Finds the frame at the start of <paramref name="buffer"/>.</summary>
     /// <param name="buffer">Received bytes.</param>

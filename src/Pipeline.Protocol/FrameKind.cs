@@ -1,6 +1,6 @@
 namespace Pipeline.Protocol;
 
-/// <summary>Frame kinds of protocol version 1 (shared/spec/protocol.md).</summary>
+/// <summary>Frame kinds of protocol version 1 (shared/spec/protocol.md) and version 2 (docs/protocol.md).</summary>
 public enum FrameKind : byte
 {
     /// <summary>Client: version, producer id, client name. First frame of a connection, and only the first.</summary>
@@ -15,6 +15,9 @@ public enum FrameKind : byte
     /// <summary>Client: nonce.</summary>
     Ping = 0x04,
 
+    /// <summary>Client, version 2: reads stored events (request id, selector, from, max count, min position, producer id, key).</summary>
+    Read = 0x05,
+
     /// <summary>Server: answer to HELLO.</summary>
     Welcome = 0x81,
 
@@ -26,6 +29,12 @@ public enum FrameKind : byte
 
     /// <summary>Server: answer to PING.</summary>
     Pong = 0x84,
+
+    /// <summary>Server, version 2: a batch of whole event records answering a READ.</summary>
+    Events = 0x85,
+
+    /// <summary>Server, version 2: the last frame of a READ's answer, with its status.</summary>
+    ReadEnd = 0x86,
 
     /// <summary>Server: the connection ends; the server closes it.</summary>
     Error = 0x8F,
@@ -75,7 +84,7 @@ public enum ErrorCode : ushort
     /// <summary>A body that ends early or runs over, or a string that is not UTF-8.</summary>
     Malformed = 3,
 
-    /// <summary>A HELLO version other than 1.</summary>
+    /// <summary>A HELLO version the server does not speak.</summary>
     UnsupportedVersion = 4,
 
     /// <summary>The first frame was not HELLO, or a second HELLO came.</summary>

@@ -98,6 +98,95 @@ public static class FrameWriter
         writer.Advance(total);
     }
 
+    /// <summary>READ (version 2); the key is UTF-8 bytes (the stream id or type, empty for the other selectors).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The key is longer than 65535 bytes.</exception>
+    public static void WriteRead(IBufferWriter<byte> writer, ulong requestId, ReadSelector selector, ulong from, uint maxCount, ulong minPosition, ulong producerId, ReadOnlySpan<byte> key)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(key.Length, MaxStringBytes, nameof(key));
+        Span<byte> span = Begin(writer, FrameKind.Read, ReadLimits.FixedBodyBytes + key.Length, out int total);
+        BinaryPrimitives.WriteUInt64LittleEndian(span, requestId);
+        span[8] = (byte)selector;
+        BinaryPrimitives.WriteUInt64LittleEndian(span[9..], from);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[17..], maxCount);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[21..], minPosition);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[29..], producerId);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[37..], (ushort)key.Length);
+        key.CopyTo(span[39..]);
+        writer.Advance(total);
+    }
+
+    /// <summary>READ_END (version 2): the last frame of a READ's answer.</summary>
+    public static void WriteReadEnd(IBufferWriter<byte> writer, ulong requestId, ReadStatus status, ulong next, ulong headPosition, uint eventCount, ReadOnlySpan<char> message)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        int messageBytes = Utf8Length(message);
+        Span<byte> span = Begin(writer, FrameKind.ReadEnd, 8 + 1 + 8 + 8 + 4 + 2 + messageBytes, out int total);
+        BinaryPrimitives.WriteUInt64LittleEndian(span, requestId);
+        span[8] = (byte)status;
+        BinaryPrimitives.WriteUInt64LittleEndian(span[9..], next);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[17..], headPosition);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[25..], eventCount);
+        WriteString(span[29..], message, messageBytes);
+        writer.Advance(total);
+    }
+
+    /// <summary>The bytes before the first record of an EVENTS frame: length, kind, request_id:u64, count:u32.</summary>
+    public const int EventsPrefixBytes = FrameHeader.Size + 8 + 4;
+
+    /// <summary>The size of one event record in an EVENTS body: 50 bytes plus the stream id, type and payload.</summary>
+    public static long EventRecordBytes(int streamBytes, int typeBytes, int payloadBytes) => 50L + streamBytes + typeBytes + payloadBytes;
+
+    /// <summary>
+    /// Writes the prefix of an EVENTS frame whose records (<paramref name="recordBytes"/> of them, already written
+    /// after the prefix) number <paramref name="count"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="EventsPrefixBytes"/>.</exception>
+    public static void WriteEventsPrefix(Span<byte> destination, ulong requestId, uint count, int recordBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, EventsPrefixBytes, nameof(destination));
+        ArgumentOutOfRangeException.ThrowIfNegative(recordBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)(1 + 8 + 4 + recordBytes));
+        destination[4] = (byte)FrameKind.Events;
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[5..], requestId);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[13..], count);
+    }
+
+    /// <summary>Writes one event record of an EVENTS body; returns its size (<see cref="EventRecordBytes"/>).</summary>
+    /// <exception cref="ArgumentException">The record does not fit <paramref name="destination"/>, or the stream id or type is longer than 65535 bytes.</exception>
+    public static int WriteEventRecord(
+        Span<byte> destination,
+        ulong position,
+        ulong commandSequence,
+        long timestampTicks,
+        ulong producerId,
+        ReadOnlySpan<byte> stream,
+        ulong streamVersion,
+        ReadOnlySpan<byte> type,
+        ushort schemaVersion,
+        ReadOnlySpan<byte> payload)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(stream.Length, MaxStringBytes, nameof(stream));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(type.Length, MaxStringBytes, nameof(type));
+        long size = EventRecordBytes(stream.Length, type.Length, payload.Length);
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, size, nameof(destination));
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, position);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], commandSequence);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[16..], timestampTicks);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[24..], producerId);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[32..], (ushort)stream.Length);
+        stream.CopyTo(destination[34..]);
+        int at = 34 + stream.Length;
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], streamVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[(at + 8)..], (ushort)type.Length);
+        type.CopyTo(destination[(at + 10)..]);
+        at += 10 + type.Length;
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[at..], schemaVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[(at + 2)..], (uint)payload.Length);
+        payload.CopyTo(destination[(at + 6)..]);
+        return (int)size;
+    }
+
     /// <summary>ERROR.</summary>
     public static void WriteError(IBufferWriter<byte> writer, ErrorCode code, ReadOnlySpan<char> message)
     {

@@ -23,6 +23,7 @@ internal sealed class FakeIngestBackend : IIngestBackend
     private readonly Queue<(IngestConnection Connection, ulong ProducerSequence)> _unacknowledged = new();
     private readonly List<(ulong RequestId, string Name, ulong MinSequence, string Args)> _queries = [];
     private readonly List<ulong> _hellos = [];
+    private readonly List<(ulong RequestId, ReadSelector Selector, ulong From, uint MaxCount, ulong MinPosition, ulong ProducerId, string Key)> _reads = [];
     private ulong _nextSequence;
     private int _maxInFlightSeen;
     private int _maxPendingOutputSeen;
@@ -49,6 +50,12 @@ internal sealed class FakeIngestBackend : IIngestBackend
     /// <summary>Answers each query from OnQuery's thread, or leaves it to the test when null.</summary>
     public Func<(ulong RequestId, string Name, ulong MinSequence, string Args), (ulong Sequence, ResultStatus Status, string Body)>? Answer { get; init; }
 
+    /// <summary>Ends each READ from OnRead's thread with READ_END OK (next = from, head 0), unless false: then the test ends them.</summary>
+    public bool EndReads { get; init; } = true;
+
+    /// <summary>READ frames received.</summary>
+    public CountSignal Reads { get; } = new();
+
     /// <summary>Frames taken.</summary>
     public CountSignal Taken { get; } = new();
 
@@ -57,6 +64,9 @@ internal sealed class FakeIngestBackend : IIngestBackend
 
     /// <summary>Queries received.</summary>
     public CountSignal Queries { get; } = new();
+
+    /// <summary>The connection of the latest READ (for an end from the test).</summary>
+    public IngestConnection? LastReadConnection { get; private set; }
 
     /// <summary>The connection of the latest query (for an answer from the test).</summary>
     public IngestConnection? LastQueryConnection { get; private set; }
@@ -89,6 +99,30 @@ internal sealed class FakeIngestBackend : IIngestBackend
         {
             return [.. _queries];
         }
+    }
+
+    public List<(ulong RequestId, ReadSelector Selector, ulong From, uint MaxCount, ulong MinPosition, ulong ProducerId, string Key)> ReceivedReads()
+    {
+        lock (_gate)
+        {
+            return [.. _reads];
+        }
+    }
+
+    public void OnRead(IngestConnection connection, in ReadFrame frame)
+    {
+        lock (_gate)
+        {
+            LastReadConnection = connection;
+            _reads.Add((frame.RequestId, frame.Selector, frame.From, frame.MaxCount, frame.MinPosition, frame.ProducerId, Encoding.UTF8.GetString(frame.Key)));
+        }
+
+        if (EndReads)
+        {
+            connection.SendReadEnd(frame.RequestId, ReadStatus.Ok, frame.From, 0, 0, string.Empty);
+        }
+
+        Reads.Add();
     }
 
     public List<ulong> Hellos()

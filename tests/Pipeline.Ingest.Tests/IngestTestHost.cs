@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Pipeline.Ingest;
+using Pipeline.Protocol;
 using Pipeline.Testing;
 
 namespace Pipeline.Ingest.Tests;
@@ -28,6 +29,7 @@ internal static class IngestTestHost
         MaxConnections = maxConnections,
         MaxFrameLength = maxFrameLength,
         CloseTimeout = TestTimeouts.Default,
+        MaxProtocolVersion = FrameHeader.MaxProtocolVersion,
     };
 
     /// <summary>Connects, sends HELLO and reads the WELCOME.</summary>

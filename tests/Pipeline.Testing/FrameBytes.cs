@@ -30,6 +30,10 @@ public static class FrameBytes
     public static byte[] Query(ulong requestId, string name, ulong minSequence, string args) =>
         Build(w => FrameWriter.WriteQuery(w, requestId, name, minSequence, args));
 
+    /// <summary>READ (protocol version 2) with a UTF-8 key.</summary>
+    public static byte[] Read(ulong requestId, ReadSelector selector, ulong from, uint maxCount, ulong minPosition = 0, ulong producerId = 0, string key = "") =>
+        Build(w => FrameWriter.WriteRead(w, requestId, selector, from, maxCount, minPosition, producerId, Encoding.UTF8.GetBytes(key)));
+
     /// <summary>PING.</summary>
     public static byte[] Ping(ulong nonce) => Build(w => FrameWriter.WritePing(w, nonce));
 

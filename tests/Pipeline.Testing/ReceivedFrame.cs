@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using Pipeline.Protocol;
@@ -58,6 +59,37 @@ public sealed record ReceivedFrame(FrameKind Kind, byte[] Body)
         }
 
         return ((ErrorCode)code, Encoding.UTF8.GetString(message));
+    }
+
+    /// <summary>READ_END's fields.</summary>
+    public (ulong RequestId, ReadStatus Status, ulong Next, ulong HeadPosition, uint EventCount, string Message) AsReadEnd()
+    {
+        Expect(FrameKind.ReadEnd);
+        if (!ServerFrames.TryParseReadEnd(Body, out ReadEndFrame end))
+        {
+            throw Malformed();
+        }
+
+        return (end.RequestId, end.Status, end.Next, end.HeadPosition, end.EventCount, Encoding.UTF8.GetString(end.Message));
+    }
+
+    /// <summary>EVENTS: the request id and each record's fields (strings decoded, payload copied).</summary>
+    public (ulong RequestId, List<(ulong Position, ulong CommandSequence, long TimestampTicks, ulong ProducerId, string Stream, ulong StreamVersion, string Type, ushort SchemaVersion, byte[] Payload)> Records) AsEvents()
+    {
+        Expect(FrameKind.Events);
+        if (!ServerFrames.TryParseEvents(Body, out EventsFrame events))
+        {
+            throw Malformed();
+        }
+
+        var records = new List<(ulong, ulong, long, ulong, string, ulong, string, ushort, byte[])>();
+        while (events.TryReadNext(out EventRecordFrame r))
+        {
+            records.Add((r.Position, r.CommandSequence, r.TimestampTicks, r.ProducerId, Encoding.UTF8.GetString(r.Stream), r.StreamVersion,
+                Encoding.UTF8.GetString(r.Type), r.SchemaVersion, r.Payload.ToArray()));
+        }
+
+        return (events.RequestId, records);
     }
 
     /// <summary>The nonce of a PING or PONG.</summary>
