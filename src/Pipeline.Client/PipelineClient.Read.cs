@@ -17,7 +17,7 @@ public sealed partial class PipelineClient
     /// <param name="selector">Which events.</param>
     /// <param name="from">A position, a stream version (stream reads) or UTC ticks (time reads); see <see cref="ReadSelector"/>.</param>
     /// <param name="maxCount">1 to <see cref="ReadLimits.MaxCount"/>; the server answers anything else with BAD_REQUEST.</param>
-    /// <param name="minPosition">Answer once the server's visible head is at least this event position (0: at once); TIMEOUT after the server's wait limit.</param>
+    /// <param name="minSequence">Answer once the events of every command up to this sequence (e.g. your last ACK's) are readable (0: at once); TIMEOUT after the server's wait limit.</param>
     /// <param name="key">The stream id (stream reads) or type (type reads); null or empty for the others.</param>
     /// <param name="producerId">The producer of a producer read; 0 for the others.</param>
     /// <param name="cancellationToken">Cancels the wait: a READ already queued is still sent and its answer dropped. A token cancelled on entry queues nothing.</param>
@@ -26,7 +26,7 @@ public sealed partial class PipelineClient
     /// <exception cref="ArgumentException">The key is longer than 65535 UTF-8 bytes.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxCount"/> is negative.</exception>
     /// <exception cref="OperationCanceledException">From the task: <paramref name="cancellationToken"/> was cancelled before the READ_END.</exception>
-    public Task<ReadResult> ReadAsync(ReadSelector selector, ulong from, int maxCount, ulong minPosition = 0, string? key = null, ulong producerId = 0, CancellationToken cancellationToken = default)
+    public Task<ReadResult> ReadAsync(ReadSelector selector, ulong from, int maxCount, ulong minSequence = 0, string? key = null, ulong producerId = 0, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         if (Welcome.Version < FrameHeader.ReadProtocolVersion)
@@ -52,7 +52,7 @@ public sealed partial class PipelineClient
         lock (_gate)
         {
             ThrowIfFailed();
-            FrameWriter.WriteRead(_outgoing, requestId, selector, from, (uint)maxCount, minPosition, producerId, keyBytes);
+            FrameWriter.WriteRead(_outgoing, requestId, selector, from, (uint)maxCount, minSequence, producerId, keyBytes);
         }
 
         StartFlush();
@@ -61,34 +61,34 @@ public sealed partial class PipelineClient
 
     /// <summary>Every event from <paramref name="fromPosition"/> on (0 means 1), oldest first; continue from the result's Next.</summary>
     /// <inheritdoc cref="ReadAsync" path="/exception"/>
-    public Task<ReadResult> ReadAllForwardAsync(ulong fromPosition, int maxCount, ulong minPosition = 0, CancellationToken cancellationToken = default) =>
-        ReadAsync(ReadSelector.AllForward, fromPosition, maxCount, minPosition, null, 0, cancellationToken);
+    public Task<ReadResult> ReadAllForwardAsync(ulong fromPosition, int maxCount, ulong minSequence = 0, CancellationToken cancellationToken = default) =>
+        ReadAsync(ReadSelector.AllForward, fromPosition, maxCount, minSequence, null, 0, cancellationToken);
 
     /// <summary>Every event at <paramref name="fromPosition"/> and before, newest first (<c>ulong.MaxValue</c>: from the head); Next 0 means position 1 was read.</summary>
     /// <inheritdoc cref="ReadAsync" path="/exception"/>
-    public Task<ReadResult> ReadAllBackwardAsync(ulong fromPosition, int maxCount, ulong minPosition = 0, CancellationToken cancellationToken = default) =>
-        ReadAsync(ReadSelector.AllBackward, fromPosition, maxCount, minPosition, null, 0, cancellationToken);
+    public Task<ReadResult> ReadAllBackwardAsync(ulong fromPosition, int maxCount, ulong minSequence = 0, CancellationToken cancellationToken = default) =>
+        ReadAsync(ReadSelector.AllBackward, fromPosition, maxCount, minSequence, null, 0, cancellationToken);
 
     /// <summary>One stream's events from <paramref name="fromVersion"/> on (0 means 1); NOT_FOUND when the stream has no event.</summary>
     /// <inheritdoc cref="ReadAsync" path="/exception"/>
-    public Task<ReadResult> ReadStreamAsync(string streamId, ulong fromVersion, int maxCount, ulong minPosition = 0, CancellationToken cancellationToken = default)
+    public Task<ReadResult> ReadStreamAsync(string streamId, ulong fromVersion, int maxCount, ulong minSequence = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(streamId);
-        return ReadAsync(ReadSelector.Stream, fromVersion, maxCount, minPosition, streamId, 0, cancellationToken);
+        return ReadAsync(ReadSelector.Stream, fromVersion, maxCount, minSequence, streamId, 0, cancellationToken);
     }
 
     /// <summary>The events of one type from <paramref name="fromPosition"/> on (0 means 1), oldest first.</summary>
     /// <inheritdoc cref="ReadAsync" path="/exception"/>
-    public Task<ReadResult> ReadTypeAsync(string type, ulong fromPosition, int maxCount, ulong minPosition = 0, CancellationToken cancellationToken = default)
+    public Task<ReadResult> ReadTypeAsync(string type, ulong fromPosition, int maxCount, ulong minSequence = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(type);
-        return ReadAsync(ReadSelector.Type, fromPosition, maxCount, minPosition, type, 0, cancellationToken);
+        return ReadAsync(ReadSelector.Type, fromPosition, maxCount, minSequence, type, 0, cancellationToken);
     }
 
     /// <summary>The events of one producer from <paramref name="fromPosition"/> on (0 means 1), oldest first.</summary>
     /// <inheritdoc cref="ReadAsync" path="/exception"/>
-    public Task<ReadResult> ReadProducerAsync(ulong producerId, ulong fromPosition, int maxCount, ulong minPosition = 0, CancellationToken cancellationToken = default) =>
-        ReadAsync(ReadSelector.Producer, fromPosition, maxCount, minPosition, null, producerId, cancellationToken);
+    public Task<ReadResult> ReadProducerAsync(ulong producerId, ulong fromPosition, int maxCount, ulong minSequence = 0, CancellationToken cancellationToken = default) =>
+        ReadAsync(ReadSelector.Producer, fromPosition, maxCount, minSequence, null, producerId, cancellationToken);
 
     /// <summary>
     /// The events from the first one whose timestamp is at or after <paramref name="fromTime"/> on, oldest first;
@@ -96,13 +96,13 @@ public sealed partial class PipelineClient
     /// </summary>
     /// <param name="fromTime">A local time is converted to UTC; an unspecified one is taken as UTC.</param>
     /// <param name="maxCount">1 to <see cref="ReadLimits.MaxCount"/>.</param>
-    /// <param name="minPosition">Answer once the server's visible head is at least this.</param>
+    /// <param name="minSequence">Answer once the events of every command up to this sequence are readable (0: at once).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <inheritdoc cref="ReadAsync" path="/exception"/>
-    public Task<ReadResult> ReadFromTimeAsync(DateTime fromTime, int maxCount, ulong minPosition = 0, CancellationToken cancellationToken = default)
+    public Task<ReadResult> ReadFromTimeAsync(DateTime fromTime, int maxCount, ulong minSequence = 0, CancellationToken cancellationToken = default)
     {
         long ticks = fromTime.Kind == DateTimeKind.Local ? fromTime.ToUniversalTime().Ticks : fromTime.Ticks;
-        return ReadAsync(ReadSelector.Time, (ulong)ticks, maxCount, minPosition, null, 0, cancellationToken);
+        return ReadAsync(ReadSelector.Time, (ulong)ticks, maxCount, minSequence, null, 0, cancellationToken);
     }
 
     // As WaitForResultAsync, for a READ: a cancelled wait removes the entry, and the receive loop drops the rest of the answer.

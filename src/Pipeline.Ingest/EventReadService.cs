@@ -10,7 +10,7 @@ using Pipeline.Protocol;
 namespace Pipeline.Ingest;
 
 /// <summary>
-/// Serves READ frames from an <see cref="EventStoreReader"/>: checks the request, waits for its min_position,
+/// Serves READ frames from an <see cref="EventStoreReader"/>: checks the request, waits for its min_sequence,
 /// reads in batches that fit one EVENTS frame each, and ends with READ_END (docs/protocol.md, "Version 2").
 /// </summary>
 /// <remarks>
@@ -26,20 +26,27 @@ namespace Pipeline.Ingest;
 public sealed class EventReadService
 {
     private readonly EventStoreReader _reader;
+    private readonly VisibleHead _sequences;
     private readonly TimeSpan _waitLimit;
     private readonly ILogger _logger;
 
     /// <summary>Creates the service.</summary>
     /// <param name="reader">The store's read API, capped at its visible head.</param>
-    /// <param name="minPositionWaitLimit">How long a READ waits for the visible head to reach its min_position before TIMEOUT.</param>
+    /// <param name="sequences">
+    /// The command sequence whose events (and those of every command before it) are visible: what a READ's
+    /// min_sequence waits for, so that a client passing its last ACK's sequence reads its own writes.
+    /// </param>
+    /// <param name="minSequenceWaitLimit">How long a READ waits for <paramref name="sequences"/> to reach its min_sequence before TIMEOUT.</param>
     /// <param name="logger">For store failures (event id 2009).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="minPositionWaitLimit"/> is negative.</exception>
-    public EventReadService(EventStoreReader reader, TimeSpan minPositionWaitLimit, ILogger? logger = null)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="minSequenceWaitLimit"/> is negative.</exception>
+    public EventReadService(EventStoreReader reader, VisibleHead sequences, TimeSpan minSequenceWaitLimit, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        ArgumentOutOfRangeException.ThrowIfLessThan(minPositionWaitLimit, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(sequences);
+        _sequences = sequences;
+        ArgumentOutOfRangeException.ThrowIfLessThan(minSequenceWaitLimit, TimeSpan.Zero);
         _reader = reader;
-        _waitLimit = minPositionWaitLimit;
+        _waitLimit = minSequenceWaitLimit;
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -57,7 +64,7 @@ public sealed class EventReadService
             return;
         }
 
-        var request = new Request(frame.RequestId, frame.Selector, frame.From, (int)frame.MaxCount, ToLong(frame.MinPosition), frame.ProducerId, frame.Key.ToArray());
+        var request = new Request(frame.RequestId, frame.Selector, frame.From, (int)frame.MaxCount, ToLong(frame.MinSequence), frame.ProducerId, frame.Key.ToArray());
         _ = Task.Run(() => ServeAsync(connection, request, CancellationToken.None));
     }
 
@@ -67,12 +74,11 @@ public sealed class EventReadService
         uint sent = 0;
         try
         {
-            VisibleHead head = _reader.Head;
-            if (request.MinPosition > 0 && !await head.WaitForAsync(request.MinPosition, _waitLimit, cancellationToken).ConfigureAwait(false))
+            if (request.MinSequence > 0 && !await _sequences.WaitForAsync(request.MinSequence, _waitLimit, cancellationToken).ConfigureAwait(false))
             {
                 string message = string.Create(CultureInfo.InvariantCulture,
-                    $"the visible head did not reach position {request.MinPosition} within {(long)_waitLimit.TotalMilliseconds} ms");
-                connection.SendReadEnd(request.RequestId, ReadStatus.Timeout, 0, (ulong)head.Position, 0, message);
+                    $"the event store did not reach command sequence {request.MinSequence} within {(long)_waitLimit.TotalMilliseconds} ms");
+                connection.SendReadEnd(request.RequestId, ReadStatus.Timeout, 0, (ulong)_reader.Head.Position, 0, message);
                 return;
             }
 
@@ -153,7 +159,7 @@ public sealed class EventReadService
     // Positions and versions above 2^63 - 1 cannot exist; they read as the largest one.
     private static long ToLong(ulong value) => value > long.MaxValue ? long.MaxValue : (long)value;
 
-    internal readonly record struct Request(ulong RequestId, ReadSelector Selector, ulong From, int MaxCount, long MinPosition, ulong ProducerId, byte[] Key);
+    internal readonly record struct Request(ulong RequestId, ReadSelector Selector, ulong From, int MaxCount, long MinSequence, ulong ProducerId, byte[] Key);
 
     // Writes each record straight into the frame being built; refuses the first one that does not fit.
     private sealed class BatchSink(EventsFrameBuilder builder) : IEventRecordSink

@@ -100,7 +100,7 @@ public static class FrameWriter
 
     /// <summary>READ (version 2); the key is UTF-8 bytes (the stream id or type, empty for the other selectors).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The key is longer than 65535 bytes.</exception>
-    public static void WriteRead(IBufferWriter<byte> writer, ulong requestId, ReadSelector selector, ulong from, uint maxCount, ulong minPosition, ulong producerId, ReadOnlySpan<byte> key)
+    public static void WriteRead(IBufferWriter<byte> writer, ulong requestId, ReadSelector selector, ulong from, uint maxCount, ulong minSequence, ulong producerId, ReadOnlySpan<byte> key)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(key.Length, MaxStringBytes, nameof(key));
@@ -109,7 +109,7 @@ public static class FrameWriter
         span[8] = (byte)selector;
         BinaryPrimitives.WriteUInt64LittleEndian(span[9..], from);
         BinaryPrimitives.WriteUInt32LittleEndian(span[17..], maxCount);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[21..], minPosition);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[21..], minSequence);
         BinaryPrimitives.WriteUInt64LittleEndian(span[29..], producerId);
         BinaryPrimitives.WriteUInt16LittleEndian(span[37..], (ushort)key.Length);
         key.CopyTo(span[39..]);

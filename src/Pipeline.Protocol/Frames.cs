@@ -100,7 +100,7 @@ public static class ClientFrames
     }
 
     /// <summary>
-    /// READ (version 2): request_id:u64, selector:u8, from:u64, max_count:u32, min_position:u64, producer_id:u64,
+    /// READ (version 2): request_id:u64, selector:u8, from:u64, max_count:u32, min_sequence:u64, producer_id:u64,
     /// key:string. False also for a selector byte that is not a <see cref="ReadSelector"/> (the body's grammar
     /// names the selectors); the other rules are <see cref="ReadFrame.TryValidate"/>'s.
     /// </summary>
@@ -110,10 +110,10 @@ public static class ClientFrames
         if (reader.TryReadUInt64(out ulong requestId) && reader.TryReadByte(out byte selector)
             && selector is >= (byte)ReadSelector.AllForward and <= (byte)ReadSelector.Time
             && reader.TryReadUInt64(out ulong from) && reader.TryReadUInt32(out uint maxCount)
-            && reader.TryReadUInt64(out ulong minPosition) && reader.TryReadUInt64(out ulong producerId)
+            && reader.TryReadUInt64(out ulong minSequence) && reader.TryReadUInt64(out ulong producerId)
             && reader.TryReadString(out ReadOnlySpan<byte> key) && reader.IsAtEnd)
         {
-            frame = new ReadFrame(requestId, (ReadSelector)selector, from, maxCount, minPosition, producerId, key);
+            frame = new ReadFrame(requestId, (ReadSelector)selector, from, maxCount, minSequence, producerId, key);
             return true;
         }
 

@@ -11,13 +11,13 @@ namespace Pipeline.Protocol;
 public readonly ref struct ReadFrame
 {
     /// <summary>Creates a frame from its fields (the parser's and the tests' constructor).</summary>
-    public ReadFrame(ulong requestId, ReadSelector selector, ulong from, uint maxCount, ulong minPosition, ulong producerId, ReadOnlySpan<byte> key)
+    public ReadFrame(ulong requestId, ReadSelector selector, ulong from, uint maxCount, ulong minSequence, ulong producerId, ReadOnlySpan<byte> key)
     {
         RequestId = requestId;
         Selector = selector;
         From = from;
         MaxCount = maxCount;
-        MinPosition = minPosition;
+        MinSequence = minSequence;
         ProducerId = producerId;
         Key = key;
     }
@@ -35,7 +35,7 @@ public readonly ref struct ReadFrame
     public uint MaxCount { get; }
 
     /// <summary>Answer only once the visible head is at least this position (0: at once).</summary>
-    public ulong MinPosition { get; }
+    public ulong MinSequence { get; }
 
     /// <summary>The producer of <see cref="ReadSelector.Producer"/>; 0 for the other selectors.</summary>
     public ulong ProducerId { get; }

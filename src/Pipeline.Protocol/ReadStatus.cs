@@ -13,7 +13,7 @@ public enum ReadStatus : byte
     /// <summary>The READ was well-formed but broke a rule (max_count, key length, fields the selector does not use); message says which.</summary>
     BadRequest = 2,
 
-    /// <summary>The visible head did not reach min_position within the server's wait limit.</summary>
+    /// <summary>The visible head did not reach min_sequence within the server's wait limit.</summary>
     Timeout = 3,
 
     /// <summary>This server speaks version 2 but does not serve reads.</summary>

@@ -38,7 +38,8 @@ public sealed class PipelineClientReadTests : IDisposable
 
     private IngestListener StartListener(long head = Count, ushort maxProtocolVersion = FrameHeader.MaxProtocolVersion, int maxFrameLength = 1024 * 1024)
     {
-        var service = new EventReadService(new EventStoreReader(new EventLogReader(_options), new EventIndex(_options), new VisibleHead(head)), TimeSpan.FromMilliseconds(200));
+        var visible = new VisibleHead(head);
+        var service = new EventReadService(new EventStoreReader(new EventLogReader(_options), new EventIndex(_options), visible), visible, TimeSpan.FromMilliseconds(200));
         var listener = new IngestListener(
             new IngestOptions { Port = 0, CloseTimeout = TestTimeouts.Default, MaxProtocolVersion = maxProtocolVersion, MaxFrameLength = maxFrameLength },
             new ReadingBackend(service));
@@ -133,13 +134,13 @@ public sealed class PipelineClientReadTests : IDisposable
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task ReadAsync_MaxCountZeroOrMinPositionNeverReached_ReportsTheStatusAndTheConnectionGoesOn()
+    public async Task ReadAsync_MaxCountZeroOrMinSequenceNeverReached_ReportsTheStatusAndTheConnectionGoesOn()
     {
         await using IngestListener listener = StartListener(head: 100);
         await using PipelineClient client = await ConnectAsync(listener.Port);
 
         ReadResult badRequest = await Bounded(client.ReadAllForwardAsync(1, 0));
-        ReadResult timeout = await Bounded(client.ReadAllForwardAsync(1, 10, minPosition: 101));
+        ReadResult timeout = await Bounded(client.ReadAllForwardAsync(1, 10, minSequence: 101));
         ReadResult ok = await Bounded(client.ReadAllForwardAsync(1, 1));
 
         Assert.Equal(ReadStatus.BadRequest, badRequest.Status);
@@ -170,7 +171,7 @@ public sealed class PipelineClientReadTests : IDisposable
         await using PipelineClient client = await ConnectAsync(listener.Port);
         using var cancel = new CancellationTokenSource();
 
-        Task<ReadResult> waiting = client.ReadAllForwardAsync(1, 10, minPosition: 1000, cancel.Token);
+        Task<ReadResult> waiting = client.ReadAllForwardAsync(1, 10, minSequence: 1000, cancel.Token);
         await cancel.CancelAsync();
         ReadResult next = await Bounded(client.ReadAllForwardAsync(1, 1));
 

@@ -37,7 +37,8 @@ public sealed class EventReadServiceTests : IDisposable
     private async Task<(IngestListener Listener, FrameConnection Client, VisibleHead Head)> StartAsync(long head, int maxFrameLength = 1024 * 1024, TimeSpan? waitLimit = null)
     {
         var visible = new VisibleHead(head);
-        var service = new EventReadService(new EventStoreReader(new EventLogReader(_options), new EventIndex(_options), visible), waitLimit ?? TestTimeouts.Default);
+        // The fixture's log has one event per command, so one head serves as both the visible position and the command sequence.
+        var service = new EventReadService(new EventStoreReader(new EventLogReader(_options), new EventIndex(_options), visible), visible, waitLimit ?? TestTimeouts.Default);
         IngestListener listener = IngestTestHost.Start(new ReadServingBackend(service), IngestTestHost.Options(maxFrameLength: maxFrameLength));
         FrameConnection client = await FrameConnection.ConnectAsync(listener.Port);
         await client.SendAsync(FrameBytes.Hello(0, "reader", 2));
@@ -191,28 +192,28 @@ public sealed class EventReadServiceTests : IDisposable
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task Read_MinPositionNeverReached_TimeoutAfterTheWaitLimit()
+    public async Task Read_MinSequenceNeverReached_TimeoutAfterTheWaitLimit()
     {
         (IngestListener listener, FrameConnection client, _) = await StartAsync(100, waitLimit: TimeSpan.FromMilliseconds(100));
         await using IngestListener server = listener;
         using FrameConnection connection = client;
 
-        await client.SendAsync(FrameBytes.Read(1, ReadSelector.AllForward, 1, 10, minPosition: 101));
+        await client.SendAsync(FrameBytes.Read(1, ReadSelector.AllForward, 1, 10, minSequence: 101));
         var answer = await AnswerAsync(client);
 
         Assert.Empty(answer.Positions);
         Assert.Equal((ReadStatus.Timeout, 0UL, 100UL), (answer.End.Status, answer.End.Next, answer.End.HeadPosition));
-        Assert.Equal("the visible head did not reach position 101 within 100 ms", answer.End.Message);
+        Assert.Equal("the event store did not reach command sequence 101 within 100 ms", answer.End.Message);
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task Read_MinPositionReachedWhileWaiting_AnswersWithTheNewEvents()
+    public async Task Read_MinSequenceReachedWhileWaiting_AnswersWithTheNewEvents()
     {
         (IngestListener listener, FrameConnection client, VisibleHead head) = await StartAsync(100);
         await using IngestListener server = listener;
         using FrameConnection connection = client;
 
-        await client.SendAsync(FrameBytes.Read(1, ReadSelector.AllForward, 101, 10, minPosition: 103));
+        await client.SendAsync(FrameBytes.Read(1, ReadSelector.AllForward, 101, 10, minSequence: 103));
         head.Advance(105);
         var answer = await AnswerAsync(client);
 

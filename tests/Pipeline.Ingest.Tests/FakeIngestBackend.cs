@@ -23,7 +23,7 @@ internal sealed class FakeIngestBackend : IIngestBackend
     private readonly Queue<(IngestConnection Connection, ulong ProducerSequence)> _unacknowledged = new();
     private readonly List<(ulong RequestId, string Name, ulong MinSequence, string Args)> _queries = [];
     private readonly List<ulong> _hellos = [];
-    private readonly List<(ulong RequestId, ReadSelector Selector, ulong From, uint MaxCount, ulong MinPosition, ulong ProducerId, string Key)> _reads = [];
+    private readonly List<(ulong RequestId, ReadSelector Selector, ulong From, uint MaxCount, ulong MinSequence, ulong ProducerId, string Key)> _reads = [];
     private ulong _nextSequence;
     private int _maxInFlightSeen;
     private int _maxPendingOutputSeen;
@@ -101,7 +101,7 @@ internal sealed class FakeIngestBackend : IIngestBackend
         }
     }
 
-    public List<(ulong RequestId, ReadSelector Selector, ulong From, uint MaxCount, ulong MinPosition, ulong ProducerId, string Key)> ReceivedReads()
+    public List<(ulong RequestId, ReadSelector Selector, ulong From, uint MaxCount, ulong MinSequence, ulong ProducerId, string Key)> ReceivedReads()
     {
         lock (_gate)
         {
@@ -114,7 +114,7 @@ internal sealed class FakeIngestBackend : IIngestBackend
         lock (_gate)
         {
             LastReadConnection = connection;
-            _reads.Add((frame.RequestId, frame.Selector, frame.From, frame.MaxCount, frame.MinPosition, frame.ProducerId, Encoding.UTF8.GetString(frame.Key)));
+            _reads.Add((frame.RequestId, frame.Selector, frame.From, frame.MaxCount, frame.MinSequence, frame.ProducerId, Encoding.UTF8.GetString(frame.Key)));
         }
 
         if (EndReads)

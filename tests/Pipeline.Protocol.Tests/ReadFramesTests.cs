@@ -13,8 +13,8 @@ public sealed class ReadFramesTests
     private static readonly byte[] Stream = "account-é"u8.ToArray();
 
     // A READ body laid out by hand, field by field, as the page draws it.
-    private static SpecBody ReadBody(ulong requestId = 7, byte selector = 3, ulong from = 2, uint maxCount = 10, ulong minPosition = 5, ulong producerId = 0, string key = "account-é") =>
-        new SpecBody().U64(requestId).U8(selector).U64(from).U32(maxCount).U64(minPosition).U64(producerId).Str(key);
+    private static SpecBody ReadBody(ulong requestId = 7, byte selector = 3, ulong from = 2, uint maxCount = 10, ulong minSequence = 5, ulong producerId = 0, string key = "account-é") =>
+        new SpecBody().U64(requestId).U8(selector).U64(from).U32(maxCount).U64(minSequence).U64(producerId).Str(key);
 
     private static byte[] Body(byte[] frame, FrameKind kind)
     {
@@ -26,12 +26,12 @@ public sealed class ReadFramesTests
     [Fact]
     public void TryParseRead_SpecLayout_ReadsEveryField()
     {
-        byte[] body = ReadBody(requestId: 0x0102030405060708, selector: 5, from: 9, maxCount: 10_000, minPosition: 11, producerId: 12, key: string.Empty).ToArray();
+        byte[] body = ReadBody(requestId: 0x0102030405060708, selector: 5, from: 9, maxCount: 10_000, minSequence: 11, producerId: 12, key: string.Empty).ToArray();
 
         bool parsed = ClientFrames.TryParseRead(body, out ReadFrame read);
 
         Assert.True(parsed);
-        Assert.Equal((0x0102030405060708UL, ReadSelector.Producer, 9UL, 10_000U, 11UL, 12UL, 0), (read.RequestId, read.Selector, read.From, read.MaxCount, read.MinPosition, read.ProducerId, read.Key.Length));
+        Assert.Equal((0x0102030405060708UL, ReadSelector.Producer, 9UL, 10_000U, 11UL, 12UL, 0), (read.RequestId, read.Selector, read.From, read.MaxCount, read.MinSequence, read.ProducerId, read.Key.Length));
     }
 
     public static TheoryData<ReadSelector, ulong, ulong, string> Reads => new()
@@ -54,7 +54,7 @@ public sealed class ReadFramesTests
         bool parsed = ClientFrames.TryParseRead(Body(frame, FrameKind.Read), out ReadFrame read);
 
         Assert.True(parsed);
-        Assert.Equal((99UL, selector, from, 17U, 1234UL, producerId), (read.RequestId, read.Selector, read.From, read.MaxCount, read.MinPosition, read.ProducerId));
+        Assert.Equal((99UL, selector, from, 17U, 1234UL, producerId), (read.RequestId, read.Selector, read.From, read.MaxCount, read.MinSequence, read.ProducerId));
         Assert.Equal(keyBytes, read.Key.ToArray());
         Assert.True(read.TryValidate(out string? error), error);
     }

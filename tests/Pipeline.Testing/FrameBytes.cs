@@ -31,8 +31,8 @@ public static class FrameBytes
         Build(w => FrameWriter.WriteQuery(w, requestId, name, minSequence, args));
 
     /// <summary>READ (protocol version 2) with a UTF-8 key.</summary>
-    public static byte[] Read(ulong requestId, ReadSelector selector, ulong from, uint maxCount, ulong minPosition = 0, ulong producerId = 0, string key = "") =>
-        Build(w => FrameWriter.WriteRead(w, requestId, selector, from, maxCount, minPosition, producerId, Encoding.UTF8.GetBytes(key)));
+    public static byte[] Read(ulong requestId, ReadSelector selector, ulong from, uint maxCount, ulong minSequence = 0, ulong producerId = 0, string key = "") =>
+        Build(w => FrameWriter.WriteRead(w, requestId, selector, from, maxCount, minSequence, producerId, Encoding.UTF8.GetBytes(key)));
 
     /// <summary>PING.</summary>
     public static byte[] Ping(ulong nonce) => Build(w => FrameWriter.WritePing(w, nonce));

@@ -49,14 +49,16 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
     private readonly RingBuffer<CommandEntry<TCommand, TEvent>> _ring;
     private readonly QueryService _queries;
     private readonly EventLogWriter? _eventLog;
-    private long _visiblePosition;
+    private readonly VisibleHead _visible;
+    private readonly EventReadService? _reads;
     private readonly CancellationTokenSource _stopping = new();
     private bool _shutDown;
 
-    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, EventLogWriter? eventLog, SnapshotScheduler? snapshots, ProducerTable producers, JournalStage<CommandEntry<TCommand, TEvent>> journalStage, ApplicationStage<TApp, TState, TCommand, TEvent> application, EventPipeline<CommandEntry<TCommand, TEvent>> pipeline, IQueryHandler queries, ReadModelPosition position)
+    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, EventLogWriter? eventLog, SnapshotScheduler? snapshots, ProducerTable producers, JournalStage<CommandEntry<TCommand, TEvent>> journalStage, ApplicationStage<TApp, TState, TCommand, TEvent> application, EventPipeline<CommandEntry<TCommand, TEvent>> pipeline, IQueryHandler queries, ReadModelPosition position, VisibleHead visible, EventReadService? reads)
     {
         _eventLog = eventLog;
-        _visiblePosition = eventLog?.LastPosition ?? 0;
+        _visible = visible;
+        _reads = reads;
         _journalStage = journalStage;
         _options = options;
         _logger = logger;
@@ -77,7 +79,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
     public EngineState<TState> State => _application.State;
 
     /// <summary>The last event position readers may see: every command up to its event is durable.</summary>
-    public long VisiblePosition => Volatile.Read(ref _visiblePosition);
+    public long VisiblePosition => _visible.Position;
 
     /// <summary>The event log's writer, or null when the event store is off.</summary>
     public EventLogWriter? EventLog => _eventLog;
@@ -152,10 +154,12 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
                 producers.Set(id, record.LastProducerSequence, record.Sequence);
             }
 
-            EventIndex? index = eventOptions is null ? null : new EventIndex(eventOptions, loggers.CreateLogger("Pipeline.EventStore"));
-            CommandPipeline<TApp, TState, TCommand, TEvent>? engine = null;
-            var events = index is null ? null : new StoredEventReader(index, () => engine?.VisiblePosition ?? 0);
-            ReadSide<TEvent> readSide = app.CreateReadSide(state.Application, new ApplicationServices(events));
+            // Everything already in the log was decided from journaled commands, and the journal as recovered is durable.
+            var visible = new VisibleHead(eventLog?.LastPosition ?? 0);
+            var sequencesVisible = new VisibleHead(0); // advanced by the replay as it passes the ACK stage
+            EventStoreReader? storeReader = eventOptions is null ? null : new EventStoreReader(new EventLogReader(eventOptions), new EventIndex(eventOptions, loggers.CreateLogger("Pipeline.EventStore")), visible);
+            EventReadService? reads = storeReader is null ? null : new EventReadService(storeReader, sequencesVisible, options.Ingest.QueryTimeout, loggers.CreateLogger("Pipeline.Ingest"));
+            ReadSide<TEvent> readSide = app.CreateReadSide(state.Application, new ApplicationServices(storeReader is null ? null : new StoredEventReader(storeReader)));
             var position = new ReadModelPosition(state.LastSequence);
 
             // Interval 0 means snapshots only at shutdown; the scheduler also writes that final one.
@@ -187,7 +191,11 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
                 SnapshotFailed = ex => Log.SnapshotCaptureFailed(logger, ex),
             };
             Stage<CommandEntry<TCommand, TEvent>> applicationStage = builder.After(journalStage, decode).Then(new StageHandle.Application<TApp, TState, TCommand, TEvent>(application), StageNames.Application, OnFailure(new ApplicationStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)));
-            ackStage = new AckStage<CommandEntry<TCommand, TEvent>>(journal, metrics, eventLog is null ? null : p => engine!.MakeVisible(p));
+            ackStage = new AckStage<CommandEntry<TCommand, TEvent>>(journal, metrics, eventLog is null ? null : (position, sequence) =>
+            {
+                visible.Advance(position); // first the events, then the sequences whose events they are
+                sequencesVisible.Advance(sequence);
+            });
             applicationStage.Then(
                 new SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Events<TApp, TState, TCommand, TEvent>, SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Ack<CommandEntry<TCommand, TEvent>>, StageHandle.ReadModel<TCommand, TEvent>>>(
                     new StageHandle.Events<TApp, TState, TCommand, TEvent>(eventLog is null ? null : new EventStoreStage<TApp, TState, TCommand, TEvent>(app, eventLog)),
@@ -197,7 +205,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
                 StageNames.Ack,
                 OnFailure(isolating));
             EventPipeline<CommandEntry<TCommand, TEvent>> pipeline = builder.Build();
-            engine = new CommandPipeline<TApp, TState, TCommand, TEvent>(options, logger, metrics, journal, eventLog, snapshots, producers, journaling, application, pipeline, readSide.Queries, position);
+            var engine = new CommandPipeline<TApp, TState, TCommand, TEvent>(options, logger, metrics, journal, eventLog, snapshots, producers, journaling, application, pipeline, readSide.Queries, position, visible, reads);
             pipeline.Start();
 
             // The replay time covers reading the tail and running it through every stage (the drain), not the snapshot load.
@@ -224,9 +232,6 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         SegmentSizeBytes = options.EventStore.SegmentSizeBytes,
         MaxPayloadBytes = options.EventStore.MaxPayloadBytes,
     };
-
-    // Final stage's thread only (through the ACK stage), at the end of a batch.
-    private void MakeVisible(long position) => Volatile.Write(ref _visiblePosition, position);
 
     private static void ApplyRetention(JournalWriter journal, FileSnapshotStore store)
     {
@@ -305,6 +310,17 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
     }
 
     public void OnQuery(IngestConnection connection, in QueryFrame frame) => _queries.Handle(connection, frame);
+
+    public void OnRead(IngestConnection connection, in ReadFrame frame)
+    {
+        if (_reads is null)
+        {
+            connection.SendReadEnd(frame.RequestId, ReadStatus.NotSupported, 0, 0, 0, "the event store is off (Pipeline:EventStore:Enabled=false)");
+            return;
+        }
+
+        _reads.Start(connection, frame);
+    }
 
     /// <summary>
     /// Drains every published event through every stage, stops the stages, closes the journal (fsync) and writes

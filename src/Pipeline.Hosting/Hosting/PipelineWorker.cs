@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Ingest;
+using Pipeline.Protocol;
 using Pipeline.Hosting.Configuration;
 using Pipeline.Hosting.Engine;
 
@@ -56,6 +57,7 @@ internal sealed class PipelineWorker : BackgroundService
             MaxFrameLength = _options.Ingest.MaxFrameLength,
             MaxConnections = _options.Ingest.MaxConnections,
             MaxInFlightPerConnection = _options.Ingest.MaxInFlightPerConnection,
+            MaxProtocolVersion = FrameHeader.MaxProtocolVersion,
         };
         _listener = new IngestListener(ingest, _engine, _loggers.CreateLogger<IngestListener>());
         try

@@ -1,24 +1,15 @@
 using System;
 using System.Text;
-using System.Threading;
 using Pipeline.Application;
 using Pipeline.EventStore;
 
 namespace Pipeline.Hosting.Engine;
 
-/// <summary>The application's reads of one stream (time travel), through the event index, never past the visible head.</summary>
-/// <remarks>Thread-safe: the index's caches are guarded by one lock (these reads are for queries, not the hot path).</remarks>
-internal sealed class StoredEventReader : IStoredEventReader
+/// <summary>The application's reads of one stream (time travel), through the event store's reader: never past its visible head.</summary>
+/// <remarks>Thread-safe (the store's reader serializes its reads).</remarks>
+internal sealed class StoredEventReader(EventStoreReader store) : IStoredEventReader
 {
-    private readonly EventIndex _index;
-    private readonly Func<long> _visible;
-    private readonly Lock _gate = new();
-
-    public StoredEventReader(EventIndex index, Func<long> visible)
-    {
-        _index = index;
-        _visible = visible;
-    }
+    private const int Batch = 4096;
 
     public bool ReadStream(string stream, long maxCommandSequence, long maxTimestampTicks, StoredEventVisitor visit)
     {
@@ -30,26 +21,43 @@ internal sealed class StoredEventReader : IStoredEventReader
             return false;
         }
 
-        long visible = _visible();
-        bool found = false;
-        lock (_gate)
+        var sink = new Sink(maxCommandSequence, maxTimestampTicks, visit);
+        long from = 1;
+        while (true)
         {
-            using EventIndexCursor cursor = _index.ReadStream(id);
-            while (cursor.TryRead(out EventRecord record))
+            EventReadResult result = store.ReadStream(id, from, Batch, sink);
+            if (result.Status != EventReadStatus.Ok || sink.Done || result.Count < Batch)
             {
-                if (record.Position > visible || record.CommandSequence > maxCommandSequence || record.TimestampTicks > maxTimestampTicks)
-                {
-                    break; // a stream's events are in position order, so in command and time order too
-                }
-
-                found = true;
-                if (!visit(record.Type, record.SchemaVersion, record.Payload, new EventContext(record.CommandSequence, record.TimestampTicks, record.StreamVersion)))
-                {
-                    break;
-                }
+                return sink.Found;
             }
-        }
 
-        return found;
+            from = result.Next;
+        }
+    }
+
+    private sealed class Sink(long maxCommandSequence, long maxTimestampTicks, StoredEventVisitor visit) : IEventRecordSink
+    {
+        public bool Found { get; private set; }
+
+        public bool Done { get; private set; }
+
+        public bool TryAccept(in EventRecord record)
+        {
+            // A stream's events are in position order, so in command and time order too: the first one past the point ends it.
+            if (Done || record.CommandSequence > maxCommandSequence || record.TimestampTicks > maxTimestampTicks)
+            {
+                Done = true;
+                return false;
+            }
+
+            Found = true;
+            if (!visit(record.Type, record.SchemaVersion, record.Payload, new EventContext(record.CommandSequence, record.TimestampTicks, record.StreamVersion)))
+            {
+                Done = true;
+                return false;
+            }
+
+            return true;
+        }
     }
 }

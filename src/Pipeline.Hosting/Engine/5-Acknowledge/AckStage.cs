@@ -26,7 +26,7 @@ internal sealed class AckStage<TEntry> : IEventHandler<TEntry>
     private readonly JournalWriter _journal;
     private readonly PipelineMetrics _metrics;
     private readonly List<IngestConnection> _touched = new(64);
-    private readonly Action<long>? _eventsVisible;
+    private readonly Action<long, long>? _eventsVisible;
     private long _batchMark;
     private long _lastPosition;
     private long _through;
@@ -34,8 +34,11 @@ internal sealed class AckStage<TEntry> : IEventHandler<TEntry>
 
     /// <param name="journal">Whose durable sequence gates the ACKs.</param>
     /// <param name="metrics">Counts the ACKs.</param>
-    /// <param name="eventsVisible">Told, at the end of each batch, the last event position whose command is durable (null: no event store).</param>
-    public AckStage(JournalWriter journal, PipelineMetrics metrics, Action<long>? eventsVisible = null)
+    /// <param name="eventsVisible">
+    /// Told, at the end of each batch, the last event position whose command is durable and the last command sequence
+    /// passed (every command up to it has its events in the log and durable): null when there is no event store.
+    /// </param>
+    public AckStage(JournalWriter journal, PipelineMetrics metrics, Action<long, long>? eventsVisible = null)
     {
         _eventsVisible = eventsVisible;
         _journal = journal;
@@ -81,10 +84,7 @@ internal sealed class AckStage<TEntry> : IEventHandler<TEntry>
         if (endOfBatch)
         {
             Volatile.Write(ref _through, _lastSequence);
-            if (_eventsVisible is not null && _lastPosition != 0)
-            {
-                _eventsVisible(_lastPosition);
-            }
+            _eventsVisible?.Invoke(_lastPosition, _lastSequence);
 
             foreach (IngestConnection touched in _touched)
             {
