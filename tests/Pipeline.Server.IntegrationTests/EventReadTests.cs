@@ -130,4 +130,47 @@ public sealed class EventReadTests
         Assert.Equal(ResultStatus.BadRequest, (await Balance("""{"account": "a-1", "asOf": -1}""")).Status);
         Assert.Equal(ResultStatus.BadRequest, (await Balance("""{"account": "a-1", "asOfTime": "yesterday"}""")).Status);
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task ReadVerb_StreamBackwardAndBadOptions_PrintsJsonLinesOrUsage()
+    {
+        using var data = new TempDirectory();
+        await using ServerProcess server = await ServerProcess.StartAsync(data.Combine("data"));
+        (Ack[] acks, PipelineClient connected) = await WriteLedgerAsync(server.Port);
+        await using PipelineClient client = connected;
+        string port = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string last = acks[^1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        async Task<(int Code, string[] Lines, string Error)> Read(params string[] options)
+        {
+            using var output = new System.IO.StringWriter();
+            using var error = new System.IO.StringWriter();
+            int code = await Pipeline.Server.Cli.ClientCommands.RunAsync(["read", "--port", port, .. options], output, error);
+            return (code, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), error.ToString());
+        }
+
+        (int code, string[] lines, string end) = await Read("--stream", "account-a-1", "--min-sequence", last);
+        Assert.Equal(0, code);
+        JsonElement[] events = lines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal([1L, 2, 3], events.Select(e => e.GetProperty("streamVersion").GetInt64()).ToArray());
+        Assert.Equal("ledger.deposited", events[1].GetProperty("type").GetString());
+        Assert.Equal(100, events[1].GetProperty("payload").GetProperty("amount").GetInt64());
+        Assert.StartsWith("end: Ok", end, StringComparison.Ordinal);
+
+        (code, lines, _) = await Read("--backward", "--count", "2");
+        Assert.Equal([6L, 5], lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("position").GetInt64()).ToArray());
+
+        (code, lines, _) = await Read("--type", "ledger.opened", "--count", "1");
+        Assert.Equal("account-a-1", JsonDocument.Parse(Assert.Single(lines)).RootElement.GetProperty("stream").GetString());
+
+        (code, _, end) = await Read("--stream", "account-nobody");
+        Assert.NotEqual(0, code);
+        Assert.Contains("NotFound", end, StringComparison.Ordinal);
+
+        (code, _, end) = await Read("--count", "zero");
+        Assert.Equal(Pipeline.Server.Cli.OperatorCommands.Usage, code);
+        Assert.Contains("--count: 'zero' is not a valid value", end, StringComparison.Ordinal);
+        (code, _, end) = await Read("--stream", "x", "--type", "y");
+        Assert.Equal(Pipeline.Server.Cli.OperatorCommands.Usage, code);
+    }
 }

@@ -8,14 +8,20 @@ namespace Pipeline.Server.Cli;
 
 /// <summary>
 /// A small command-line client, so a newcomer can talk to a running service without writing code:
-/// <c>send TYPE JSON</c>, <c>query NAME JSON [--min-sequence N]</c>, <c>ping</c>. Options: <c>--host</c>, <c>--port</c>.
+/// <c>send TYPE JSON</c>, <c>query NAME JSON [--min-sequence N]</c>, <c>ping</c>, and <c>read</c> (events as JSON
+/// lines, see <see cref="EventReadCommand"/>). Options: <c>--host</c>, <c>--port</c>.
 /// </summary>
 internal static class ClientCommands
 {
-    public static readonly string[] Verbs = ["send", "query", "ping"];
+    public static readonly string[] Verbs = ["send", "query", "ping", "read"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        if (args[0] == "read")
+        {
+            return await EventReadCommand.RunAsync(args, output, error).ConfigureAwait(false);
+        }
+
         string host = "127.0.0.1";
         int port = 7400;
         ulong minSequence = 0;
@@ -44,7 +50,7 @@ internal static class ClientCommands
         int expected = args[0] == "ping" ? 0 : 2;
         if (positional.Count != expected)
         {
-            error.WriteLine("usage: send TYPE JSON | query NAME JSON [--min-sequence N] | ping   [--host H] [--port P]");
+            error.WriteLine("usage: send TYPE JSON | query NAME JSON [--min-sequence N] | ping | read [see 'read --help']   [--host H] [--port P]");
             return OperatorCommands.Usage;
         }
 
