@@ -29,6 +29,9 @@ strategy and a Channel, HdrHistogram), load (end to end over TCP), recovery (res
   --pacing MODE        open-loop runs: shared (default: one pacer writes every connection's due commands at
                        once, about every 1 ms) or spread (each connection at its own phase of the millisecond,
                        as unsynchronised clients); same intended send times, see docs/perf.md
+  --event-store MODES  load runs with the event store on, off, or both interleaved (on,off): the cost of storing
+                       every command's events, measured against the same build in one run (default on)
+  --rounds N           repeat the load run list N times, interleaved (names get -r1, -r2, ...; default 1)
   --filter GLOB        BenchmarkDotNet --filter; repeat for several globs (default '*', quick: see above)
   --events N           recovery: events journaled before the restart (default 2000000, quick 200000)
   --out DIR            results folder (default perf/results/<UTC timestamp>)
@@ -55,6 +58,8 @@ durabilities=''
 duration=''
 connections=8
 pacing=shared
+event_store=on
+rounds=1
 events=''
 out=''
 wait_quiet=0
@@ -72,6 +77,8 @@ while [ $# -gt 0 ]; do
     --duration) need "$@"; duration="$2"; shift 2 ;;
     --connections) need "$@"; connections="$2"; shift 2 ;;
     --pacing) need "$@"; pacing="$2"; shift 2 ;;
+    --event-store) need "$@"; event_store="$2"; shift 2 ;;
+    --rounds) need "$@"; rounds="$2"; shift 2 ;;
     --filter) need "$@"; filters+=("$2"); shift 2 ;;
     --events) need "$@"; events="$2"; shift 2 ;;
     --out) need "$@"; out="$2"; shift 2 ;;
@@ -332,13 +339,24 @@ if [ "$run_load" -eq 1 ]; then
     for d in "${dlist[@]}"; do for r in "${rlist[@]}"; do runs+=("open $d $r"); done; done
     for d in "${dlist[@]}"; do runs+=("closed $d -"); done
   fi
-  stage "load (${#runs[@]} runs, ${duration} s each after ${warmup} s warm-up, $connections connections, pacing $pacing)"
+  # Each run once per event-store mode and round, interleaved, so that the machine's drift hits every variant alike.
+  IFS=',' read -r -a eslist <<< "$event_store"
+  for m in "${eslist[@]}"; do
+    case "$m" in on|off) ;; *) echo "--event-store takes on, off or on,off (got '$m')" >&2; exit 2 ;; esac
+  done
+  case "$rounds" in ''|*[!0-9]*|0) echo "--rounds takes a positive integer (got '$rounds')" >&2; exit 2 ;; esac
+  base_runs=("${runs[@]}")
+  runs=()
+  for ((k = 1; k <= rounds; k++)); do
+    for spec in "${base_runs[@]}"; do for m in "${eslist[@]}"; do runs+=("$spec $m $k"); done; done
+  done
+  stage "load (${#runs[@]} runs, ${duration} s each after ${warmup} s warm-up, $connections connections, pacing $pacing, event store $event_store)"
   wait_for_quiet
   mkdir -p "$out/load"
   i=0
   for spec in "${runs[@]}"; do
     i=$((i + 1))
-    read -r mode durability rate <<< "$spec"
+    read -r mode durability rate es round <<< "$spec"
     if [ "$mode" = open ]; then
       name="open-$(short_count "$rate")-$durability"
       args=(load --mode open --rate "$rate" --pacing "$pacing")
@@ -346,6 +364,11 @@ if [ "$run_load" -eq 1 ]; then
       name="closed-$durability"
       args=(load --mode closed --window 1024 --batch 64)
     fi
+    if [ "$es" = off ]; then
+      name="$name-es-off"
+      args+=(--server-args "--Pipeline:EventStore:Enabled=false")
+    fi
+    if [ "$rounds" -gt 1 ]; then name="$name-r$round"; fi
     args+=(--durability "$durability" --connections "$connections" --duration "$duration" --warmup "$warmup"
       --out "$out/load" --name "$name")
     echo "  [$(clock)] load $i/${#runs[@]} $name"
@@ -357,7 +380,7 @@ if [ "$run_load" -eq 1 ]; then
     target=$([ "$mode" = open ] && rate_number "$rate" || echo null)
     pacing_json=$([ "$mode" = open ] && echo "\"$pacing\"" || echo null)
     finish_run load "$name" "$rc" \
-      "\"mode\": \"$mode\", \"durability\": \"$durability\", \"targetRate\": $target, \"pacing\": $pacing_json, \"connections\": $connections, " \
+      "\"mode\": \"$mode\", \"durability\": \"$durability\", \"targetRate\": $target, \"pacing\": $pacing_json, \"connections\": $connections, \"eventStore\": $([ "$es" = on ] && echo true || echo false), " \
       throughput "commands/s acknowledged"
   done
 fi

@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "The event log ends at position {LogPosition}, behind snapshot {Snapshot} (position {SnapshotPosition}): the state is rebuilt from the start of the journal so that the missing events are decided again")]
     public static partial void EventLogBehindSnapshot(ILogger logger, long logPosition, long snapshotPosition, string snapshot);
 
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Command {Sequence} is rejected (handler_failed): {Problem}")]
+    public static partial void EventUnstorable(ILogger logger, long sequence, string problem);
+
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Pipeline ready: data in {DataDirectory}, durability {Durability}, ring {RingSize}, {Decoders} decoder(s), wait strategy {WaitStrategy}")]
     public static partial void Ready(ILogger logger, string dataDirectory, Pipeline.Journal.DurabilityPolicy durability, int ringSize, int decoders, Pipeline.Hosting.Configuration.WaitStrategyKind waitStrategy);
 

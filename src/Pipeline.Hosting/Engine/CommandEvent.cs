@@ -107,6 +107,9 @@ internal sealed class CommandEntry<TCommand, TEvent> : CommandEvent
     // Written by the application stage: the decision's events (empty when rejected) and their stream versions.
     public EventSink<TEvent> Events { get; } = new();
 
+    // Written by the application stage when the event store is on: the events as the log stores them.
+    public EncodedEvents Encoded { get; } = new();
+
     public long[] StreamVersions { get; private set; } = new long[4];
 
     public void SetStreamVersion(int index, long version)
@@ -121,12 +124,17 @@ internal sealed class CommandEntry<TCommand, TEvent> : CommandEvent
         StreamVersions[index] = version;
     }
 
-    public override void ClearEvents() => Events.Clear();
+    public override void ClearEvents()
+    {
+        Events.Clear();
+        Encoded.Clear();
+    }
 
     public override void ResetOutcome()
     {
         base.ResetOutcome();
         Command = default!;
         Events.Clear();
+        Encoded.Clear();
     }
 }

@@ -186,9 +186,10 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             }
 
             Stage<CommandEntry<TCommand, TEvent>> decode = builder.SplitAcross(StageNames.Decode, OnFailure(new DecodeStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)), decoders);
-            var application = new ApplicationStage<TApp, TState, TCommand, TEvent>(app, state, snapshots, metrics)
+            var application = new ApplicationStage<TApp, TState, TCommand, TEvent>(app, state, snapshots, metrics, eventOptions?.MaxPayloadBytes ?? 0)
             {
                 SnapshotFailed = ex => Log.SnapshotCaptureFailed(logger, ex),
+                EventUnstorable = (sequence, problem) => Log.EventUnstorable(logger, sequence, problem),
             };
             Stage<CommandEntry<TCommand, TEvent>> applicationStage = builder.After(journalStage, decode).Then(new StageHandle.Application<TApp, TState, TCommand, TEvent>(application), StageNames.Application, OnFailure(new ApplicationStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)));
             ackStage = new AckStage<CommandEntry<TCommand, TEvent>>(journal, metrics, eventLog is null ? null : (position, sequence) =>
@@ -197,8 +198,8 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
                 sequencesVisible.Advance(sequence);
             });
             applicationStage.Then(
-                new SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Events<TApp, TState, TCommand, TEvent>, SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Ack<CommandEntry<TCommand, TEvent>>, StageHandle.ReadModel<TCommand, TEvent>>>(
-                    new StageHandle.Events<TApp, TState, TCommand, TEvent>(eventLog is null ? null : new EventStoreStage<TApp, TState, TCommand, TEvent>(app, eventLog)),
+                new SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Events<TCommand, TEvent>, SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Ack<CommandEntry<TCommand, TEvent>>, StageHandle.ReadModel<TCommand, TEvent>>>(
+                    new StageHandle.Events<TCommand, TEvent>(eventLog is null ? null : new EventStoreStage<TCommand, TEvent>(eventLog)),
                     new SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Ack<CommandEntry<TCommand, TEvent>>, StageHandle.ReadModel<TCommand, TEvent>>(
                         new StageHandle.Ack<CommandEntry<TCommand, TEvent>>(ackStage),
                         new StageHandle.ReadModel<TCommand, TEvent>(new ReadModelStage<TCommand, TEvent>(readSide.Model, position)))),

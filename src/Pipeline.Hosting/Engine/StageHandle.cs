@@ -35,9 +35,7 @@ internal static class StageHandle
         public void OnEvent(ref CommandEntry<TCommand, TEvent> entry, long sequence, bool endOfBatch) => stage.OnEvent(ref entry, sequence, endOfBatch);
     }
 
-    internal readonly struct Events<TApp, TState, TCommand, TEvent>(EventStoreStage<TApp, TState, TCommand, TEvent>? stage) : IEventHandler<CommandEntry<TCommand, TEvent>>
-        where TApp : IApplication<TState, TCommand, TEvent>
-        where TState : class, ISnapshotable
+    internal readonly struct Events<TCommand, TEvent>(EventStoreStage<TCommand, TEvent>? stage) : IEventHandler<CommandEntry<TCommand, TEvent>>
     {
         public void OnEvent(ref CommandEntry<TCommand, TEvent> entry, long sequence, bool endOfBatch) => stage?.OnEvent(ref entry, sequence, endOfBatch);
 

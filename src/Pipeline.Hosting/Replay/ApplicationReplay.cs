@@ -24,12 +24,16 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
     private readonly EventSink<TEvent> _events = new();
     private readonly ArrayBufferWriter<byte> _payload = new(1024);
     private readonly EventLogCursor? _stored;
+    private readonly EncodedEvents _encoded = new();
+    private readonly int _maxPayloadBytes;
 
     /// <param name="app">The application.</param>
     /// <param name="state">The state to continue from (a new one, or a restored snapshot).</param>
     /// <param name="stored">The event log to compare with, read from the state's next position; null: no comparison.</param>
-    public ApplicationReplay(TApp app, EngineState<TState> state, EventLogReader? stored = null)
+    /// <param name="maxPayloadBytes">The service's Pipeline:EventStore:MaxPayloadBytes: a command with a larger event fails as it did in the service (0: the event store was off).</param>
+    public ApplicationReplay(TApp app, EngineState<TState> state, EventLogReader? stored = null, int maxPayloadBytes = 1024 * 1024)
     {
+        _maxPayloadBytes = maxPayloadBytes;
         _app = app;
         State = state;
         _decoder = app.CreateDecoder(state.Application);
@@ -94,6 +98,20 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
         }
 
         reason = _app.Decide(State.Application, command, new CommandContext(record.Sequence, record.TimestampTicks, record.ProducerId, record.ProducerSequence), _events);
+        if (reason is null && _maxPayloadBytes > 0)
+        {
+            // As the application stage: an event the log cannot take fails its command before anything is applied.
+            _encoded.Clear();
+            for (int i = 0; i < _events.Count && reason is null; i++)
+            {
+                ref readonly TEvent e = ref _events[i];
+                if (_encoded.Add<TApp, TState, TCommand, TEvent>(_app, e, _app.Describe(e), _maxPayloadBytes) is not null)
+                {
+                    reason = EngineRejectReasons.HandlerFailed;
+                }
+            }
+        }
+
         if (reason is not null)
         {
             _events.Clear();

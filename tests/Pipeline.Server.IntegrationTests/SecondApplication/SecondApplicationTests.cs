@@ -139,6 +139,27 @@ public sealed class SecondApplicationTests : IDisposable
         Assert.Equal(expected, StoredEvents());
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Decide_AnEventTheLogCannotStore_FailsTheCommandWholeAndTheNextOnesGoOn()
+    {
+        (IHost host, int port) = await StartAsync();
+        string longName = new('n', 300); // stream "counter-nnn..." is over 255 bytes
+        await using (PipelineClient client = await ConnectAsync(port))
+        {
+            Ack first = await Send(client, "counter.add", """{"counter": "x", "by": 1}""");
+            Ack failed = await Send(client, "counter.add", "{\"counter\": \"" + longName + "\", \"by\": 1}");
+            Ack after = await Send(client, "counter.add", """{"counter": "x", "by": 2}""");
+            Assert.Equal((AckStatus.Ok, AckStatus.Rejected, "handler_failed", AckStatus.Ok), (first.Status, failed.Status, failed.Detail, after.Status));
+            QueryResult missing = await client.QueryAsync("counter.value", "{\"counter\": \"" + longName + "\"}", after.Sequence);
+            Assert.Equal(ResultStatus.NotFound, missing.Status); // the failed command changed no state
+        }
+
+        await StopAsync(host);
+        Assert.Equal(
+            [(1L, 1L, "counter-x", 1L, "counter.added", """{"counter":"x","by":1,"value":1}"""), (2L, 3L, "counter-x", 2L, "counter.added", """{"counter":"x","by":2,"value":3}""")],
+            StoredEvents());
+    }
+
     [Fact]
     public void AddApplication_Twice_RefusesWithAClearMessage()
     {

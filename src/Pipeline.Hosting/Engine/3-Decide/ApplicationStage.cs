@@ -20,11 +20,18 @@ internal sealed class ApplicationStage<TApp, TState, TCommand, TEvent> : IEventH
     private readonly EngineState<TState> _state;
     private readonly SnapshotScheduler? _snapshots;
     private readonly PipelineMetrics _metrics;
+    private readonly int _maxPayloadBytes;
     private long _lastApplied;
     private long _lastTimestamp;
 
-    public ApplicationStage(TApp app, EngineState<TState> state, SnapshotScheduler? snapshots, PipelineMetrics metrics)
+    /// <param name="app">The application.</param>
+    /// <param name="state">The state to continue from.</param>
+    /// <param name="snapshots">Triggers snapshots, or null.</param>
+    /// <param name="metrics">Counts rejections.</param>
+    /// <param name="maxPayloadBytes">The event store's largest payload; 0 when the event store is off (events are then not encoded).</param>
+    public ApplicationStage(TApp app, EngineState<TState> state, SnapshotScheduler? snapshots, PipelineMetrics metrics, int maxPayloadBytes)
     {
+        _maxPayloadBytes = maxPayloadBytes;
         _app = app;
         _state = state;
         _snapshots = snapshots;
@@ -39,6 +46,9 @@ internal sealed class ApplicationStage<TApp, TState, TCommand, TEvent> : IEventH
     public long LastTimestampTicks => _lastTimestamp;
 
     public Action<Exception>? SnapshotFailed { get; set; }
+
+    /// <summary>Told when a command fails because one of its events cannot be stored (journal sequence, why).</summary>
+    public Action<long, string>? EventUnstorable { get; set; }
 
     public void OnEvent(ref CommandEntry<TCommand, TEvent> entry, long sequence, bool endOfBatch)
     {
@@ -60,6 +70,11 @@ internal sealed class ApplicationStage<TApp, TState, TCommand, TEvent> : IEventH
             events.Clear();
             var context = new CommandContext(entry.Sequence, entry.TimestampTicks, entry.ProducerId, entry.ProducerSequence);
             reason = _app.Decide(_state.Application, entry.Command, context, events);
+            if (reason is null && _maxPayloadBytes > 0)
+            {
+                reason = Encode(entry, events);
+            }
+
             if (reason is null)
             {
                 Evolve(entry, events);
@@ -67,6 +82,7 @@ internal sealed class ApplicationStage<TApp, TState, TCommand, TEvent> : IEventH
             else
             {
                 events.Clear(); // a rejected command has no events, whatever the decider emitted
+                entry.Encoded.Clear();
             }
         }
 
@@ -83,6 +99,26 @@ internal sealed class ApplicationStage<TApp, TState, TCommand, TEvent> : IEventH
         {
             TrySnapshot(entry);
         }
+    }
+
+    // Before any event is applied: an event the log cannot take fails its command whole (the state unchanged, no
+    // position used), the same way on every replay, instead of leaving the log without an event the state has.
+    private string? Encode(CommandEntry<TCommand, TEvent> entry, EventSink<TEvent> events)
+    {
+        EncodedEvents encoded = entry.Encoded;
+        encoded.Clear();
+        for (int i = 0; i < events.Count; i++)
+        {
+            ref readonly TEvent e = ref events[i];
+            string? problem = encoded.Add<TApp, TState, TCommand, TEvent>(_app, e, _app.Describe(e), _maxPayloadBytes);
+            if (problem is not null)
+            {
+                EventUnstorable?.Invoke(entry.Sequence, problem);
+                return EngineRejectReasons.HandlerFailed;
+            }
+        }
+
+        return null;
     }
 
     private void Evolve(CommandEntry<TCommand, TEvent> entry, EventSink<TEvent> events)

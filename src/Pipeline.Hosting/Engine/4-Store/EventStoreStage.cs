@@ -1,10 +1,7 @@
 using System;
-using System.Buffers;
-using System.Text;
 using Pipeline.Application;
 using Pipeline.Core.Processing;
 using Pipeline.EventStore;
-using Pipeline.Journal.Snapshots;
 using Pipeline.Protocol;
 
 namespace Pipeline.Hosting.Engine;
@@ -19,21 +16,14 @@ namespace Pipeline.Hosting.Engine;
 /// last position are skipped here: their events are already stored. Readers see events only up to the
 /// visible head, which the ACK stage advances once the commands are durable.
 /// </remarks>
-internal sealed class EventStoreStage<TApp, TState, TCommand, TEvent> : IEventHandler<CommandEntry<TCommand, TEvent>>
-    where TApp : IApplication<TState, TCommand, TEvent>
-    where TState : class, ISnapshotable
+internal sealed class EventStoreStage<TCommand, TEvent> : IEventHandler<CommandEntry<TCommand, TEvent>>
 {
-    private readonly TApp _app;
     private readonly EventLogWriter _log;
-    private readonly ArrayBufferWriter<byte> _payload = new(1024);
-    private byte[] _stream = new byte[256];
     private bool _unflushed;
 
-    /// <param name="app">Describes and serializes the events.</param>
     /// <param name="log">The event log, opened (and its torn tail cut) before the replay.</param>
-    public EventStoreStage(TApp app, EventLogWriter log)
+    public EventStoreStage(EventLogWriter log)
     {
-        _app = app;
         _log = log;
     }
 
@@ -54,21 +44,19 @@ internal sealed class EventStoreStage<TApp, TState, TCommand, TEvent> : IEventHa
 
     private void Store(CommandEntry<TCommand, TEvent> entry)
     {
-        EventSink<TEvent> events = entry.Events;
+        // Encoded and checked by the application stage, so an append fails only on I/O (which halts nothing: the
+        // journal has the commands, and the next start completes the log from it).
+        EncodedEvents events = entry.Encoded;
         long first = entry.FirstPosition;
         for (int i = (int)Math.Max(0, _log.LastPosition + 1 - first); i < events.Count; i++)
         {
-            ref readonly TEvent e = ref events[i];
-            EventHeader header = _app.Describe(e);
-            _payload.ResetWrittenCount();
-            _app.WritePayload(e, _payload);
-            int streamLength = EncodeStream(header.Stream);
+            EventType type = events.Type(i);
             _log.Append(new EventToAppend(
-                _stream.AsSpan(0, streamLength),
+                events.Stream(i),
                 entry.StreamVersions[i],
-                header.Type.Utf8Name,
-                header.Type.SchemaVersion,
-                _payload.WrittenSpan,
+                type.Utf8Name,
+                type.SchemaVersion,
+                events.Payload(i),
                 entry.Sequence,
                 entry.TimestampTicks,
                 entry.ProducerId)
@@ -77,17 +65,6 @@ internal sealed class EventStoreStage<TApp, TState, TCommand, TEvent> : IEventHa
             });
             _unflushed = true;
         }
-    }
-
-    private int EncodeStream(string stream)
-    {
-        int max = Encoding.UTF8.GetMaxByteCount(stream.Length);
-        if (max > _stream.Length)
-        {
-            _stream = new byte[Math.Max(max, _stream.Length * 2)];
-        }
-
-        return Encoding.UTF8.GetBytes(stream, _stream);
     }
 
     public void OnShutdown() => _log.Flush();
