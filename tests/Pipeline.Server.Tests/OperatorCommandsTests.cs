@@ -222,6 +222,20 @@ public sealed class OperatorCommandsTests : IDisposable
     }
 
     [Fact]
+    public void JournalTruncate_EventLogBeyondTheCut_SaysToRebuildTheEventLogOnlyThen()
+    {
+        CreateJournal();
+        CreateEventLog(); // events of commands 1..300
+
+        (int withinCode, string within, _) = Run("journal", "truncate", "--after", "1000", "--data", Data);
+        (int beyondCode, string beyond, _) = Run("journal", "truncate", "--after", "200", "--data", Data);
+
+        Assert.Equal((OperatorCommands.Ok, OperatorCommands.Ok), (withinCode, beyondCode));
+        Assert.DoesNotContain("events rebuild", within, StringComparison.Ordinal);
+        Assert.Contains("the event log holds events of commands up to 300, beyond the cut: run 'events rebuild' before the next start", Lines(beyond));
+    }
+
+    [Fact]
     public void JournalTruncate_AfterADamagedRecord_RefusesWithTwoAndChangesNothing()
     {
         CreateJournal();

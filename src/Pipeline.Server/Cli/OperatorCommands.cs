@@ -243,6 +243,16 @@ internal static class OperatorCommands
             }
         }
 
+        // The service refuses to start on an event log that holds events of commands the journal no longer has.
+        if (Directory.Exists(args.EventDirectory))
+        {
+            using EventLogCursor last = new EventLogReader(new EventLogOptions { Directory = args.EventDirectory }).ReadBackward(long.MaxValue, 1);
+            if (last.TryRead(out EventRecord record) && record.CommandSequence > after)
+            {
+                output.WriteLine($"the event log holds events of commands up to {record.CommandSequence}, beyond the cut: run 'events rebuild' before the next start");
+            }
+        }
+
         return Ok;
     }
 
