@@ -3,6 +3,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Pipeline.EventStore;
 using Pipeline.Hosting;
 using Pipeline.Hosting.Hosting;
 using Pipeline.Ledger;
@@ -62,6 +63,13 @@ internal static class Program
         {
             Console.Error.WriteLine("Configuration error: " + ex.Message);
             return ConfigurationError;
+        }
+        catch (EventLogCorruptedException ex)
+        {
+            // The message names the file and the byte offset; the log is derived from the journal, so it can be rebuilt.
+            Console.Error.WriteLine("Start-up failed: " + ex.Message);
+            Console.Error.WriteLine("The event log is derived from the journal: 'Pipeline.Server events verify' reports the damage, 'Pipeline.Server events rebuild' moves the log aside so that the next start rebuilds it.");
+            return StartFailed;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

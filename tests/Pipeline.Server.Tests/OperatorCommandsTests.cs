@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text;
+using Pipeline.EventStore;
 using Pipeline.Journal;
 using Pipeline.Journal.Maintenance;
 using Pipeline.Journal.Snapshots;
@@ -28,6 +30,32 @@ public sealed class OperatorCommandsTests : IDisposable
     private string JournalDirectory => Path.Combine(Data, "journal");
 
     private string SnapshotDirectory => Path.Combine(Data, "snapshots");
+
+    private string EventDirectory => Path.Combine(Data, "events");
+
+    // An event log of `count` same-sized events in 8 KiB segments (several); returns where each record starts.
+    private List<(string Path, long Offset)> CreateEventLog(int count = 300)
+    {
+        var options = new EventLogOptions { Directory = EventDirectory, SegmentSizeBytes = 8192, MaxPayloadBytes = 1024 };
+        var records = new List<(string Path, long Offset)>();
+        string? lastPath = null;
+        long lastEnd = 0;
+        using EventLogWriter writer = EventLogWriter.Open(options);
+        for (int i = 1; i <= count; i++)
+        {
+            writer.Append(new EventToAppend(Encoding.UTF8.GetBytes($"account-{i % 7:D4}"), (i / 7) + 1, "ledger.deposited"u8, 1, Encoding.UTF8.GetBytes($"{{\"amount\":{i % 10}}}"), i, s_start.AddMilliseconds(i).UtcTicks));
+            writer.Flush();
+            (long _, string path) = EventFiles(EventDirectory)[^1];
+            long end = new FileInfo(path).Length;
+            records.Add((path, path == lastPath ? lastEnd : -1)); // -1: the first record of a segment (not needed here)
+            (lastPath, lastEnd) = (path, end);
+        }
+
+        return records;
+    }
+
+    private static List<(long First, string Path)> EventFiles(string directory) =>
+        [.. Directory.EnumerateFiles(directory, "events-*.log").Order(StringComparer.Ordinal).Select(p => (long.Parse(Path.GetFileNameWithoutExtension(p)["events-".Length..], CultureInfo.InvariantCulture), p))];
 
     // Ledger commands from the seeded workload, record i stamped s_start + i ms; several 64 KiB segments.
     private List<WorkloadCommand> CreateJournal(int count = Records)
@@ -194,6 +222,20 @@ public sealed class OperatorCommandsTests : IDisposable
     }
 
     [Fact]
+    public void JournalTruncate_EventLogBeyondTheCut_SaysToRebuildTheEventLogOnlyThen()
+    {
+        CreateJournal();
+        CreateEventLog(); // events of commands 1..300
+
+        (int withinCode, string within, _) = Run("journal", "truncate", "--after", "1000", "--data", Data);
+        (int beyondCode, string beyond, _) = Run("journal", "truncate", "--after", "200", "--data", Data);
+
+        Assert.Equal((OperatorCommands.Ok, OperatorCommands.Ok), (withinCode, beyondCode));
+        Assert.DoesNotContain("events rebuild", within, StringComparison.Ordinal);
+        Assert.Contains("the event log holds events of commands up to 300, beyond the cut: run 'events rebuild' before the next start", Lines(beyond));
+    }
+
+    [Fact]
     public void JournalTruncate_AfterADamagedRecord_RefusesWithTwoAndChangesNothing()
     {
         CreateJournal();
@@ -304,6 +346,137 @@ public sealed class OperatorCommandsTests : IDisposable
         Assert.Contains("the journal is damaged", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void EventsVerify_HealthyLog_ReturnsZeroWithCountsInTheOutput()
+    {
+        CreateEventLog();
+        int segments = EventFiles(EventDirectory).Count;
+
+        (int code, string output, string error) = Run("events", "verify", "--data", Data);
+
+        Assert.Equal(OperatorCommands.Ok, code);
+        Assert.Empty(error);
+        Assert.True(segments > 1, "the event log should span several segments");
+        Assert.Contains($"event log  {EventDirectory}", Lines(output));
+        Assert.Contains($"segments   {segments}", Lines(output));
+        Assert.Contains("events     300", Lines(output));
+        Assert.Contains("positions  1 .. 300", Lines(output));
+        Assert.Contains("commands   1 .. 300", Lines(output));
+        Assert.Contains("problems   none", Lines(output));
+    }
+
+    [Fact]
+    public void EventsVerify_TornTail_ReturnsOneAndSaysItIsRecoverable()
+    {
+        List<(string Path, long Offset)> records = CreateEventLog();
+        (string last, long offset) = records[^1];
+        using (var file = new FileStream(last, FileMode.Open))
+        {
+            file.SetLength(offset + 11);
+        }
+
+        (int code, string output, _) = Run("events", "verify", "--data", Data);
+
+        Assert.Equal(OperatorCommands.TornTail, code);
+        Assert.Contains("events     299", Lines(output));
+        Assert.Contains($"problem    torn tail (truncated on the next start, then completed from the journal): {last} offset {offset} position 300:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("repair", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)] // in the first, sealed segment: the writer's open checks only its header and last record
+    [InlineData(1)] // in the last segment, with records after it
+    public void EventsVerify_FlippedByteInAMiddleRecord_ReturnsTwoNamingFileOffsetAndPositionChangingNothing(int segment)
+    {
+        List<(string Path, long Offset)> records = CreateEventLog();
+        string path = EventFiles(EventDirectory)[segment == 0 ? 0 : ^1].Path;
+        int index = records.FindIndex(r => r.Path == path && r.Offset > 0);
+        index += (records.FindLastIndex(r => r.Path == path) - index) / 2;
+        (_, long offset) = records[index];
+        JournalFiles.FlipBit(path, offset + 40, 2);
+        byte[] before = File.ReadAllBytes(path);
+
+        (int code, string output, _) = Run("events", "verify", "--data", Data);
+
+        Assert.Equal(OperatorCommands.Damaged, code);
+        Assert.Contains($"problem    CORRUPT: {path} offset {offset} position {index + 1}:", output, StringComparison.Ordinal);
+        Assert.Contains($"events     {index}", Lines(output));
+        Assert.Contains("repair     'events rebuild'", output, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void EventsVerify_NoEventLog_SaysTheNextStartBuildsItAndReturnsZero()
+    {
+        CreateJournal(10);
+
+        (int code, string output, _) = Run("events", "verify", "--data", Data);
+
+        Assert.Equal(OperatorCommands.Ok, code);
+        Assert.Contains("events     none (the next start builds the event log from the journal)", Lines(output));
+    }
+
+    [Fact]
+    public void EventsRebuild_DamagedLog_MovesTheFolderAsideWithEveryFileAndReturnsZero()
+    {
+        CreateJournal();
+        CreateEventLog();
+        string[] files = [.. Directory.EnumerateFiles(EventDirectory).Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal)];
+        JournalFiles.FlipBit(EventFiles(EventDirectory)[0].Path, 100, 0);
+
+        (int code, string output, string error) = Run("events", "rebuild", "--data", Data);
+
+        Assert.Equal(OperatorCommands.Ok, code);
+        Assert.Empty(error);
+        Assert.False(Directory.Exists(EventDirectory));
+        string moved = Assert.Single(Directory.GetDirectories(Data, "events.damaged-*"));
+        Assert.Matches(@"events\.damaged-\d{8}T\d{9}Z$", moved);
+        Assert.Equal(files, Directory.EnumerateFiles(moved).Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal));
+        Assert.Contains($"moved the event log {EventDirectory} to {moved}", output, StringComparison.Ordinal);
+        Assert.Equal(OperatorCommands.Ok, Run("events", "verify", "--data", Data).Code);
+    }
+
+    [Fact]
+    public void EventsRebuild_WhileTheServiceHoldsTheLog_RefusesWithTwoAndMovesNothing()
+    {
+        CreateJournal(10);
+        using EventLogWriter writer = EventLogWriter.Open(new EventLogOptions { Directory = EventDirectory });
+
+        (int code, string output, string error) = Run("events", "rebuild", "--data", Data);
+
+        Assert.Equal(OperatorCommands.Damaged, code);
+        Assert.Empty(output);
+        Assert.Contains("in use by another writer", error, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(EventDirectory));
+        Assert.Empty(Directory.GetDirectories(Data, "events.damaged-*"));
+    }
+
+    [Fact]
+    public void EventsRebuild_JournalCutByRetention_RefusesWithTwoAndMovesNothing()
+    {
+        CreateJournal();
+        CreateEventLog(10);
+        File.Delete(JournalFiles.Segments(JournalDirectory)[0].Path);
+
+        (int code, _, string error) = Run("events", "rebuild", "--data", Data);
+
+        Assert.Equal(OperatorCommands.Damaged, code);
+        Assert.Contains("retention removed the older segments", error, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(EventDirectory));
+        Assert.Empty(Directory.GetDirectories(Data, "events.damaged-*"));
+    }
+
+    [Fact]
+    public void EventsRebuild_NoEventLog_SaysSoAndReturnsZero()
+    {
+        CreateJournal(10);
+
+        (int code, string output, _) = Run("events", "rebuild", "--data", Data);
+
+        Assert.Equal(OperatorCommands.Ok, code);
+        Assert.Equal([$"no event log in {EventDirectory}: the next start builds it from the journal"], Lines(output));
+    }
+
     [Theory]
     [InlineData("--data=DIR")]
     [InlineData("--Pipeline:DataDirectory=DIR")]
@@ -334,6 +507,8 @@ public sealed class OperatorCommandsTests : IDisposable
         { ["journal", "dump", "--data", "DATA", "--from", "0"], "--from must be at least 1." },
         { ["journal", "dump", "--data", "DATA", "--count", "many"], "--count must be a non-negative integer, not 'many'." },
         { ["journal", "verify", "--data"], "--data needs a folder." },
+        { ["events", "frobnicate"], "Unknown command 'events frobnicate'." },
+        { ["events", "rebuild", "--data", "DATA", "--force"], "Unknown option '--force'. Options here: --data." },
     };
 
     [Theory]
@@ -360,7 +535,7 @@ public sealed class OperatorCommandsTests : IDisposable
 
         Assert.Equal(OperatorCommands.Ok, code);
         Assert.Empty(error);
-        foreach (string command in new[] { "journal verify", "journal dump --from N --count M", "journal truncate --after N", "snapshot list", "replay --verify" })
+        foreach (string command in new[] { "journal verify", "journal dump --from N --count M", "journal truncate --after N", "events verify", "events rebuild", "snapshot list", "replay --verify" })
         {
             Assert.Contains(command, output, StringComparison.Ordinal);
         }

@@ -8,6 +8,7 @@ using Pipeline.Journal.Maintenance;
 using Pipeline.Journal.Replay;
 using Pipeline.Journal.Snapshots;
 using Pipeline.EventStore;
+using Pipeline.EventStore.Maintenance;
 using Pipeline.Hosting.Engine;
 using Pipeline.Hosting.Replay;
 using Pipeline.Ledger;
@@ -16,7 +17,8 @@ using LedgerReplay = Pipeline.Hosting.Replay.ApplicationReplay<Pipeline.Ledger.L
 namespace Pipeline.Server.Cli;
 
 /// <summary>
-/// The operator verbs: <c>journal verify|dump|truncate</c>, <c>snapshot list</c>, <c>replay --verify</c>.
+/// The operator verbs: <c>journal verify|dump|truncate</c>, <c>events verify|rebuild</c>, <c>snapshot list</c>,
+/// <c>replay --verify</c>.
 /// Exit codes: 0 fine, 1 a torn tail only (recovered on the next start), 2 damage or a mismatch, 64 bad usage.
 /// </summary>
 internal static class OperatorCommands
@@ -26,7 +28,7 @@ internal static class OperatorCommands
     public const int Damaged = 2;
     public const int Usage = 64;
 
-    public static readonly string[] Verbs = ["journal", "snapshot", "replay", "help", "--help"];
+    public static readonly string[] Verbs = ["journal", "events", "snapshot", "replay", "help", "--help"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Array.IndexOf(Verbs, args[0]) >= 0;
 
@@ -39,6 +41,8 @@ internal static class OperatorCommands
                 ("journal", "verify") => Verify(CliArguments.Parse(args, 2), output),
                 ("journal", "dump") => Dump(CliArguments.Parse(args, 2, "from", "count"), output),
                 ("journal", "truncate") => Truncate(CliArguments.Parse(args, 2, "after"), output),
+                ("events", "verify") => VerifyEvents(CliArguments.Parse(args, 2), output),
+                ("events", "rebuild") => RebuildEvents(CliArguments.Parse(args, 2), output),
                 ("snapshot", "list") => ListSnapshots(CliArguments.Parse(args, 2), output),
                 ("replay", _) => ReplayVerify(CliArguments.Parse(args, 1, "verify?"), output),
                 ("help" or "--help", _) => Help(output),
@@ -51,7 +55,7 @@ internal static class OperatorCommands
             error.WriteLine("Run 'Pipeline.Server help' for the commands.");
             return Usage;
         }
-        catch (JournalCorruptedException ex)
+        catch (Exception ex) when (ex is JournalCorruptedException or EventLogCorruptedException)
         {
             error.WriteLine("error: " + ex.Message);
             return Damaged;
@@ -73,6 +77,10 @@ internal static class OperatorCommands
             Pipeline.Server journal truncate --after N
                                                   drop every record after sequence N (explicit repair;
                                                   refuses while the service runs)
+            Pipeline.Server events verify         scan every event record; report damage with file and offset
+            Pipeline.Server events rebuild        move the event log aside (to events.damaged-<time>, never
+                                                  deleted) so the next start rebuilds it from the journal;
+                                                  refuses while the service runs
             Pipeline.Server snapshot list         list snapshots with their checks
             Pipeline.Server send TYPE JSON        publish one command to a running service (--host, --port)
             Pipeline.Server query NAME JSON       query a running service (--min-sequence N)
@@ -116,6 +124,69 @@ internal static class OperatorCommands
 
         output.WriteLine($"repair     'journal truncate --after {report.LastSequence}' keeps sequences up to {report.LastSequence} and drops the rest");
         return Damaged;
+    }
+
+    private static int VerifyEvents(CliArguments args, TextWriter output)
+    {
+        output.WriteLine($"event log  {args.EventDirectory}");
+        if (!Directory.Exists(args.EventDirectory))
+        {
+            output.WriteLine("events     none (the next start builds the event log from the journal)");
+            return Ok;
+        }
+
+        EventLogReport report = EventLogVerifier.Verify(new EventLogOptions { Directory = args.EventDirectory });
+        output.WriteLine($"segments   {report.Segments.Count}");
+        output.WriteLine($"events     {report.Events}");
+        output.WriteLine($"positions  {report.FirstPosition} .. {report.LastPosition}");
+        output.WriteLine($"commands   {report.FirstCommandSequence} .. {report.LastCommandSequence}");
+        output.WriteLine($"bytes      {report.Bytes}");
+        if (report.Problems.Count == 0)
+        {
+            output.WriteLine("problems   none");
+            return Ok;
+        }
+
+        foreach (EventLogProblem problem in report.Problems)
+        {
+            string kind = problem.IsTornTail ? "torn tail (truncated on the next start, then completed from the journal)" : "CORRUPT";
+            output.WriteLine($"problem    {kind}: {problem.File} offset {problem.Offset} position {problem.Position}: {problem.Description}");
+        }
+
+        if (report.IsHealthy)
+        {
+            return TornTail;
+        }
+
+        output.WriteLine("repair     'events rebuild' moves the event log aside; the next start rebuilds it from the journal");
+        return Damaged;
+    }
+
+    private static int RebuildEvents(CliArguments args, TextWriter output)
+    {
+        if (!Directory.Exists(args.EventDirectory))
+        {
+            output.WriteLine($"no event log in {args.EventDirectory}: the next start builds it from the journal");
+            return Ok;
+        }
+
+        // The rebuild re-decides every command from sequence 1: a journal that retention cut cannot give them back.
+        if (!Directory.Exists(args.JournalDirectory))
+        {
+            throw new DirectoryNotFoundException($"There is no journal folder '{args.JournalDirectory}': the event log cannot be rebuilt without it; nothing was moved.");
+        }
+
+        long first = new JournalReader(args.JournalDirectory).FirstSequence;
+        if (first != 1)
+        {
+            throw new InvalidOperationException(
+                $"The journal in '{args.JournalDirectory}' starts at sequence {first} (retention removed the older segments): the event log cannot be rebuilt from it; nothing was moved. Restore the archived segments first.");
+        }
+
+        string moved = EventLogRepair.MoveAside(args.EventDirectory, DateTimeOffset.UtcNow);
+        output.WriteLine($"moved the event log {args.EventDirectory} to {moved} (kept; delete it once the rebuilt log is verified)");
+        output.WriteLine("the next start rebuilds the event log from the journal; then 'replay --verify' compares it with the journal");
+        return Ok;
     }
 
     private static int Dump(CliArguments args, TextWriter output)
@@ -169,6 +240,16 @@ internal static class OperatorCommands
             {
                 File.Delete(snapshot.Path);
                 output.WriteLine($"removed snapshot {snapshot.Path}: it covers sequence {snapshot.Sequence}, beyond the cut");
+            }
+        }
+
+        // The service refuses to start on an event log that holds events of commands the journal no longer has.
+        if (Directory.Exists(args.EventDirectory))
+        {
+            using EventLogCursor last = new EventLogReader(new EventLogOptions { Directory = args.EventDirectory }).ReadBackward(long.MaxValue, 1);
+            if (last.TryRead(out EventRecord record) && record.CommandSequence > after)
+            {
+                output.WriteLine($"the event log holds events of commands up to {record.CommandSequence}, beyond the cut: run 'events rebuild' before the next start");
             }
         }
 
