@@ -72,11 +72,11 @@ public sealed class EventLogCrashTests(ITestOutputHelper output)
             }
         }
 
-        (List<StoredEvent> events, Dictionary<long, string> journal) = DataFolder.AssertConsistent(data, context);
+        (List<LoggedEvent> events, Dictionary<long, string> journal) = DataFolder.AssertConsistent(data, context);
         int segments = System.IO.Directory.GetFiles(DataFolder.Events(data), "events-*.log").Length;
         output.WriteLine($"{context}: {segments} event segments, {acks.Count} acknowledged ({acks.Count(a => a.Ack.Status == AckStatus.Rejected)} rejected), {journal.Count} journaled, {events.Count} events");
 
-        ILookup<long, StoredEvent> byCommand = events.ToLookup(e => e.CommandSequence);
+        ILookup<long, LoggedEvent> byCommand = events.ToLookup(e => e.CommandSequence);
         foreach ((string type, Ack ack) in acks)
         {
             long sequence = (long)ack.Sequence;

@@ -44,7 +44,7 @@ public sealed class EventLogDamageTests
 
     // A data folder with 400 commands; stopped cleanly (a final snapshot is ahead of any shortened log) or killed
     // (no snapshot: snapshots are written only at shutdown).
-    private static async Task<List<StoredEvent>> CreateAsync(string data, bool cleanStop)
+    private static async Task<List<LoggedEvent>> CreateAsync(string data, bool cleanStop)
     {
         await using ServerProcess server = await ServerProcess.StartAsync(data, "--Pipeline:Snapshots:IntervalEvents=0");
         await PublishAsync(server, 1, 11, 400);
@@ -70,7 +70,7 @@ public sealed class EventLogDamageTests
     {
         using var temp = new TempDirectory();
         string data = temp.Combine("data");
-        List<StoredEvent> before = await CreateAsync(data, snapshotAhead);
+        List<LoggedEvent> before = await CreateAsync(data, snapshotAhead);
         string last = LastSegment(data);
         long length = new FileInfo(last).Length;
         using (var file = new FileStream(last, FileMode.Open))
@@ -93,7 +93,7 @@ public sealed class EventLogDamageTests
     {
         using var temp = new TempDirectory();
         string data = temp.Combine("data");
-        List<StoredEvent> before = await CreateAsync(data, cleanStop: true);
+        List<LoggedEvent> before = await CreateAsync(data, cleanStop: true);
         Directory.Delete(DataFolder.Events(data), recursive: true);
 
         ServerProcess restarted = await RestartAndStopAsync(data);
@@ -107,7 +107,7 @@ public sealed class EventLogDamageTests
     {
         using var temp = new TempDirectory();
         string data = temp.Combine("data");
-        List<StoredEvent> before = await CreateAsync(data, cleanStop: true);
+        List<LoggedEvent> before = await CreateAsync(data, cleanStop: true);
         string segment = LastSegment(data);
         long length = new FileInfo(segment).Length;
         FlipBit(segment, length / 2, 4);
@@ -145,7 +145,7 @@ public sealed class EventLogDamageTests
     {
         using var temp = new TempDirectory();
         string data = temp.Combine("data");
-        List<StoredEvent> older = await CreateAsync(data, cleanStop: true);
+        List<LoggedEvent> older = await CreateAsync(data, cleanStop: true);
         long olderEnd = DataFolder.ReadJournal(data).Keys.Max();
         CopyFolder(DataFolder.Journal(data), temp.Combine("journal.older"));
         CopyFolder(Path.Combine(data, "snapshots"), temp.Combine("snapshots.older"));

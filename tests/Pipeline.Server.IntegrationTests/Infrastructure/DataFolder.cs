@@ -19,14 +19,14 @@ internal static class DataFolder
     public static string Journal(string data) => Path.Combine(data, "journal");
 
     /// <summary>Every event in the log, in position order.</summary>
-    public static List<StoredEvent> ReadEvents(string data)
+    public static List<LoggedEvent> ReadEvents(string data)
     {
-        var events = new List<StoredEvent>();
+        var events = new List<LoggedEvent>();
         var reader = new EventLogReader(new EventLogOptions { Directory = Events(data) });
         using EventLogCursor cursor = reader.ReadForward(1);
         while (cursor.TryRead(out EventRecord e))
         {
-            events.Add(new StoredEvent(e.Position, e.CommandSequence, Encoding.UTF8.GetString(e.StreamId), e.StreamVersion, Encoding.UTF8.GetString(e.Type),
+            events.Add(new LoggedEvent(e.Position, e.CommandSequence, Encoding.UTF8.GetString(e.StreamId), e.StreamVersion, Encoding.UTF8.GetString(e.Type),
                 e.SchemaVersion, e.TimestampTicks, e.ProducerId, Encoding.UTF8.GetString(e.Payload)));
         }
 
@@ -69,9 +69,9 @@ internal static class DataFolder
     /// journaled command with all of its events or none, and <c>replay --verify</c> finding the log equal to the
     /// re-decided journal. <paramref name="context"/> goes into every failure message (the seed).
     /// </summary>
-    public static (List<StoredEvent> Events, Dictionary<long, string> Journal) AssertConsistent(string data, string context)
+    public static (List<LoggedEvent> Events, Dictionary<long, string> Journal) AssertConsistent(string data, string context)
     {
-        List<StoredEvent> events = ReadEvents(data);
+        List<LoggedEvent> events = ReadEvents(data);
         Dictionary<long, string> journal = ReadJournal(data);
         for (int i = 0; i < events.Count; i++)
         {
@@ -79,7 +79,7 @@ internal static class DataFolder
         }
 
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (StoredEvent e in events)
+        foreach (LoggedEvent e in events)
         {
             long expected = versions.GetValueOrDefault(e.Stream) + 1;
             Assert.True(e.StreamVersion == expected, $"{context}: event {e.Position} in {e.Stream} has version {e.StreamVersion}, {expected} expected");
@@ -87,7 +87,7 @@ internal static class DataFolder
             Assert.True(journal.ContainsKey(e.CommandSequence), $"{context}: event {e.Position} belongs to command {e.CommandSequence}, which the journal (1..{journal.Count}) does not hold");
         }
 
-        foreach (IGrouping<long, StoredEvent> command in events.GroupBy(e => e.CommandSequence))
+        foreach (IGrouping<long, LoggedEvent> command in events.GroupBy(e => e.CommandSequence))
         {
             string[] expected = EventTypesOf(journal[command.Key]);
             Assert.True(expected.SequenceEqual(command.Select(e => e.Type)),

@@ -1,7 +1,7 @@
 namespace Pipeline.Server.IntegrationTests.Infrastructure;
 
 /// <summary>One event of the event log, copied out of the cursor's buffer; records compare field by field.</summary>
-internal sealed record StoredEvent(
+internal sealed record LoggedEvent(
     long Position,
     long CommandSequence,
     string Stream,
