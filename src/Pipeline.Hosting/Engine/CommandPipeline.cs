@@ -186,7 +186,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             }
 
             Stage<CommandEntry<TCommand, TEvent>> decode = builder.SplitAcross(StageNames.Decode, OnFailure(new DecodeStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)), decoders);
-            var application = new ApplicationStage<TApp, TState, TCommand, TEvent>(app, state, snapshots, metrics, eventOptions?.MaxPayloadBytes ?? 0)
+            var application = new ApplicationStage<TApp, TState, TCommand, TEvent>(app, state, snapshots, metrics, options.EventStore.MaxPayloadBytes)
             {
                 SnapshotFailed = ex => Log.SnapshotCaptureFailed(logger, ex),
                 EventUnstorable = (sequence, problem) => Log.EventUnstorable(logger, sequence, problem),

@@ -28,7 +28,10 @@ internal sealed class ApplicationStage<TApp, TState, TCommand, TEvent> : IEventH
     /// <param name="state">The state to continue from.</param>
     /// <param name="snapshots">Triggers snapshots, or null.</param>
     /// <param name="metrics">Counts rejections.</param>
-    /// <param name="maxPayloadBytes">The event store's largest payload; 0 when the event store is off (events are then not encoded).</param>
+    /// <param name="maxPayloadBytes">
+    /// The event store's largest payload. Events are encoded and checked even with the event store off, so that no
+    /// decision depends on that switch (0: no encoding, for tests of the stage alone).
+    /// </param>
     public ApplicationStage(TApp app, EngineState<TState> state, SnapshotScheduler? snapshots, PipelineMetrics metrics, int maxPayloadBytes)
     {
         _maxPayloadBytes = maxPayloadBytes;
