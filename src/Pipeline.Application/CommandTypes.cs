@@ -8,6 +8,8 @@ namespace Pipeline.Application;
 /// <summary>One command type an application accepts: its wire name and the schema versions it decodes.</summary>
 public sealed class CommandType
 {
+    private readonly ushort[] _versions;
+
     /// <summary>Describes a command type.</summary>
     /// <exception cref="ArgumentException">The name is empty or the versions are empty.</exception>
     public CommandType(string name, params ushort[] schemaVersions)
@@ -21,8 +23,9 @@ public sealed class CommandType
 
         Name = name;
         Utf8Name = Encoding.UTF8.GetBytes(name);
-        SchemaVersions = [.. schemaVersions.Order()];
-        Supported = string.Join(", ", SchemaVersions);
+        _versions = [.. schemaVersions.Order()];
+        SchemaVersions = _versions;
+        Supported = string.Join(", ", _versions);
     }
 
     /// <summary>The type as it is on the wire (e.g. <c>ledger.deposit</c>).</summary>
@@ -38,18 +41,8 @@ public sealed class CommandType
     public string Supported { get; }
 
     /// <summary>Whether <paramref name="schemaVersion"/> is one of <see cref="SchemaVersions"/>.</summary>
-    public bool Accepts(ushort schemaVersion)
-    {
-        foreach (ushort v in SchemaVersions)
-        {
-            if (v == schemaVersion)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <remarks>Called for every command: a loop over the array, not the interface (whose enumerator would be an allocation).</remarks>
+    public bool Accepts(ushort schemaVersion) => Array.IndexOf(_versions, schemaVersion) >= 0;
 }
 
 /// <summary>The command types of an application, found by their UTF-8 wire name without allocating.</summary>

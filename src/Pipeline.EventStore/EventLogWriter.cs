@@ -1,6 +1,8 @@
 using System;
 using System.IO;
 using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 using Pipeline.EventStore.Format;
@@ -41,6 +43,8 @@ public sealed partial class EventLogWriter : IDisposable
     private long _flushedPosition;
     private long _durablePosition;
     private Exception? _fault;
+    private static readonly TimeSpan IndexingWaitOnDispose = TimeSpan.FromSeconds(60);
+    private Task _indexing = Task.CompletedTask;
     private bool _disposed;
     private SegmentIndexBuilder? _indexBuilder; // kept between rolls so that sealing stops allocating
 
@@ -207,7 +211,13 @@ public sealed partial class EventLogWriter : IDisposable
     {
         WriteBuffer();
         Sync();
-        WriteIndex(_activePath);
+
+        // The sealed segment is indexed in the background, one segment after the other: reading it back, sorting and
+        // writing the index takes 0.1-0.3 s for a 64 MiB segment, which would stall every append (and so every ACK of
+        // the service) for that long. A reader that needs the index before it is written builds it itself (the same
+        // bytes, written the same atomic way; it logs 1206). Dispose waits for the pending indexing.
+        string sealedPath = _activePath;
+        _indexing = _indexing.ContinueWith(_ => WriteIndex(sealedPath), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         long first = _lastPosition + 1;
         string path = EventSegmentFiles.SegmentPath(_options.Directory, first);
         try
@@ -301,6 +311,12 @@ public sealed partial class EventLogWriter : IDisposable
         }
         finally
         {
+            // WriteIndex catches its own I/O failures; the lock is held until the last sealed segment is indexed.
+            if (!_indexing.Wait(IndexingWaitOnDispose))
+            {
+                Log.IndexWriteFailed(_logger, new TimeoutException("indexing did not finish in time"), _activePath);
+            }
+
             _disposed = true;
             _handle.Dispose();
             _lock.Dispose();
