@@ -92,7 +92,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
     /// <summary>Opens the journal and the event log, recovers the state, starts the stages and replays the journal tail through them.</summary>
     public static CommandPipeline<TApp, TState, TCommand, TEvent> Start(TApp app, PipelineOptions options, ILoggerFactory loggers, PipelineMetrics metrics)
     {
-        ILogger logger = loggers.CreateLogger("Pipeline.Server.Engine");
+        ILogger logger = loggers.CreateLogger("Pipeline.Hosting.Engine");
         string data = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(data);
         var journalOptions = new JournalOptions
