@@ -121,7 +121,7 @@ public sealed class EventPipeline<T> : IDisposable
         var spinner = default(SpinWait);
         while (ProcessedSequence < target)
         {
-            if (Stopwatch.GetElapsedTime(start) >= timeout || AnyProcessorStopped())
+            if ((timeout != Timeout.InfiniteTimeSpan && Stopwatch.GetElapsedTime(start) >= timeout) || AnyProcessorStopped())
             {
                 return ProcessedSequence >= target;
             }

@@ -47,6 +47,37 @@ public sealed class EventPipelineTests
     }
 
     [Fact(Timeout = TestTimeouts.TestMilliseconds)]
+    public async Task Drain_InfiniteTimeout_WaitsForTheHeldBackStageInsteadOfReturningAtOnce()
+    {
+        // Timeout.InfiniteTimeSpan is -1 ms: compared as a duration it had "elapsed" at once, so start-up's replay
+        // drain returned before the stages had processed the journal tail.
+        using var gate = new ManualResetEventSlim(false);
+        var last = new RecordingHandler(gate, blockAt: 0);
+        var builder = new PipelineBuilder<TestEvent>(RingSize, () => new TestEvent());
+        builder.HandleWith(new RecordingHandler()).Then(last);
+        using EventPipeline<TestEvent> pipeline = builder.Build();
+        pipeline.Start();
+        try
+        {
+            TestPublisher.Publish(pipeline.RingBuffer, 10);
+            await last.Blocked.Task.WaitAsync(TestTimeouts.Default);
+
+            Task<bool> drain = TestThreads.Run(() => pipeline.Drain(Timeout.InfiniteTimeSpan));
+            Task firstToFinish = await Task.WhenAny(drain, Task.Delay(TestTimeouts.Quiet));
+            gate.Set();
+            bool drained = await drain.WaitAsync(TestTimeouts.Default);
+
+            Assert.NotSame(drain, firstToFinish);
+            Assert.True(drained);
+            Assert.Equal(9, pipeline.ProcessedSequence);
+        }
+        finally
+        {
+            gate.Set();
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.TestMilliseconds)]
     public async Task Drain_TimeoutElapsesBeforeStagesCatchUp_ReturnsFalse()
     {
         using var gate = new ManualResetEventSlim(false);
