@@ -54,7 +54,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
     private readonly CancellationTokenSource _stopping = new();
     private bool _shutDown;
 
-    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, EventLogWriter? eventLog, SnapshotScheduler? snapshots, ProducerTable producers, JournalStage<CommandEntry<TCommand, TEvent>> journalStage, ApplicationStage<TApp, TState, TCommand, TEvent> application, EventPipeline<CommandEntry<TCommand, TEvent>> pipeline, IQueryHandler queries, ReadModelPosition position, VisibleHead visible, EventReadService? reads)
+    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, EventLogWriter? eventLog, SnapshotScheduler? snapshots, ProducerTable producers, JournalStage<CommandEntry<TCommand, TEvent>> journalStage, ApplicationStage<TApp, TState, TCommand, TEvent> application, EventPipeline<CommandEntry<TCommand, TEvent>> pipeline, IQueryHandler queries, VisibleHead position, VisibleHead visible, EventReadService? reads)
     {
         _eventLog = eventLog;
         _visible = visible;
@@ -73,7 +73,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         _queries = new QueryService(queries, position, options.Ingest.QueryTimeout, _stopping.Token);
     }
 
-    public ReadModelPosition ReadModelPosition { get; }
+    public VisibleHead ReadModelPosition { get; }
 
     /// <summary>The application's state (read it only when the pipeline is stopped or drained).</summary>
     public EngineState<TState> State => _application.State;
@@ -160,7 +160,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             EventStoreReader? storeReader = eventOptions is null ? null : new EventStoreReader(new EventLogReader(eventOptions), new EventIndex(eventOptions, loggers.CreateLogger("Pipeline.EventStore")), visible);
             EventReadService? reads = storeReader is null ? null : new EventReadService(storeReader, sequencesVisible, options.Ingest.QueryTimeout, loggers.CreateLogger("Pipeline.Ingest"));
             ReadSide<TEvent> readSide = app.CreateReadSide(state.Application, new ApplicationServices(storeReader is null ? null : new StoredEventReader(storeReader)));
-            var position = new ReadModelPosition(state.LastSequence);
+            var position = new VisibleHead(state.LastSequence); // the read model's command sequence: the same raise-only value with waiters
 
             // Interval 0 means snapshots only at shutdown; the scheduler also writes that final one.
             long interval = options.Snapshots.IntervalEvents == 0 ? long.MaxValue : options.Snapshots.IntervalEvents;

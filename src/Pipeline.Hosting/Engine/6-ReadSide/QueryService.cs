@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Pipeline.EventStore;
 using Pipeline.Application;
 using Pipeline.Ingest;
 using Pipeline.Protocol;
@@ -18,11 +19,11 @@ namespace Pipeline.Hosting.Engine;
 internal sealed class QueryService
 {
     private readonly IQueryHandler _handler;
-    private readonly ReadModelPosition _position;
+    private readonly VisibleHead _position;
     private readonly TimeSpan _timeout;
     private readonly CancellationToken _stopping;
 
-    public QueryService(IQueryHandler handler, ReadModelPosition position, TimeSpan timeout, CancellationToken stopping)
+    public QueryService(IQueryHandler handler, VisibleHead position, TimeSpan timeout, CancellationToken stopping)
     {
         _handler = handler;
         _position = position;
@@ -37,7 +38,7 @@ internal sealed class QueryService
         string? error = _handler.Prepare(name, frame.Args, out object? prepared);
         if (error is not null)
         {
-            connection.SendResult(requestId, (ulong)_position.Value, ResultStatus.BadRequest, ErrorBody(error));
+            connection.SendResult(requestId, (ulong)_position.Position, ResultStatus.BadRequest, ErrorBody(error));
             return;
         }
 
@@ -59,13 +60,13 @@ internal sealed class QueryService
 
         if (!reached)
         {
-            connection.SendResult(requestId, (ulong)_position.Value, ResultStatus.Timeout,
+            connection.SendResult(requestId, (ulong)_position.Position, ResultStatus.Timeout,
                 ErrorBody($"the read model did not reach sequence {minSequence} within {_timeout.TotalMilliseconds:0} ms"));
             return;
         }
 
         // Read the position first: the values read after it reflect at least that position.
-        long position = _position.Value;
+        long position = _position.Position;
         QueryAnswer answer;
         try
         {

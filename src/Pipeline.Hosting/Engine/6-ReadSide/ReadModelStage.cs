@@ -1,3 +1,4 @@
+using Pipeline.EventStore;
 using Pipeline.Application;
 using Pipeline.Core.Processing;
 using Pipeline.Protocol;
@@ -8,14 +9,14 @@ namespace Pipeline.Hosting.Engine;
 internal sealed class ReadModelStage<TCommand, TEvent> : IEventHandler<CommandEntry<TCommand, TEvent>>
 {
     private readonly IReadModel<TEvent> _model;
-    private readonly ReadModelPosition _position;
+    private readonly VisibleHead _position;
     private long _applied;
 
-    public ReadModelStage(IReadModel<TEvent> model, ReadModelPosition position)
+    public ReadModelStage(IReadModel<TEvent> model, VisibleHead position)
     {
         _model = model;
         _position = position;
-        _applied = position.Value;
+        _applied = position.Position;
     }
 
     public void OnEvent(ref CommandEntry<TCommand, TEvent> entry, long sequence, bool endOfBatch)
