@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 using Pipeline.EventStore.Format;
 using Pipeline.EventStore.Internal;
+using Pipeline.Journal.Replay;
 using Pipeline.Journal.Format;
 using SegmentIO = Pipeline.Journal.Internal.SegmentIO;
 
@@ -127,16 +128,28 @@ public sealed partial class EventLogWriter
     // the whole file's CRC-32C the first time they use it, and rebuild it the same way.
     private static void EnsureIndexes(EventLogOptions options, ILogger logger, List<(long FirstPosition, string Path)> segments)
     {
-        SegmentIndexBuilder? builder = null;
+        var missing = new List<(int Segment, string Problem)>();
+        long total = 0;
         for (int i = 0; i < segments.Count - 1; i++)
         {
             (long first, string path) = segments[i];
-            string indexPath = EventSegmentFiles.IndexPath(path);
-            if (!SealedSegmentIndex.CheckHeader(indexPath, first, new FileInfo(path).Length, IndexKeyHash.Fnv1a64, out string? problem))
+            if (!SealedSegmentIndex.CheckHeader(EventSegmentFiles.IndexPath(path), first, new FileInfo(path).Length, IndexKeyHash.Fnv1a64, out string? problem))
             {
-                int records = (builder ??= new SegmentIndexBuilder(IndexKeyHash.Fnv1a64, first)).BuildFile(path, indexPath, options.MaxRecordBytes);
-                Log.IndexRebuilt(logger, indexPath, records, problem!);
+                missing.Add((i, problem!));
+                total += segments[i + 1].FirstPosition - first; // a sealed segment's events, from the file names
             }
+        }
+
+        // Rebuilding many indexes (e.g. all of them deleted) takes seconds: its progress is logged every 2 s past the first.
+        var progress = new ProgressReporter("Event index rebuild", total, logger, TimeProvider.System, checkEvery: 1);
+        SegmentIndexBuilder? builder = null;
+        foreach ((int i, string problem) in missing)
+        {
+            (long first, string path) = segments[i];
+            string indexPath = EventSegmentFiles.IndexPath(path);
+            int records = (builder ??= new SegmentIndexBuilder(IndexKeyHash.Fnv1a64, first)).BuildFile(path, indexPath, options.MaxRecordBytes);
+            Log.IndexRebuilt(logger, indexPath, records, problem);
+            progress.Advance(records);
         }
     }
 
