@@ -46,7 +46,7 @@ public sealed partial class EventLogWriter
                 string path = EventSegmentFiles.SegmentPath(options.Directory, 1);
                 SafeFileHandle fresh = CreateSegment(path, 1);
                 Log.Opened(logger, options.Directory, 1, 0);
-                return new EventLogWriter(options, io, logger, lockFile, fresh, path, 1, EventSegmentHeader.Size, 0, 0, default);
+                return new EventLogWriter(options, io, logger, lockFile, fresh, path, 1, EventSegmentHeader.Size, 0, 0, default, new SegmentIndexBuilder(IndexKeyHash.Fnv1a64, 1));
             }
 
             long expected = segments[0].FirstPosition;
@@ -58,7 +58,8 @@ public sealed partial class EventLogWriter
 
             EnsureIndexes(options, logger, segments);
             (long first, string activePath) = segments[^1];
-            ActiveScan scan = ScanActiveSegment(options, logger, activePath, first, ref expected, ref lastCommandSequence);
+            var building = new SegmentIndexBuilder(IndexKeyHash.Fnv1a64, first);
+            ActiveScan scan = ScanActiveSegment(options, logger, activePath, first, building, ref expected, ref lastCommandSequence);
             SafeFileHandle handle = File.OpenHandle(activePath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
             try
             {
@@ -77,7 +78,7 @@ public sealed partial class EventLogWriter
             long lastPosition = expected - 1;
             var recovery = new EventLogRecovery(lastPosition, scan.TornBytes > 0 ? activePath : null, scan.TornBytes > 0 ? scan.End : 0, scan.TornBytes);
             Log.Opened(logger, options.Directory, segments.Count, lastPosition);
-            return new EventLogWriter(options, io, logger, lockFile, handle, activePath, first, scan.End, lastPosition, lastCommandSequence, recovery);
+            return new EventLogWriter(options, io, logger, lockFile, handle, activePath, first, scan.End, lastPosition, lastCommandSequence, recovery, building);
         }
         catch
         {
@@ -169,8 +170,9 @@ public sealed partial class EventLogWriter
 
     private readonly record struct ActiveScan(long End, long TornBytes);
 
-    // Scans the last segment record by record; returns where its last whole record ends and how many bytes follow.
-    private static ActiveScan ScanActiveSegment(EventLogOptions options, ILogger logger, string path, long nameFirst, ref long expected, ref long lastCommandSequence)
+    // Scans the last segment record by record, indexing each into building; returns where its last whole record ends
+    // and how many bytes follow.
+    private static ActiveScan ScanActiveSegment(EventLogOptions options, ILogger logger, string path, long nameFirst, SegmentIndexBuilder building, ref long expected, ref long lastCommandSequence)
     {
         if (new FileInfo(path).Length < EventSegmentHeader.Size && nameFirst == expected)
         {
@@ -186,13 +188,15 @@ public sealed partial class EventLogWriter
         long offset = EventSegmentHeader.Size;
         while (true)
         {
-            RecordStatus status = segment.TryReadRecord(offset, backward: false, out EventRecordHeader header, out _);
+            RecordStatus status = segment.TryReadRecord(offset, backward: false, out EventRecordHeader header, out ReadOnlySpan<byte> record);
             if (status == RecordStatus.Valid)
             {
                 if (header.Position != expected)
                 {
                     throw new EventLogCorruptedException(path, offset, expected, $"the record carries position {header.Position}");
                 }
+
+                building.Add(header, record, offset);
 
                 lastCommandSequence = header.CommandSequence;
                 expected++;

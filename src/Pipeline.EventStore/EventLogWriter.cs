@@ -46,10 +46,12 @@ public sealed partial class EventLogWriter : IDisposable
     private static readonly TimeSpan IndexingWaitOnDispose = TimeSpan.FromSeconds(60);
     private Task _indexing = Task.CompletedTask;
     private bool _disposed;
-    private SegmentIndexBuilder? _indexBuilder; // kept between rolls so that sealing stops allocating
+    private SegmentIndexBuilder _building; // the active segment's index entries, added as its records are appended
+    private SegmentIndexBuilder? _spare; // the last sealed segment's, reused for the next segment once its file is written
 
-    private EventLogWriter(EventLogOptions options, SegmentIO io, ILogger logger, FileStream lockFile, SafeFileHandle handle, string activePath, long segmentFirst, long offset, long lastPosition, long lastCommandSequence, EventLogRecovery recovery)
+    private EventLogWriter(EventLogOptions options, SegmentIO io, ILogger logger, FileStream lockFile, SafeFileHandle handle, string activePath, long segmentFirst, long offset, long lastPosition, long lastCommandSequence, EventLogRecovery recovery, SegmentIndexBuilder building)
     {
+        _building = building;
         _options = options;
         _io = io;
         _logger = logger;
@@ -108,6 +110,15 @@ public sealed partial class EventLogWriter : IDisposable
         }
 
         EventRecordHeader.Write(_buffer.AsSpan(_bufferCount), position, in e);
+        _building.Add(
+            IndexKeyHashing.Hash(IndexKeyHash.Fnv1a64, e.StreamId),
+            e.StreamVersion,
+            IndexKeyHashing.Hash(IndexKeyHash.Fnv1a64, e.Type),
+            e.ProducerId,
+            e.TimestampTicks,
+            position,
+            _offset + _bufferCount,
+            length);
         _bufferCount += length;
         _lastPosition = position;
         _lastCommandSequence = e.CommandSequence;
@@ -212,13 +223,25 @@ public sealed partial class EventLogWriter : IDisposable
         WriteBuffer();
         Sync();
 
-        // The sealed segment is indexed in the background, one segment after the other: reading it back, sorting and
-        // writing the index takes 0.1-0.3 s for a 64 MiB segment, which would stall every append (and so every ACK of
-        // the service) for that long. A reader that needs the index before it is written builds it itself (the same
-        // bytes, written the same atomic way; it logs 1206). Dispose waits for the pending indexing.
-        string sealedPath = _activePath;
-        _indexing = _indexing.ContinueWith(_ => WriteIndex(sealedPath), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        // The sealed segment's index file is written in the background from the entries collected as its records were
+        // appended: sorting and writing them takes tens of milliseconds for a 64 MiB segment, which would stall every
+        // append (and so every ACK of the service) for that long. A reader that needs the index before it is written
+        // builds it itself from the segment (the same bytes, written the same atomic way; it logs 1206). The next
+        // segment reuses the builder of the segment sealed before this one, so the writer waits here in the rare case
+        // that its file is still being written: at most two segments' entries are held. Dispose waits for the last.
         long first = _lastPosition + 1;
+        if (!_indexing.IsCompleted)
+        {
+            _indexing.Wait();
+        }
+
+        SegmentIndexBuilder sealedIndex = _building;
+        string sealedPath = _activePath;
+        long sealedLength = _offset;
+        _building = _spare ?? new SegmentIndexBuilder(IndexKeyHash.Fnv1a64, first);
+        _building.Reset(first);
+        _spare = sealedIndex;
+        _indexing = Task.Run(() => WriteIndex(sealedIndex, sealedPath, sealedLength));
         string path = EventSegmentFiles.SegmentPath(_options.Directory, first);
         try
         {
@@ -237,15 +260,18 @@ public sealed partial class EventLogWriter : IDisposable
         _offset = EventSegmentHeader.Size;
     }
 
-    // Indexing is not part of the log's durability: a failure is logged and readers rebuild the index when they need it.
-    private void WriteIndex(string segmentPath)
+    // Indexing is not part of the log's durability: any failure is logged and readers rebuild the index when they need
+    // it, so the task never faults (the next roll and Dispose wait on it).
+    private void WriteIndex(SegmentIndexBuilder entries, string segmentPath, long segmentLength)
     {
         string indexPath = EventSegmentFiles.IndexPath(segmentPath);
         try
         {
-            (_indexBuilder ??= new SegmentIndexBuilder(IndexKeyHash.Fnv1a64, _segmentFirst)).BuildFile(segmentPath, indexPath, _options.MaxRecordBytes);
+            entries.WriteFile(indexPath, segmentLength);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EventLogCorruptedException)
+#pragma warning disable CA1031 // see above
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             Log.IndexWriteFailed(_logger, ex, indexPath);
         }

@@ -4,8 +4,10 @@ using System.Buffers.Binary;
 namespace Pipeline.EventStore.Internal;
 
 /// <summary>A type- or producer-section entry: the key (type hash or producer id) and where the record is.</summary>
-internal readonly record struct KeyEntry(ulong Key, long Position, long Offset) : IComparable<KeyEntry>
+internal readonly record struct KeyEntry(ulong Key, long Position, long Offset) : IComparable<KeyEntry>, IRadixKeyed
 {
+    public ulong RadixKey => Key;
+
     public int CompareTo(KeyEntry other)
     {
         int c = Key.CompareTo(other.Key);

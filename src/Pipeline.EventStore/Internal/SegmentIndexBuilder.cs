@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Pipeline.EventStore.Format;
 using Pipeline.Journal.Format;
@@ -14,7 +15,8 @@ namespace Pipeline.EventStore.Internal;
 /// from (after sorting), and the in-memory index of the segment still being appended to.
 /// </summary>
 /// <remarks>
-/// Single-threaded. 80 bytes per record plus 24 per <see cref="TimeInterval"/> records; the arrays grow by doubling
+/// Single-threaded. 80 bytes per record plus 24 per <see cref="TimeInterval"/> records, and 32 per record more once
+/// it has written a file (the sort's second buffer); the arrays grow by doubling
 /// and are kept by <see cref="Reset"/>, so a reused builder stops allocating once it has seen its largest segment.
 /// </remarks>
 internal sealed class SegmentIndexBuilder
@@ -29,6 +31,8 @@ internal sealed class SegmentIndexBuilder
     private KeyEntry[] _types = new KeyEntry[64];
     private KeyEntry[] _producers = new KeyEntry[64];
     private TimeEntry[] _times = new TimeEntry[4];
+    private StreamEntry[] _scratch = [];
+    private byte[]? _chunk;
     private int _count;
     private int _timeCount;
     private long _maxTimestamp = long.MinValue;
@@ -75,17 +79,26 @@ internal sealed class SegmentIndexBuilder
     /// <summary>Adds the record at <paramref name="offset"/>; <paramref name="record"/> holds its bytes.</summary>
     public void Add(in EventRecordHeader header, ReadOnlySpan<byte> record, long offset)
     {
+        ReadOnlySpan<byte> type = record.Slice(EventRecordHeader.FixedSize, header.TypeLength);
+        ReadOnlySpan<byte> streamId = record.Slice(header.StreamIdOffset, header.StreamIdLength);
+        Add(IndexKeyHashing.Hash(_hash, streamId), header.StreamVersion, IndexKeyHashing.Hash(_hash, type), header.ProducerId, header.TimestampTicks, header.Position, offset, header.Length);
+    }
+
+    /// <summary>
+    /// Adds the record of <paramref name="length"/> bytes at <paramref name="offset"/> from its fields, the key hashes
+    /// already computed (the writer indexes what it appends without reading it back).
+    /// </summary>
+    public void Add(ulong streamHash, long streamVersion, ulong typeHash, ulong producerId, long timestampTicks, long position, long offset, int length)
+    {
         if (_count == _streams.Length)
         {
             Grow();
         }
 
-        ReadOnlySpan<byte> type = record.Slice(EventRecordHeader.FixedSize, header.TypeLength);
-        ReadOnlySpan<byte> streamId = record.Slice(header.StreamIdOffset, header.StreamIdLength);
-        _streams[_count] = new StreamEntry(IndexKeyHashing.Hash(_hash, streamId), header.StreamVersion, header.Position, offset);
-        _types[_count] = new KeyEntry(IndexKeyHashing.Hash(_hash, type), header.Position, offset);
-        _producers[_count] = new KeyEntry(header.ProducerId, header.Position, offset);
-        _maxTimestamp = Math.Max(_maxTimestamp, header.TimestampTicks);
+        _streams[_count] = new StreamEntry(streamHash, streamVersion, position, offset);
+        _types[_count] = new KeyEntry(typeHash, position, offset);
+        _producers[_count] = new KeyEntry(producerId, position, offset);
+        _maxTimestamp = Math.Max(_maxTimestamp, timestampTicks);
         if (_count % TimeInterval == 0)
         {
             if (_timeCount == _times.Length)
@@ -93,13 +106,13 @@ internal sealed class SegmentIndexBuilder
                 Array.Resize(ref _times, _timeCount * 2);
             }
 
-            _times[_timeCount++] = new TimeEntry(_maxTimestamp, header.Position, offset);
+            _times[_timeCount++] = new TimeEntry(_maxTimestamp, position, offset);
         }
 
         _count++;
-        _lastPosition = header.Position;
+        _lastPosition = position;
         _lastOffset = offset;
-        EndOffset = offset + header.Length;
+        EndOffset = offset + length;
     }
 
     private void Grow()
@@ -174,16 +187,22 @@ internal sealed class SegmentIndexBuilder
             _times[_timeCount++] = new TimeEntry(_maxTimestamp, _lastPosition, _lastOffset);
         }
 
-        _streams.AsSpan(0, _count).Sort();
-        _types.AsSpan(0, _count).Sort();
-        _producers.AsSpan(0, _count).Sort();
+        if (_scratch.Length < _count)
+        {
+            _scratch = new StreamEntry[_streams.Length];
+        }
+
+        // KeyEntry is smaller than StreamEntry and neither holds references: one scratch buffer serves all three.
+        IndexSort.Sort(_streams.AsSpan(0, _count), _scratch);
+        IndexSort.Sort(_types.AsSpan(0, _count), MemoryMarshal.Cast<StreamEntry, KeyEntry>(_scratch.AsSpan()));
+        IndexSort.Sort(_producers.AsSpan(0, _count), MemoryMarshal.Cast<StreamEntry, KeyEntry>(_scratch.AsSpan()));
 
         string temporary = indexPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try
         {
             using (SafeFileHandle handle = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite))
             {
-                byte[] chunk = new byte[ScanBufferBytes];
+                byte[] chunk = _chunk ??= new byte[ScanBufferBytes];
                 long fileOffset = EventIndexHeader.Size;
                 int used = 0;
                 uint crc = Checksum.Begin();

@@ -4,8 +4,10 @@ using System.Buffers.Binary;
 namespace Pipeline.EventStore.Internal;
 
 /// <summary>A stream-section entry: FNV-1a 64 of the stream id, the stream version, where the record is.</summary>
-internal readonly record struct StreamEntry(ulong Hash, long Version, long Position, long Offset) : IComparable<StreamEntry>
+internal readonly record struct StreamEntry(ulong Hash, long Version, long Position, long Offset) : IComparable<StreamEntry>, IRadixKeyed
 {
+    public ulong RadixKey => Hash;
+
     public int CompareTo(StreamEntry other)
     {
         int c = Hash.CompareTo(other.Hash);
