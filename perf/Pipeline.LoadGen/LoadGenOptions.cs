@@ -33,6 +33,8 @@ internal sealed class LoadGenOptions
           --events N                commands to journal before the restart (default 1000000)
           --snapshot true|false     restart from a snapshot taken near the end, or replay the whole journal (default false)
                                     (the journal is built with durability Batch)
+          --keep-data DIR           copy the killed server's data folder to DIR (which must not exist) before the
+                                    restart, to restart or profile the same data again
         common options:
           --connections N           connections (default 8)
           --accounts N              ledger accounts opened by the setup (default 10000)
@@ -47,7 +49,7 @@ internal sealed class LoadGenOptions
         """;
 
     private static readonly HashSet<string> s_loadOnly = new(StringComparer.Ordinal) { "--mode", "--rate", "--pacing", "--duration", "--warmup", "--host", "--port", "--durability" };
-    private static readonly HashSet<string> s_recoveryOnly = new(StringComparer.Ordinal) { "--events", "--snapshot" };
+    private static readonly HashSet<string> s_recoveryOnly = new(StringComparer.Ordinal) { "--events", "--snapshot", "--keep-data" };
 
     public LoadGenVerb Verb { get; private set; }
 
@@ -83,6 +85,9 @@ internal sealed class LoadGenOptions
     public long Events { get; private set; } = 1_000_000;
 
     public bool Snapshot { get; private set; }
+
+    /// <summary>Recovery: the data folder to build and keep, or null for a temporary one deleted after the run.</summary>
+    public string? KeepData { get; private set; }
 
     /// <summary>The folder of the result files: <c>--out</c>, or perf/results/loadgen/ under the repository root.</summary>
     public string OutDirectory { get; private set; } = string.Empty;
@@ -211,7 +216,7 @@ internal sealed class LoadGenOptions
 
     private static bool IsKnown(string option) => option is "--mode" or "--rate" or "--pacing" or "--host" or "--port" or "--durability"
         or "--connections" or "--window" or "--batch" or "--duration" or "--warmup" or "--accounts" or "--events"
-        or "--snapshot" or "--out" or "--name" or "--server-args";
+        or "--snapshot" or "--keep-data" or "--out" or "--name" or "--server-args";
 
     private string? Apply(string option, string value)
     {
@@ -298,6 +303,14 @@ internal sealed class LoadGenOptions
                 }
 
                 Snapshot = snapshot;
+                return null;
+            case "--keep-data":
+                if (value.Length == 0 || Directory.Exists(value) || File.Exists(value))
+                {
+                    return $"option --keep-data: '{value}' must name a folder that does not exist yet";
+                }
+
+                KeepData = Path.GetFullPath(value);
                 return null;
             case "--out":
                 if (value.Length == 0)

@@ -66,6 +66,11 @@ internal static class RecoveryRun
             }
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"killed  (SIGKILL) at sequence {lastSequence:N0}; journal {journalBytes / 1048576.0:F1} MiB; restarting {(o.Snapshot ? "from the snapshot" : "without a snapshot")}"));
+            if (o.KeepData is not null)
+            {
+                CopyDirectory(data, o.KeepData);
+                output.WriteLine($"kept    a copy of the killed server's data in {o.KeepData}");
+            }
             await using (ServerProcess restarted = await ServerProcess.StartAsync(data, "Batch", string.Create(CultureInfo.InvariantCulture, $"--Pipeline:Snapshots:IntervalEvents={(interval == 0 ? 0 : interval)} {o.ServerArgs}"), deleteData: false, s_startTimeout).ConfigureAwait(false))
             {
                 restartSeconds = restarted.StartupTime.TotalSeconds;
@@ -106,6 +111,20 @@ internal static class RecoveryRun
 
         output.WriteLine($"json    {json}");
         return result.Failed ? 1 : 0;
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.EnumerateFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (string folder in Directory.EnumerateDirectories(from))
+        {
+            CopyDirectory(folder, Path.Combine(to, Path.GetFileName(folder)));
+        }
     }
 
     private static long DirectorySize(string directory)

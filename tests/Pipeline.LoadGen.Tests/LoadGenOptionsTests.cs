@@ -94,6 +94,18 @@ public sealed class LoadGenOptionsTests
     }
 
     [Fact]
+    public void TryParse_KeepData_TakesAFolderThatDoesNotExistYet()
+    {
+        using var temp = new TempDirectory();
+        string fresh = temp.Combine("kept");
+
+        Assert.Equal(fresh, ParseOk("recovery", "--events", "5k", "--keep-data", fresh).KeepData);
+        Assert.Null(ParseOk("recovery", "--events", "5k").KeepData);
+        Assert.Contains("must name a folder that does not exist yet", ParseError("recovery", "--keep-data", temp.Path), StringComparison.Ordinal);
+        Assert.Contains("--keep-data", ParseError("load", "--keep-data", fresh), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TryParse_ExternalServerAndServerArgs_AreKept()
     {
         LoadGenOptions o = ParseOk("load", "--mode", "closed", "--host", "10.0.0.2", "--port", "7400", "--server-args", "--Pipeline:Engine:RingSize=16384 --Pipeline:Engine:DecodeHandlers=1");
