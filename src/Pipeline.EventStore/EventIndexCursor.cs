@@ -11,13 +11,16 @@ namespace Pipeline.EventStore;
 
 /// <summary>Reads the events an <see cref="EventIndex"/> query found, one by one; each is a view valid until the next <see cref="TryRead"/>.</summary>
 /// <remarks>
-/// One thread. Works one segment at a time: looks up its index entries for the key, then reads each record with
-/// one positional read (4 KiB, more only for a larger record) and keeps it only if its stream id or type really is
-/// the one asked for (different keys can share a 64-bit hash). Allocates per segment, not per event.
+/// One thread. Works one segment at a time: looks up its index entries for the key, then reads each record (a copy
+/// out of the index's memory mapping of a sealed segment; one positional read of 1 KiB, more only for a larger
+/// record, in the last segment), verifies it (CRC, position) and keeps it only if its stream id or type really is
+/// the one asked for (different keys can share a 64-bit hash). Allocates per segment, not per event. Dispose it:
+/// it pins the mapping of the segment it is reading.
 /// </remarks>
 public sealed class EventIndexCursor : IDisposable
 {
-    private const int InitialBufferBytes = 4096;
+    // Holds most records whole, so a positional read of the last segment seldom needs a second one.
+    private const int InitialBufferBytes = 1024;
 
     private readonly EventIndex _index;
     private readonly IndexQuery _query;
@@ -30,6 +33,7 @@ public sealed class EventIndexCursor : IDisposable
     private int _segment = -1;
     private int _hit;
     private SafeFileHandle? _handle;
+    private SegmentMapping? _mapping;
     private string _path = "";
     private byte[] _buffer = new byte[InitialBufferBytes];
 
@@ -113,24 +117,51 @@ public sealed class EventIndexCursor : IDisposable
                 continue;
             }
 
-            _handle?.Dispose();
+            CloseSegment();
             _path = _segments[_segment].Path;
-            _handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            _mapping = _index.AcquireMapping(_segments, _segment);
+            if (_mapping is null)
+            {
+                _handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            }
+
             return true;
         }
 
+        CloseSegment(); // done: do not keep the last segment pinned until Dispose
         return false;
     }
 
     private ReadOnlySpan<byte> ReadRecord(IndexHit hit, out EventRecordHeader header)
     {
-        int read = Read(_buffer, hit.Offset);
-        int length = read >= sizeof(int) ? BinaryPrimitives.ReadInt32LittleEndian(_buffer) : 0;
         int maxRecordBytes = _index.Options.MaxRecordBytes;
-        if (EventRecordHeader.IsPlausibleLength(length, maxRecordBytes) && length > _buffer.Length)
+        int read;
+        if (_mapping is not null)
         {
-            _buffer = new byte[Math.Max(length, _buffer.Length * 2)];
+            // Copies exactly the record (its length prefix says how long); a length that is not plausible, or a
+            // record cut off by the end of the segment, fails the checks below like a bad positional read does.
+            int length = _mapping.ReadInt32(hit.Offset);
+            if (!EventRecordHeader.IsPlausibleLength(length, maxRecordBytes))
+            {
+                length = sizeof(int);
+            }
+
+            if (length > _buffer.Length)
+            {
+                _buffer = new byte[Math.Max(length, _buffer.Length * 2)];
+            }
+
+            read = _mapping.Read(hit.Offset, _buffer.AsSpan(0, length));
+        }
+        else
+        {
             read = Read(_buffer, hit.Offset);
+            int length = read >= sizeof(int) ? BinaryPrimitives.ReadInt32LittleEndian(_buffer) : 0;
+            if (EventRecordHeader.IsPlausibleLength(length, maxRecordBytes) && length > _buffer.Length)
+            {
+                _buffer = new byte[Math.Max(length, _buffer.Length * 2)];
+                read = Read(_buffer, hit.Offset);
+            }
         }
 
         if (EventRecordHeader.TryRead(_buffer.AsSpan(0, read), maxRecordBytes, out header) != RecordStatus.Valid || header.Position != hit.Position)
@@ -158,10 +189,14 @@ public sealed class EventIndexCursor : IDisposable
         return total;
     }
 
-    /// <summary>Closes the open segment.</summary>
-    public void Dispose()
+    private void CloseSegment()
     {
         _handle?.Dispose();
         _handle = null;
+        _mapping?.Release();
+        _mapping = null;
     }
+
+    /// <summary>Closes the open segment (or lets go of its mapping).</summary>
+    public void Dispose() => CloseSegment();
 }

@@ -252,7 +252,7 @@ public sealed class EventIndexTests : IDisposable
         {
             EventLogTestData.FlipBit(indexPath, offset, offset % 8);
             var logger = new ListLogger();
-            var index = new EventIndex(options, logger);
+            using var index = new EventIndex(options, logger); // closes the index file before the next flip
             List<long> stream = Positions(Drain(index.ReadStream(Stream(offset % 5))));
             List<long> expected = Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(offset % 5)));
             bool warned = logger.Entries.Exists(e => e.EventId == 1206 && e.Level == LogLevel.Warning);
@@ -388,5 +388,123 @@ public sealed class EventIndexTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => index.ReadStream("s"u8, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => index.ReadType("t"u8, 1, -1));
         Assert.Throws<ArgumentOutOfRangeException>(() => index.ReadProducer(1, 0));
+    }
+
+    [Fact]
+    public void ReadStream_MoreSealedSegmentsThanTheLimits_KeepsAtMostTheLimitsOpenAndReadsEverything()
+    {
+        EventLogOptions options = CreateLog();
+        int sealedSegments = EventSegmentFiles.List(options.Directory).Count - 1;
+        Assert.True(sealedSegments > 3);
+        using var index = new EventIndex(options) { OpenSegmentLimit = 2, MappedSegmentLimit = 3 };
+
+        var failures = new List<string>();
+        for (int stream = 0; stream < 5; stream++)
+        {
+            List<long> positions = Positions(Drain(index.ReadStream(Stream(stream))));
+            if (!positions.SequenceEqual(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(stream)))))
+            {
+                failures.Add($"stream {stream}: {positions.Count} events");
+            }
+
+            if (index.OpenSegmentCount > 2 || index.MappedSegmentCount != 3)
+            {
+                failures.Add($"stream {stream}: {index.OpenSegmentCount} index files open, {index.MappedSegmentCount} segments mapped");
+            }
+        }
+
+        Assert.Empty(failures);
+        Assert.Equal(sealedSegments, index.SealedCount);
+    }
+
+    [Fact]
+    public void Dispose_ClosesEverythingAndTheIndexStaysUsable()
+    {
+        EventLogOptions options = CreateLog();
+        var index = new EventIndex(options);
+        List<long> expected = Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(3)));
+        Assert.Equal(expected, Positions(Drain(index.ReadStream(Stream(3)))));
+        Assert.True(index.MappedSegmentCount > 0);
+
+        index.Dispose();
+
+        Assert.Equal(0, index.OpenSegmentCount);
+        Assert.Equal(0, index.MappedSegmentCount);
+        Assert.Equal(expected, Positions(Drain(index.ReadStream(Stream(3)))));
+        index.Dispose();
+    }
+
+    [Fact]
+    public void Dispose_WhileACursorReadsAMappedSegment_TheCursorStillReadsEverything()
+    {
+        EventLogOptions options = CreateLog();
+        using var index = new EventIndex(options);
+        List<long> expected = Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(2)));
+        var positions = new List<long>();
+        using EventIndexCursor cursor = index.ReadStream(Stream(2));
+        Assert.True(cursor.TryRead(out EventRecord first));
+        positions.Add(first.Position);
+
+        index.Dispose(); // unmaps the segment the cursor is in only when the cursor moves on
+        while (cursor.TryRead(out EventRecord record))
+        {
+            positions.Add(record.Position);
+        }
+
+        Assert.Equal(expected, positions);
+    }
+
+    [Fact]
+    public void ReadStream_SegmentSealedAfterItWasIndexedInMemory_ReadsItThroughItsMapping()
+    {
+        EventLogOptions options = EventLogTestData.Options(_temp.Combine("events"), segmentSizeBytes: 8192);
+        using EventLogWriter writer = EventLogWriter.Open(options);
+        Append(writer, 1, 30);
+        writer.Flush();
+        Assert.Single(EventSegmentFiles.List(options.Directory));
+        using var index = new EventIndex(options);
+        Assert.Equal(6, Drain(index.ReadStream(Stream(0))).Count);
+        Assert.Equal(0, index.MappedSegmentCount); // the last segment is read with positional reads
+
+        Append(writer, 31, 470);
+        writer.Flush();
+        List<long> positions = Positions(Drain(index.ReadStream(Stream(0))));
+
+        Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(0))), positions);
+        Assert.Equal(EventSegmentFiles.List(options.Directory).Count - 1, index.MappedSegmentCount);
+    }
+
+    [Theory]
+    [InlineData(0)]   // the length prefix: not a plausible record length
+    [InlineData(60)]  // inside the type: the CRC no longer matches
+    public void ReadStream_DamagedRecordInAMappedSegment_ThrowsWithFileAndOffset(int byteInRecord)
+    {
+        EventLogOptions options = CreateLog();
+        string segment = EventSegmentFiles.List(options.Directory)[1].Path;
+        long offset = -1;
+        long position = 0;
+        using (var clean = new EventIndex(options))
+        using (EventIndexCursor cursor = clean.ReadStream(Stream(4)))
+        {
+            while (cursor.TryRead(out EventRecord record))
+            {
+                if (record.Position >= EventSegmentFiles.List(options.Directory)[1].FirstPosition)
+                {
+                    offset = record.Offset;
+                    position = record.Position;
+                    break;
+                }
+            }
+        }
+
+        EventLogTestData.FlipBit(segment, offset + byteInRecord, 6);
+        using var index = new EventIndex(options);
+
+        EventLogCorruptedException ex = Assert.Throws<EventLogCorruptedException>(() => Drain(index.ReadStream(Stream(4))));
+
+        Assert.Equal(segment, ex.File);
+        Assert.Equal(offset, ex.Offset);
+        Assert.Equal(position, ex.Position);
+        Assert.True(index.MappedSegmentCount >= 2);
     }
 }

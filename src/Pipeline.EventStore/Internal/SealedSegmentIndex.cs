@@ -15,7 +15,9 @@ namespace Pipeline.EventStore.Internal;
 /// </summary>
 /// <remarks>
 /// Single-threaded (owned by one <see cref="EventIndex"/>). Memory: 16 bytes per 512 entries of each of the three
-/// keyed sections, about 1/900 of the file. Each lookup opens the file, reads the blocks it needs and closes it.
+/// keyed sections, about 1/900 of the file. The file stays open between lookups (a lookup reads the blocks it needs
+/// through that handle) until the owner's cache of open index files closes it with <see cref="CloseFile"/>; the next
+/// lookup then opens it again. The owner also parks the segment's <see cref="Mapping"/> here (and closes it itself).
 /// </remarks>
 internal sealed class SealedSegmentIndex
 {
@@ -26,10 +28,13 @@ internal sealed class SealedSegmentIndex
     private readonly Fence[] _streamFences;
     private readonly Fence[] _typeFences;
     private readonly Fence[] _producerFences;
+    private SafeFileHandle? _handle;
 
-    private SealedSegmentIndex(string path, EventIndexHeader header, Fence[] streams, Fence[] types, Fence[] producers)
+    private SealedSegmentIndex(string path, SafeFileHandle handle, EventIndexHeader header, Fence[] streams, Fence[] types, Fence[] producers)
     {
         _path = path;
+        _handle = handle;
+        CacheNode = new LinkedListNode<SealedSegmentIndex>(this);
         Header = header;
         _streamFences = streams;
         _typeFences = types;
@@ -37,6 +42,24 @@ internal sealed class SealedSegmentIndex
     }
 
     public EventIndexHeader Header { get; }
+
+    /// <summary>This index's place in its owner's list of segments with open files (allocated once).</summary>
+    public LinkedListNode<SealedSegmentIndex> CacheNode { get; }
+
+    /// <summary>The mapping of the segment itself, once a cursor has read records of it (the owner opens and closes it).</summary>
+    public SegmentMapping? Mapping { get; set; }
+
+    /// <summary>Whether the index file is open (false after <see cref="CloseFile"/> until the next lookup).</summary>
+    public bool IsFileOpen => _handle is not null;
+
+    /// <summary>Closes the index file; a later lookup opens it again.</summary>
+    public void CloseFile()
+    {
+        _handle?.Dispose();
+        _handle = null;
+    }
+
+    private SafeFileHandle Handle => _handle ??= File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
 
     /// <summary>The last position the segment holds.</summary>
     public long LastPosition => Header.FirstPosition + Header.RecordCount - 1;
@@ -73,7 +96,8 @@ internal sealed class SealedSegmentIndex
             return null;
         }
 
-        using (handle)
+        bool keep = false;
+        try
         {
             if (!CheckHeader(handle, segmentFirst, segmentLength, hash, out EventIndexHeader header, out problem))
             {
@@ -115,7 +139,15 @@ internal sealed class SealedSegmentIndex
                 ArrayPool<byte>.Shared.Return(chunk);
             }
 
-            return new SealedSegmentIndex(indexPath, header, streams, types, producers);
+            keep = true;
+            return new SealedSegmentIndex(indexPath, handle, header, streams, types, producers);
+        }
+        finally
+        {
+            if (!keep)
+            {
+                handle.Dispose();
+            }
         }
     }
 
@@ -180,7 +212,7 @@ internal sealed class SealedSegmentIndex
             }
         }
 
-        using SafeFileHandle handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        SafeFileHandle handle = Handle;
         int count = Header.RecordCount;
         for (int b = start; (long)b * BlockEntries < count; b++)
         {
@@ -217,8 +249,7 @@ internal sealed class SealedSegmentIndex
         byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            using SafeFileHandle handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            ReadExactly(handle, buffer.AsSpan(0, length), Header.TimeSectionOffset);
+            ReadExactly(Handle, buffer.AsSpan(0, length), Header.TimeSectionOffset);
             int low = 0;
             int high = Header.TimeEntryCount - 1;
             int start = 0;
