@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.IO;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Pipeline.EventStore.Internal;
@@ -37,7 +38,38 @@ internal sealed class SegmentMapping
         _memory = view.SafeMemoryMappedViewHandle;
         _start = (ulong)view.PointerOffset;
         Length = length;
+        AdviseRandom(_memory, _start + (ulong)length);
     }
+
+    // A record read touches one or two pages: without the advice, a fault on a page not in the page cache reads the
+    // pages around it too (readahead), which made reads with a dropped page cache 6-9 times slower than positional
+    // reads. Best effort: a failure only loses the hint.
+    private static void AdviseRandom(SafeMemoryMappedViewHandle memory, ulong length)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        bool added = false;
+        try
+        {
+            memory.DangerousAddRef(ref added);
+            _ = Madvise(memory.DangerousGetHandle(), (nuint)length, MadviseRandom);
+        }
+        finally
+        {
+            if (added)
+            {
+                memory.DangerousRelease();
+            }
+        }
+    }
+
+    private const int MadviseRandom = 1; // MADV_RANDOM
+
+    [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static extern int Madvise(IntPtr address, nuint length, int advice);
 
     public string Path { get; }
 
