@@ -166,10 +166,11 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             long interval = options.Snapshots.IntervalEvents == 0 ? long.MaxValue : options.Snapshots.IntervalEvents;
             AckStage<CommandEntry<TCommand, TEvent>>? ackStage = null;
 
-            // A snapshot is written once its commands are durable and their events are in the event log (handed to the OS
-            // by the final stage), so that a restart from it never needs events the log lacks.
+            // A snapshot is written once its commands are durable (passed the ACK stage) and their events are in the
+            // event log (handed to the OS by the store stage), so that a restart from it never needs events the log lacks.
+            EventStoreStage<TCommand, TEvent>? storeStage = null;
             var snapshots = new SnapshotScheduler(store, interval, journal.LastSequence, loggers.CreateLogger("Pipeline.Journal.Snapshots"), _ => ApplyRetention(journal, store),
-                () => Math.Min(journal.DurableSequence.Value, ackStage?.Through ?? 0));
+                () => Math.Min(journal.DurableSequence.Value, Math.Min(ackStage?.Through ?? 0, storeStage?.Through ?? long.MaxValue)));
 
             // Each stage isolates its failures in its own way (see the handlers); a journal failure halts any of them.
             var failures = new FailureLog();
@@ -192,17 +193,20 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
                 EventUnstorable = (sequence, problem) => Log.EventUnstorable(logger, sequence, problem),
             };
             Stage<CommandEntry<TCommand, TEvent>> applicationStage = builder.After(journalStage, decode).Then(new StageHandle.Application<TApp, TState, TCommand, TEvent>(application), StageNames.Application, OnFailure(new ApplicationStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)));
-            ackStage = new AckStage<CommandEntry<TCommand, TEvent>>(journal, metrics, eventLog is null ? null : (position, sequence) =>
+            // The event log's appends and the ACKs run in parallel after the application stage: an ACK waits for the
+            // journal only, and readers see an event once both its command is durable and it is in the file.
+            VisibilityGate? visibility = eventLog is null ? null : new VisibilityGate(visible, sequencesVisible);
+            ackStage = new AckStage<CommandEntry<TCommand, TEvent>>(journal, metrics, visibility is null ? null : visibility.Durable);
+            if (eventLog is not null)
             {
-                visible.Advance(position); // first the events, then the sequences whose events they are
-                sequencesVisible.Advance(sequence);
-            });
+                storeStage = new EventStoreStage<TCommand, TEvent>(eventLog, visibility!);
+                applicationStage.Then(new StageHandle.Events<TCommand, TEvent>(storeStage), StageNames.Store, OnFailure(isolating));
+            }
+
             applicationStage.Then(
-                new SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Events<TCommand, TEvent>, SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Ack<CommandEntry<TCommand, TEvent>>, StageHandle.ReadModel<TCommand, TEvent>>>(
-                    new StageHandle.Events<TCommand, TEvent>(eventLog is null ? null : new EventStoreStage<TCommand, TEvent>(eventLog)),
-                    new SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Ack<CommandEntry<TCommand, TEvent>>, StageHandle.ReadModel<TCommand, TEvent>>(
-                        new StageHandle.Ack<CommandEntry<TCommand, TEvent>>(ackStage),
-                        new StageHandle.ReadModel<TCommand, TEvent>(new ReadModelStage<TCommand, TEvent>(readSide.Model, position)))),
+                new SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Ack<CommandEntry<TCommand, TEvent>>, StageHandle.ReadModel<TCommand, TEvent>>(
+                    new StageHandle.Ack<CommandEntry<TCommand, TEvent>>(ackStage),
+                    new StageHandle.ReadModel<TCommand, TEvent>(new ReadModelStage<TCommand, TEvent>(readSide.Model, position))),
                 StageNames.Ack,
                 OnFailure(isolating));
             EventPipeline<CommandEntry<TCommand, TEvent>> pipeline = builder.Build();
@@ -345,7 +349,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             _journal.Dispose();
             if (_snapshots is not null && _application.LastApplied > _snapshots.LastWrittenSequence)
             {
-                _eventLog?.Flush(); // the final stage flushed at its last batch; this is for a log that did not
+                _eventLog?.Flush(); // the store stage flushed at its last batch; this is for a log that did not
                 SnapshotInfo info = _snapshots.WriteNow(_application.LastApplied, _application.LastTimestampTicks, _application.State);
                 final = info.Path;
             }

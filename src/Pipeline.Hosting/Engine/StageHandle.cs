@@ -35,11 +35,11 @@ internal static class StageHandle
         public void OnEvent(ref CommandEntry<TCommand, TEvent> entry, long sequence, bool endOfBatch) => stage.OnEvent(ref entry, sequence, endOfBatch);
     }
 
-    internal readonly struct Events<TCommand, TEvent>(EventStoreStage<TCommand, TEvent>? stage) : IEventHandler<CommandEntry<TCommand, TEvent>>
+    internal readonly struct Events<TCommand, TEvent>(EventStoreStage<TCommand, TEvent> stage) : IEventHandler<CommandEntry<TCommand, TEvent>>
     {
-        public void OnEvent(ref CommandEntry<TCommand, TEvent> entry, long sequence, bool endOfBatch) => stage?.OnEvent(ref entry, sequence, endOfBatch);
+        public void OnEvent(ref CommandEntry<TCommand, TEvent> entry, long sequence, bool endOfBatch) => stage.OnEvent(ref entry, sequence, endOfBatch);
 
-        public void OnShutdown() => stage?.OnShutdown();
+        public void OnShutdown() => stage.OnShutdown();
     }
 
     internal readonly struct Ack<TEntry>(AckStage<TEntry> stage) : IEventHandler<TEntry>

@@ -10,6 +10,7 @@ internal static class StageNames
     public const string Decode = "decode";
     public const string Application = "application";
     public const string Ack = "ack";
+    public const string Store = "store";
 
     public static IWaitStrategy CreateWaitStrategy(WaitStrategyKind kind) => kind switch
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Pipeline.Application;
 using Pipeline.Core.Processing;
 using Pipeline.EventStore;
@@ -8,24 +9,36 @@ namespace Pipeline.Hosting.Engine;
 
 /// <summary>
 /// The event store's single writer: appends each accepted command's events to the event log, in journal order,
-/// and hands the batch to the OS at its end. Runs on the final stage's thread, before the ACKs.
+/// and hands the batch to the OS at its end. Runs on its own thread after the application stage, in parallel with
+/// the ACK stage (an ACK waits for the journal, never for the event log).
 /// </summary>
 /// <remarks>
 /// The event log is derived from the journal: it is not fsynced per batch (the journal is), and after a crash the
 /// engine re-decides the journal's tail and appends what the log lacks. So on start the events up to the log's
 /// last position are skipped here: their events are already stored. Readers see events only up to the
-/// visible head, which the ACK stage advances once the commands are durable.
+/// visible head, which advances once the commands are durable (ACK stage) and their events are in the file (this stage):
+/// see <see cref="VisibilityGate"/>.
 /// </remarks>
 internal sealed class EventStoreStage<TCommand, TEvent> : IEventHandler<CommandEntry<TCommand, TEvent>>
 {
     private readonly EventLogWriter _log;
+    private readonly VisibilityGate _visibility;
     private bool _unflushed;
+    private long _lastPosition;
+    private long _lastSequence;
+    private long _through;
 
     /// <param name="log">The event log, opened (and its torn tail cut) before the replay.</param>
-    public EventStoreStage(EventLogWriter log)
+    /// <param name="visibility">Told at the end of each batch what is in the file.</param>
+    public EventStoreStage(EventLogWriter log, VisibilityGate visibility)
     {
         _log = log;
+        _visibility = visibility;
+        _lastPosition = log.LastPosition;
     }
+
+    /// <summary>The last journal sequence whose events (if any) are in the file, at the end of a batch (any thread).</summary>
+    public long Through => Volatile.Read(ref _through);
 
     public void OnEvent(ref CommandEntry<TCommand, TEvent> entry, long sequence, bool endOfBatch)
     {
@@ -35,10 +48,26 @@ internal sealed class EventStoreStage<TCommand, TEvent> : IEventHandler<CommandE
             Store(entry);
         }
 
-        if (endOfBatch && _unflushed)
+        if (entry.LastPosition != 0)
         {
-            _unflushed = false;
-            _log.Flush();
+            _lastPosition = entry.LastPosition;
+        }
+
+        if (entry.Sequence > _lastSequence)
+        {
+            _lastSequence = entry.Sequence; // a DUPLICATE carries the original's lower sequence, an INVALID 0
+        }
+
+        if (endOfBatch)
+        {
+            if (_unflushed)
+            {
+                _unflushed = false;
+                _log.Flush();
+            }
+
+            Volatile.Write(ref _through, _lastSequence);
+            _visibility.Stored(_lastPosition, _lastSequence);
         }
     }
 
