@@ -179,15 +179,22 @@ internal static class LoadRun
             Task progress = StartProgress(output, trackers, time, start, measureFrom, end, stop.Token);
             using var footprint = GcFootprint.Start();
             Task<MachineCpuReport?> cpu = MachineCpuWindow.MeasureAsync(time, measureFrom, end, CpuTimes.Read, stop.Token);
+            Task<string?> serverCpu = MeasureServerCpuAsync(server, trackers, time, measureFrom, end, stop.Token);
             Task pacing = driver.RunAsync(time, stop.Token);
             int? exitCode = await WaitOrServerExitAsync(pacing, server, Timeout.InfiniteTimeSpan).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             await pacing.ConfigureAwait(false);
             MachineCpuReport? machineCpu = await cpu.ConfigureAwait(false);
+            string? serverCpuLine = await serverCpu.ConfigureAwait(false);
             exitCode ??= await DrainAsync(trackers, server).ConfigureAwait(false);
             await progress.ConfigureAwait(false);
             output.WriteLine(footprint.Report(trackers.Sum(t => t.Completed)));
             output.WriteLine(MachineCpuReport.Line(machineCpu));
+            if (serverCpuLine is not null)
+            {
+                output.WriteLine(serverCpuLine);
+            }
+
             return new LoadOutcome(trackers, schedule.CountBefore(end) - schedule.CountBefore(measureFrom), exitCode, machineCpu);
         }
         finally
@@ -230,6 +237,7 @@ internal static class LoadRun
             using var footprint = GcFootprint.Start();
             using var measured = new CancellationTokenSource();
             Task<MachineCpuReport?> cpu = MachineCpuWindow.MeasureAsync(time, measureFrom, end, CpuTimes.Read, measured.Token);
+            Task<string?> serverCpu = MeasureServerCpuAsync(server, trackers, time, measureFrom, end, measured.Token);
             for (int c = 0; c < connections; c++)
             {
                 loops[c].Start(new ClientBatchSender(clients[c], loops[c], trackers[c]));
@@ -241,6 +249,7 @@ internal static class LoadRun
             int? exitCode = await WaitOrServerExitAsync(finished, server, untilEnd).ConfigureAwait(false);
             await measured.CancelAsync().ConfigureAwait(false);
             MachineCpuReport? machineCpu = await cpu.ConfigureAwait(false);
+            string? serverCpuLine = await serverCpu.ConfigureAwait(false);
             foreach (ClosedLoopConnection loop in loops)
             {
                 loop.Stop();
@@ -251,12 +260,41 @@ internal static class LoadRun
             await progress.ConfigureAwait(false);
             output.WriteLine(footprint.Report(trackers.Sum(t => t.Completed)));
             output.WriteLine(MachineCpuReport.Line(machineCpu));
+            if (serverCpuLine is not null)
+            {
+                output.WriteLine(serverCpuLine);
+            }
+
             return new LoadOutcome(trackers, trackers.Sum(t => t.MeasuredSent), exitCode, machineCpu);
         }
         finally
         {
             await DisposeAllAsync(clients).ConfigureAwait(false);
         }
+    }
+
+    // The started server's own CPU time per acknowledged command over the measured part: a cost that the generator's
+    // share of the 2 CPUs and other load on the machine disturb far less than the rate (null for an external server).
+    private static async Task<string?> MeasureServerCpuAsync(ServerProcess? server, ConnectionTracker[] trackers, TimeProvider time, long from, long to, CancellationToken token)
+    {
+        if (server is null || !await MachineCpuWindow.DelayUntilAsync(time, from, token).ConfigureAwait(false) || server.CpuTime is not { } first)
+        {
+            return null;
+        }
+
+        long started = time.GetTimestamp();
+        long completedFirst = trackers.Sum(t => t.Completed);
+        await MachineCpuWindow.DelayUntilAsync(time, to, token).ConfigureAwait(false);
+        long commands = trackers.Sum(t => t.Completed) - completedFirst;
+        if (server.CpuTime is not { } last || commands <= 0)
+        {
+            return null;
+        }
+
+        double seconds = (last - first).TotalSeconds;
+        double wall = time.GetElapsedTime(started).TotalSeconds;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"server  cpu {seconds / Math.Max(wall, 1e-9):F2} CPUs in the measured part, {seconds * 1e6 / commands:F2} us per acknowledged command ({commands:N0} commands)");
     }
 
     // Waits for the task, the timeout or the server's exit; returns the exit code if the server exited.

@@ -33,7 +33,7 @@ internal static class MachineCpuWindow
     }
 
     // True when the timestamp was reached, false when cancelled first.
-    private static async Task<bool> DelayUntilAsync(TimeProvider time, long timestamp, CancellationToken cancellationToken)
+    internal static async Task<bool> DelayUntilAsync(TimeProvider time, long timestamp, CancellationToken cancellationToken)
     {
         TimeSpan wait = timestamp == long.MaxValue ? Timeout.InfiniteTimeSpan : time.GetElapsedTime(time.GetTimestamp(), timestamp);
         if (wait != Timeout.InfiniteTimeSpan && wait <= TimeSpan.Zero)

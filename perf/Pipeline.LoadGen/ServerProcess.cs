@@ -56,6 +56,22 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Completes with the exit code when the process exits.</summary>
     public Task<int> Exited => _exited.Task;
 
+    /// <summary>The CPU time the server has used (user + system, all threads); null once it has exited.</summary>
+    public TimeSpan? CpuTime
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited ? null : _process.TotalProcessorTime;
+            }
+            catch (InvalidOperationException)
+            {
+                return null; // exited in between
+            }
+        }
+    }
+
     /// <summary>Completes with the sequence of the first snapshot the server wrote.</summary>
     public Task<long> FirstSnapshotWritten => _snapshotWritten.Task;
 
