@@ -107,20 +107,34 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             Retention = options.Journal.Retention,
             ArchiveDirectory = options.Journal.ArchiveDirectory ?? Path.Combine(data, "archive"),
         };
-        JournalWriter journal = JournalWriter.Open(journalOptions, loggers.CreateLogger("Pipeline.Journal"));
+        // Restart time is wall time: the start-up steps that do not depend on each other run side by side. The event
+        // log's open (a scan of its last segment) and the ring's allocation (every entry and its buffers) go to the
+        // thread pool while this thread opens the journal and loads the newest snapshot.
+        EventLogOptions? eventOptions = options.EventStore.Enabled ? EventLogOptionsFor(options, data) : null;
+        Task<EventLogWriter?> openingLog = eventOptions is null
+            ? Task.FromResult<EventLogWriter?>(null)
+            : Task.Run<EventLogWriter?>(() => EventLogWriter.Open(eventOptions, loggers.CreateLogger("Pipeline.EventStore")));
+        Task<PipelineBuilder<CommandEntry<TCommand, TEvent>>> allocatingRing = Task.Run(() =>
+            new PipelineBuilder<CommandEntry<TCommand, TEvent>>(options.Engine.RingSize, () => new CommandEntry<TCommand, TEvent>(), ProducerType.Multi, CreateWaitStrategy(options.Engine.WaitStrategy)));
+        JournalWriter journal;
+        try
+        {
+            journal = JournalWriter.Open(journalOptions, loggers.CreateLogger("Pipeline.Journal"));
+        }
+        catch
+        {
+            OpenedOrNull(openingLog)?.Dispose();
+            throw;
+        }
+
         EventLogWriter? eventLog = null;
         try
         {
-            EventLogOptions? eventOptions = options.EventStore.Enabled ? EventLogOptionsFor(options, data) : null;
-            if (eventOptions is not null)
-            {
-                eventLog = EventLogWriter.Open(eventOptions, loggers.CreateLogger("Pipeline.EventStore"));
-            }
-
             var store = new FileSnapshotStore(Path.Combine(data, "snapshots"), options.Snapshots.Keep, loggers.CreateLogger("Pipeline.Journal.Snapshots"));
             var reader = new JournalReader(journalOptions.Directory, journalOptions.MaxRecordBytes);
             var coordinator = new ReplayCoordinator(reader, store, loggers.CreateLogger("Pipeline.Journal.Replay"), TimeProvider.System);
             RecoveryStart<EngineState<TState>> start = coordinator.LoadState(() => new EngineState<TState>(app.CreateState()));
+            eventLog = openingLog.GetAwaiter().GetResult();
             if (start.Snapshot is { } loaded && loaded.Sequence > journal.LastSequence)
             {
                 // Snapshots are written only once their events are durable, so the journal lost events it had made
@@ -175,8 +189,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             // Each stage isolates its failures in its own way (see the handlers); a journal failure halts any of them.
             var failures = new FailureLog();
             var isolating = new IsolatingStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures);
-            var builder = new PipelineBuilder<CommandEntry<TCommand, TEvent>>(options.Engine.RingSize, () => new CommandEntry<TCommand, TEvent>(), ProducerType.Multi, CreateWaitStrategy(options.Engine.WaitStrategy))
-                .WithExceptionHandler(isolating);
+            PipelineBuilder<CommandEntry<TCommand, TEvent>> builder = allocatingRing.GetAwaiter().GetResult().WithExceptionHandler(isolating);
             var slowCommits = new SlowCommitWatch(logger, options.Journal.SlowCommitWarning, SlowCommitWatch.DefaultReportEvery, TimeProvider.System);
             var journaling = new JournalStage<CommandEntry<TCommand, TEvent>>(journal, producers, app.Commands, options.Journal.MaxPayloadBytes, metrics, slowCommits);
             Stage<CommandEntry<TCommand, TEvent>> journalStage = builder.HandleWith(new StageHandle.Journal<CommandEntry<TCommand, TEvent>>(journaling), StageNames.Journal, OnFailure(new JournalStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)));
@@ -225,9 +238,25 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         }
         catch
         {
-            eventLog?.Dispose();
+            (eventLog ?? OpenedOrNull(openingLog))?.Dispose();
             journal.Dispose();
             throw;
+        }
+    }
+
+    // For clean-up after another step failed: the event log once its open ends, or null if the open failed too
+    // (that failure is the lesser one; the first is rethrown).
+    private static EventLogWriter? OpenedOrNull(Task<EventLogWriter?> opening)
+    {
+        try
+        {
+            return opening.GetAwaiter().GetResult();
+        }
+#pragma warning disable CA1031 // see above
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
         }
     }
 
