@@ -48,6 +48,11 @@ public sealed partial class EventLogWriter : IDisposable
     private bool _disposed;
     private SegmentIndexBuilder _building; // the active segment's index entries, added as its records are appended
     private SegmentIndexBuilder? _spare; // the last sealed segment's, reused for the next segment once its file is written
+    private const int TypeCacheSize = 8;
+    private readonly byte[] _typeCache = new byte[TypeCacheSize * EventRecordHeader.MaxNameBytes];
+    private readonly int[] _typeCacheLengths = new int[TypeCacheSize];
+    private readonly ulong[] _typeCacheHashes = new ulong[TypeCacheSize];
+    private int _typeCacheNext;
 
     private EventLogWriter(EventLogOptions options, SegmentIO io, ILogger logger, FileStream lockFile, SafeFileHandle handle, string activePath, long segmentFirst, long offset, long lastPosition, long lastCommandSequence, EventLogRecovery recovery, SegmentIndexBuilder building)
     {
@@ -113,7 +118,7 @@ public sealed partial class EventLogWriter : IDisposable
         _building.Add(
             IndexKeyHashing.Hash(IndexKeyHash.Fnv1a64, e.StreamId),
             e.StreamVersion,
-            IndexKeyHashing.Hash(IndexKeyHash.Fnv1a64, e.Type),
+            TypeHash(e.Type),
             e.ProducerId,
             e.TimestampTicks,
             position,
@@ -123,6 +128,27 @@ public sealed partial class EventLogWriter : IDisposable
         _lastPosition = position;
         _lastCommandSequence = e.CommandSequence;
         return position;
+    }
+
+    // An application has few event types: the hashes of the last few are kept (compared byte for byte, which is
+    // cheaper than hashing again), in fixed buffers so that a miss allocates nothing.
+    private ulong TypeHash(ReadOnlySpan<byte> type)
+    {
+        for (int i = 0; i < TypeCacheSize; i++)
+        {
+            if (_typeCacheLengths[i] == type.Length && type.SequenceEqual(_typeCache.AsSpan(i * EventRecordHeader.MaxNameBytes, type.Length)))
+            {
+                return _typeCacheHashes[i];
+            }
+        }
+
+        ulong hash = IndexKeyHashing.Hash(IndexKeyHash.Fnv1a64, type);
+        int slot = _typeCacheNext;
+        _typeCacheNext = (slot + 1) % TypeCacheSize;
+        type.CopyTo(_typeCache.AsSpan(slot * EventRecordHeader.MaxNameBytes));
+        _typeCacheLengths[slot] = type.Length;
+        _typeCacheHashes[slot] = hash;
+        return hash;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

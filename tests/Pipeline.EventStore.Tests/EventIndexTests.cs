@@ -130,6 +130,39 @@ public sealed class EventIndexTests : IDisposable
         Assert.Equal(written, rebuilt);
     }
 
+    // More types than the writer keeps hashes of: every type's entries must still carry its own hash.
+    [Fact]
+    public void Seal_ManyEventTypes_IndexFilesAreByteForByteTheRebuiltOnes()
+    {
+        EventLogOptions options = EventLogTestData.Options(_temp.Combine("events"), 8192);
+        using (EventLogWriter writer = EventLogWriter.Open(options))
+        {
+            for (long n = 1; n <= Count; n++)
+            {
+                // Three common types (found in the writer's cache) among seventeen rare ones (which evict them).
+                byte[] type = Encoding.UTF8.GetBytes(n % 10 < 7
+                    ? "common-" + (n % 3).ToString(CultureInfo.InvariantCulture)
+                    : "rare-" + (n % 17).ToString(CultureInfo.InvariantCulture) + new string('x', (int)(n % 3)));
+                writer.Append(new EventToAppend(Stream(n), ((n - 1) / 5) + 1, type, 1, "{}"u8, n, Timestamp(n), 1) { ExpectedPosition = n });
+            }
+        }
+
+        List<(long FirstPosition, string Path)> segments = EventSegmentFiles.List(options.Directory);
+        var written = segments.SkipLast(1).Select(s => File.ReadAllBytes(EventSegmentFiles.IndexPath(s.Path))).ToList();
+        foreach ((long _, string path) in segments.SkipLast(1))
+        {
+            File.Delete(EventSegmentFiles.IndexPath(path));
+        }
+
+        using (EventLogWriter.Open(options))
+        {
+        }
+
+        Assert.Equal(written, segments.SkipLast(1).Select(s => File.ReadAllBytes(EventSegmentFiles.IndexPath(s.Path))).ToList());
+        var index = new EventIndex(options);
+        Assert.Equal(Scan(options, e => e.Type.AsSpan().SequenceEqual("common-1"u8)), Positions(Drain(index.ReadType("common-1"u8))));
+    }
+
     [Theory]
     [InlineData(0, 1, int.MaxValue)]
     [InlineData(3, 1, int.MaxValue)]
