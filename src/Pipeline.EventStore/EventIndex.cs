@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
@@ -81,6 +82,13 @@ public sealed class EventIndex : IDisposable
     internal EventLogOptions Options => _options;
 
     internal IndexKeyHash Hash => _hash;
+
+    /// <summary>
+    /// A cursor's first copy out of a segment's mapping slower than this (Stopwatch ticks) took a major page fault (a
+    /// read from the disk, 60 us and more on the perf VM; a minor fault, the first touch of a cached page by this
+    /// process, costs 7-11 us there), and makes it prefetch the segment's other hits; tests set it to -1 (always).
+    /// </summary>
+    internal long SlowCopyTicks { get; set; } = Stopwatch.Frequency * 25 / 1_000_000;
 
     /// <summary>How many sealed segments may be mapped (tests lower it); lowering it unmaps none.</summary>
     internal int MappedSegmentLimit { get; set; } = DefaultOpenSegmentLimit;

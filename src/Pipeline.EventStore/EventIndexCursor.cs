@@ -1,7 +1,9 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 using Pipeline.EventStore.Format;
 using Pipeline.EventStore.Internal;
@@ -140,7 +142,17 @@ public sealed class EventIndexCursor : IDisposable
         {
             // Copies exactly the record (its length prefix says how long); a length that is not plausible, or a
             // record cut off by the end of the segment, fails the checks below like a bad positional read does.
+            // The first record of a segment is timed: a copy that took a page fault served from the disk (the page
+            // cache dropped, a fresh process) makes the cursor ask for the pages of the segment's other hits at once,
+            // so the disk reads them in parallel instead of one fault at a time. Only a heuristic: it never changes
+            // what is read, and a cached segment costs two clock reads, no system call.
+            long started = _hit == 1 ? Stopwatch.GetTimestamp() : 0;
             int length = _mapping.ReadInt32(hit.Offset);
+            if (started != 0 && Stopwatch.GetTimestamp() - started > _index.SlowCopyTicks)
+            {
+                PrefetchHitsSlow();
+            }
+
             if (!EventRecordHeader.IsPlausibleLength(length, maxRecordBytes))
             {
                 length = sizeof(int);
@@ -171,6 +183,44 @@ public sealed class EventIndexCursor : IDisposable
 
         return _buffer.AsSpan(0, header.Length);
     }
+
+    // madvise(MADV_WILLNEED) of the pages of the hits not read yet (the first InitialBufferBytes of each record: most
+    // records whole), adjacent ranges merged into one call.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PrefetchHitsSlow()
+    {
+        long pageSize = Environment.SystemPageSize;
+        long from = -1;
+        long to = -1;
+        for (int i = _hit; i < _hits.Count; i++)
+        {
+            long start = _hits[i].Offset & ~(pageSize - 1);
+            long end = _hits[i].Offset + InitialBufferBytes;
+            if (from >= 0 && start <= to)
+            {
+                to = Math.Max(to, end);
+                continue;
+            }
+
+            if (from >= 0)
+            {
+                _mapping!.WillNeed(from, to - from);
+            }
+
+            from = start;
+            to = end;
+        }
+
+        if (from >= 0)
+        {
+            _mapping!.WillNeed(from, to - from);
+        }
+
+        PrefetchCount++;
+    }
+
+    /// <summary>For tests and the perf harness: how many times a slow first copy made the cursor prefetch a segment's hits.</summary>
+    internal int PrefetchCount { get; private set; }
 
     private int Read(byte[] buffer, long offset)
     {

@@ -472,6 +472,28 @@ public sealed class EventIndexTests : IDisposable
         Assert.Equal(segments.Count - 1, logger.Entries.Count(e => e.EventId == 1206 && e.Level == LogLevel.Warning && e.Message.Contains("format version 1, stale", StringComparison.Ordinal)));
     }
 
+    // The prefetch after a slow first copy is a timing heuristic; forced on for every segment, the answers are the same.
+    [Fact]
+    public void ReadStream_PrefetchForcedForEverySegment_ReturnsTheSameEvents()
+    {
+        EventLogOptions options = CreateLogOfSeveralBlocks();
+        using var index = new EventIndex(options) { SlowCopyTicks = -1 };
+
+        for (int stream = 0; stream < 5; stream++)
+        {
+            using EventIndexCursor cursor = index.ReadStream(Stream(stream));
+            var events = new List<StoredEvent>();
+            while (cursor.TryRead(out EventRecord record))
+            {
+                events.Add(StoredEvent.From(record));
+            }
+
+            Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(stream))), Positions(events));
+            Assert.All(events, e => Assert.Equal(Encoding.UTF8.GetBytes("payload-" + e.Position.ToString(CultureInfo.InvariantCulture)), e.Payload));
+            Assert.Equal(EventSegmentFiles.List(options.Directory).Count - 1, cursor.PrefetchCount); // every sealed segment
+        }
+    }
+
     [Theory]
     [InlineData(0, 1)]        // before the first event (timestamp of event 1 is BaseTicks)
     [InlineData(10, 2)]       // exactly on the timestamp events 2 and 3 share: the first of them
