@@ -167,7 +167,13 @@ public sealed class EventIndexCursor : IDisposable
         }
         else
         {
+            long started = _hit == 1 ? Stopwatch.GetTimestamp() : 0; // as above: a slow first read came from the disk
             read = Read(_buffer, hit.Offset);
+            if (started != 0 && Stopwatch.GetTimestamp() - started > _index.SlowCopyTicks)
+            {
+                PrefetchHitsSlow();
+            }
+
             int length = read >= sizeof(int) ? BinaryPrimitives.ReadInt32LittleEndian(_buffer) : 0;
             if (EventRecordHeader.IsPlausibleLength(length, maxRecordBytes) && length > _buffer.Length)
             {
@@ -184,7 +190,7 @@ public sealed class EventIndexCursor : IDisposable
         return _buffer.AsSpan(0, header.Length);
     }
 
-    // madvise(MADV_WILLNEED) of the pages of the hits not read yet (the first InitialBufferBytes of each record: most
+    // madvise(MADV_WILLNEED), or posix_fadvise for positional reads, of the pages of the hits not read yet (the first InitialBufferBytes of each record: most
     // records whole), adjacent ranges merged into one call.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void PrefetchHitsSlow()
@@ -204,7 +210,7 @@ public sealed class EventIndexCursor : IDisposable
 
             if (from >= 0)
             {
-                _mapping!.WillNeed(from, to - from);
+                WillNeed(from, to - from);
             }
 
             from = start;
@@ -213,10 +219,22 @@ public sealed class EventIndexCursor : IDisposable
 
         if (from >= 0)
         {
-            _mapping!.WillNeed(from, to - from);
+            WillNeed(from, to - from);
         }
 
         PrefetchCount++;
+    }
+
+    private void WillNeed(long offset, long length)
+    {
+        if (_mapping is not null)
+        {
+            _mapping.WillNeed(offset, length);
+        }
+        else
+        {
+            SegmentMapping.WillNeed(_handle!, offset, length);
+        }
     }
 
     /// <summary>For tests and the perf harness: how many times a slow first copy made the cursor prefetch a segment's hits.</summary>

@@ -479,7 +479,7 @@ public sealed class EventIndexTests : IDisposable
         EventLogOptions options = CreateLogOfSeveralBlocks();
         using var index = new EventIndex(options) { SlowCopyTicks = -1 };
 
-        for (int stream = 0; stream < 5; stream++)
+        for (int stream = 0; stream < 5; stream++) // the first read of each segment uses positional reads, the others its mapping
         {
             using EventIndexCursor cursor = index.ReadStream(Stream(stream));
             var events = new List<StoredEvent>();
@@ -490,8 +490,25 @@ public sealed class EventIndexTests : IDisposable
 
             Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(stream))), Positions(events));
             Assert.All(events, e => Assert.Equal(Encoding.UTF8.GetBytes("payload-" + e.Position.ToString(CultureInfo.InvariantCulture)), e.Payload));
-            Assert.Equal(EventSegmentFiles.List(options.Directory).Count - 1, cursor.PrefetchCount); // every sealed segment
+            Assert.Equal(EventSegmentFiles.List(options.Directory).Count, cursor.PrefetchCount); // mapped or positional reads
         }
+    }
+
+    [Fact]
+    public void ReadStream_SealedSegments_AreReadWithPositionalReadsTheFirstTimeAndMappedFromTheSecond()
+    {
+        EventLogOptions options = CreateLog();
+        using var index = new EventIndex(options);
+
+        List<long> first = Positions(Drain(index.ReadStream(Stream(1))));
+        int mappedAfterFirst = index.MappedSegmentCount;
+        List<long> second = Positions(Drain(index.ReadStream(Stream(1))));
+
+        List<long> expected = Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(1)));
+        Assert.Equal(expected, first);
+        Assert.Equal(expected, second);
+        Assert.Equal(0, mappedAfterFirst);
+        Assert.Equal(EventSegmentFiles.List(options.Directory).Count - 1, index.MappedSegmentCount);
     }
 
     [Theory]
@@ -624,7 +641,7 @@ public sealed class EventIndexTests : IDisposable
         EventLogOptions options = CreateLog();
         int sealedSegments = EventSegmentFiles.List(options.Directory).Count - 1;
         Assert.True(sealedSegments > 3);
-        using var index = new EventIndex(options) { OpenSegmentLimit = 2, MappedSegmentLimit = 3 };
+        using var index = new EventIndex(options) { OpenSegmentLimit = 2, MappedSegmentLimit = 3, PositionalReadsBeforeMapping = 0 };
 
         var failures = new List<string>();
         for (int stream = 0; stream < 5; stream++)
@@ -649,7 +666,7 @@ public sealed class EventIndexTests : IDisposable
     public void Dispose_ClosesEverythingAndTheIndexStaysUsable()
     {
         EventLogOptions options = CreateLog();
-        var index = new EventIndex(options);
+        var index = new EventIndex(options) { PositionalReadsBeforeMapping = 0 }; // maps from the first read
         List<long> expected = Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(3)));
         Assert.Equal(expected, Positions(Drain(index.ReadStream(Stream(3)))));
         Assert.True(index.MappedSegmentCount > 0);
@@ -666,7 +683,7 @@ public sealed class EventIndexTests : IDisposable
     public void Dispose_WhileACursorReadsAMappedSegment_TheCursorStillReadsEverything()
     {
         EventLogOptions options = CreateLog();
-        using var index = new EventIndex(options);
+        using var index = new EventIndex(options) { PositionalReadsBeforeMapping = 0 }; // maps from the first read
         List<long> expected = Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(2)));
         var positions = new List<long>();
         using EventIndexCursor cursor = index.ReadStream(Stream(2));
@@ -690,7 +707,7 @@ public sealed class EventIndexTests : IDisposable
         Append(writer, 1, 30);
         writer.Flush();
         Assert.Single(EventSegmentFiles.List(options.Directory));
-        using var index = new EventIndex(options);
+        using var index = new EventIndex(options) { PositionalReadsBeforeMapping = 0 }; // maps from the first read
         Assert.Equal(6, Drain(index.ReadStream(Stream(0))).Count);
         Assert.Equal(0, index.MappedSegmentCount); // the last segment is read with positional reads
 
@@ -726,7 +743,7 @@ public sealed class EventIndexTests : IDisposable
         }
 
         EventLogTestData.FlipBit(segment, offset + byteInRecord, 6);
-        using var index = new EventIndex(options);
+        using var index = new EventIndex(options) { PositionalReadsBeforeMapping = 0 }; // maps from the first read
 
         EventLogCorruptedException ex = Assert.Throws<EventLogCorruptedException>(() => Drain(index.ReadStream(Stream(4))));
 

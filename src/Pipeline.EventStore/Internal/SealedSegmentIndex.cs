@@ -48,6 +48,9 @@ internal sealed class SealedSegmentIndex
     /// <summary>The mapping of the segment itself, once a cursor has read records of it (the owner opens and closes it).</summary>
     public SegmentMapping? Mapping { get; set; }
 
+    /// <summary>How many cursors have read the segment with positional reads because it was not mapped yet.</summary>
+    public int PositionalReads { get; set; }
+
     /// <summary>Whether the index file is open (false after <see cref="CloseFile"/> until the next lookup).</summary>
     public bool IsFileOpen => _handle is not null;
 

@@ -99,6 +99,37 @@ internal sealed class SegmentMapping
         }
     }
 
+    /// <summary>
+    /// posix_fadvise(POSIX_FADV_WILLNEED) of a byte range of an open file: like <see cref="WillNeed(long, long)"/> for a file read
+    /// with positional reads. Best effort.
+    /// </summary>
+    public static void WillNeed(SafeFileHandle handle, long offset, long length)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            _ = PosixFadvise((int)handle.DangerousGetHandle(), offset, length, FadviseWillNeed);
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private const int FadviseWillNeed = 3; // POSIX_FADV_WILLNEED
+
+    [DllImport("libc", EntryPoint = "posix_fadvise")]
+    private static extern int PosixFadvise(int fd, long offset, long length, int advice);
+
     [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static extern int Madvise(IntPtr address, nuint length, int advice);
 
