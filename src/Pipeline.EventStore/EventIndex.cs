@@ -39,8 +39,9 @@ namespace Pipeline.EventStore;
 // Mappings are not recycled that way: the first time a page of a mapping is touched costs far more than a
 // positional read (about 7-10 us against 2 us on the perf machine), and stream reads visit every segment in turn,
 // which would make an LRU of fewer mappings than segments unmap each one just before it is needed again. So the
-// first MappedSegmentLimit sealed segments a cursor reads stay mapped until Dispose, and the others are read with
-// positional reads. Only segments with a successor are mapped (they never change again); the last segment is read
+// first MappedSegmentLimit sealed segments cursors read a second time stay mapped until Dispose, and the others are
+// read with positional reads; so is every segment the first time (a fresh process reading one stream would otherwise
+// pay a first-touch fault per record, ~15 us each on the perf VM in December against ~3 us for a cached pread). Only segments with a successor are mapped (they never change again); the last segment is read
 // with positional reads, since it grows and a writer's recovery may cut it back. A cursor pins the mapping it is
 // reading, so Dispose while a cursor is still reading unmaps that segment when the cursor moves on.
 public sealed class EventIndex : IDisposable

@@ -14,8 +14,9 @@ namespace Pipeline.EventStore;
 /// <summary>Reads the events an <see cref="EventIndex"/> query found, one by one; each is a view valid until the next <see cref="TryRead"/>.</summary>
 /// <remarks>
 /// One thread. Works one segment at a time: looks up its index entries for the key, then reads each record (a copy
-/// out of the index's memory mapping of a sealed segment; one positional read of 1 KiB, more only for a larger
-/// record, in the last segment), verifies it (CRC, position) and keeps it only if its stream id or type really is
+/// out of the index's memory mapping of a sealed segment read before; one positional read of 1 KiB, more only for a
+/// larger record, in the last segment and a segment's first read; when the first record of a segment came from the
+/// disk, the pages of the others are asked for at once), verifies it (CRC, position) and keeps it only if its stream id or type really is
 /// the one asked for (different keys can share a 64-bit hash). Allocates per segment, not per event. Dispose it:
 /// it pins the mapping of the segment it is reading.
 /// </remarks>
