@@ -33,6 +33,7 @@ internal sealed class SegmentIndexBuilder
     private TimeEntry[] _times = new TimeEntry[4];
     private StreamEntry[] _scratch = [];
     private byte[] _tables = [];
+    private long _scanLength; // the length of the file being scanned, while Scan runs
     private byte[]? _chunk;
     private int _count;
     private int _timeCount;
@@ -116,9 +117,18 @@ internal sealed class SegmentIndexBuilder
         EndOffset = offset + length;
     }
 
+    // Doubles, or, while a scan knows the file's length, jumps to the records the rest of the file holds at the
+    // average record size so far (plus 1/8): a fresh reader indexing a 64 MiB last segment otherwise allocated and
+    // copied about twice its final arrays, and on the perf VM every first touch of new memory is a costly fault.
     private void Grow()
     {
         int size = _streams.Length * 2;
+        if (_scanLength > EndOffset && _count > 0)
+        {
+            long expected = (long)_count * (_scanLength - EventSegmentHeader.Size) / (EndOffset - EventSegmentHeader.Size);
+            size = (int)Math.Clamp(expected + (expected / 8) + 64, size, Array.MaxLength);
+        }
+
         Array.Resize(ref _streams, size);
         Array.Resize(ref _types, size);
         Array.Resize(ref _producers, size);
@@ -130,6 +140,19 @@ internal sealed class SegmentIndexBuilder
     /// </summary>
     /// <returns>Whether it stopped at the end of the file (false: at a bad or partial record).</returns>
     public bool Scan(SegmentWindow segment)
+    {
+        _scanLength = segment.FileLength;
+        try
+        {
+            return ScanRecords(segment);
+        }
+        finally
+        {
+            _scanLength = 0;
+        }
+    }
+
+    private bool ScanRecords(SegmentWindow segment)
     {
         long offset = EndOffset;
         long expected = _count == 0 ? FirstPosition : _lastPosition + 1;
