@@ -17,7 +17,7 @@ namespace Pipeline.EventStore;
 /// </summary>
 /// <remarks>
 /// One thread at a time, like <see cref="EventLogReader"/>; never takes the writer's lock. Memory: for each sealed
-/// segment it has used, the index header and the block tables of the sections it searched (21 bytes per 512
+/// segment it has used, the index header and the block tables of the sections it searched (24 bytes per 512
 /// entries of each); for the
 /// last segment, 80 bytes per record (bounded by <see cref="EventLogOptions.SegmentSizeBytes"/>). It keeps the index
 /// files of the 64 sealed segments it used last open, and maps up to 64 sealed segments (the first it reads records

@@ -16,8 +16,8 @@ namespace Pipeline.EventStore.Internal;
 /// lookups read one block at a time from the file.
 /// </summary>
 /// <remarks>
-/// Single-threaded (owned by one <see cref="EventIndex"/>). Memory: 21 bytes per 512 entries of each keyed section
-/// used, about 1/600 of the file. Opening reads only the 64-byte header; the first lookup in a section reads and
+/// Single-threaded (owned by one <see cref="EventIndex"/>). Memory: 24 bytes (fence, CRC, verified flag, padded) per
+/// 512 entries of each keyed section used, about 1/500 of the file. Opening reads only the 64-byte header; the first lookup in a section reads and
 /// verifies its block table (20 bytes per block); a block's CRC is checked the first time a lookup reads it (then
 /// remembered), so a damaged block makes that lookup fail (the owner rebuilds the file), while damage in a block no
 /// lookup has read goes unnoticed until one does. The file stays open between lookups until the owner's cache of
