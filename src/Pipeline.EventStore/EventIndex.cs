@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
@@ -16,13 +17,15 @@ namespace Pipeline.EventStore;
 /// </summary>
 /// <remarks>
 /// One thread at a time, like <see cref="EventLogReader"/>; never takes the writer's lock. Memory: for each sealed
-/// segment it has used, the index header and its fences (16 bytes per 512 entries of each keyed section); for the
+/// segment it has used, the index header and the block tables of the sections it searched (24 bytes per 512
+/// entries of each); for the
 /// last segment, 80 bytes per record (bounded by <see cref="EventLogOptions.SegmentSizeBytes"/>). It keeps the index
 /// files of the 64 sealed segments it used last open, and maps up to 64 sealed segments (the first it reads records
 /// of; address space, not memory of its own: the pages are the page cache's) to copy records out of them instead of
 /// making a system call per record; records of other sealed segments are read with positional reads.
 /// <see cref="Dispose"/> closes the files and mappings. A sealed segment's
-/// index file is verified (whole-file CRC-32C) the first time it is used; a missing, damaged or stale one is rebuilt
+/// index file is checked piecemeal: its header when first used, a section's block table when first searched, a block
+/// (CRC-32C) when a lookup first reads it; a missing, damaged or stale one (found at any of these steps) is rebuilt
 /// from its segment and a warning (event id 1206) is logged. See <c>docs/event-log-format.md</c>, "Indexes".
 /// </remarks>
 // Design: not shared between threads. It shares files with the writer and with other readers: the writer writes a
@@ -36,8 +39,9 @@ namespace Pipeline.EventStore;
 // Mappings are not recycled that way: the first time a page of a mapping is touched costs far more than a
 // positional read (about 7-10 us against 2 us on the perf machine), and stream reads visit every segment in turn,
 // which would make an LRU of fewer mappings than segments unmap each one just before it is needed again. So the
-// first MappedSegmentLimit sealed segments a cursor reads stay mapped until Dispose, and the others are read with
-// positional reads. Only segments with a successor are mapped (they never change again); the last segment is read
+// first MappedSegmentLimit sealed segments cursors read a second time stay mapped until Dispose, and the others are
+// read with positional reads; so is every segment the first time (a fresh process reading one stream would otherwise
+// pay a first-touch fault per record, ~15 us each on the perf VM in December against ~3 us for a cached pread). Only segments with a successor are mapped (they never change again); the last segment is read
 // with positional reads, since it grows and a writer's recovery may cut it back. A cursor pins the mapping it is
 // reading, so Dispose while a cursor is still reading unmaps that segment when the cursor moves on.
 public sealed class EventIndex : IDisposable
@@ -79,6 +83,16 @@ public sealed class EventIndex : IDisposable
     internal EventLogOptions Options => _options;
 
     internal IndexKeyHash Hash => _hash;
+
+    /// <summary>
+    /// A cursor's first copy out of a segment's mapping slower than this (Stopwatch ticks) took a major page fault (a
+    /// read from the disk, 60 us and more on the perf VM; a minor fault, the first touch of a cached page by this
+    /// process, costs 7-11 us there), and makes it prefetch the segment's other hits; tests set it to -1 (always).
+    /// </summary>
+    internal long SlowCopyTicks { get; set; } = Stopwatch.Frequency * 25 / 1_000_000;
+
+    /// <summary>How many cursors read a sealed segment with positional reads before one maps it (tests set 0).</summary>
+    internal int PositionalReadsBeforeMapping { get; set; } = 1;
 
     /// <summary>How many sealed segments may be mapped (tests lower it); lowering it unmaps none.</summary>
     internal int MappedSegmentLimit { get; set; } = DefaultOpenSegmentLimit;
@@ -150,7 +164,14 @@ public sealed class EventIndex : IDisposable
                     continue;
                 }
 
-                start = file.FindTimeStart(timestampTicks);
+                if (!file.TryFindTimeStart(timestampTicks, out start, out string? problem))
+                {
+                    file = RebuildSlow(segments[i], file, problem!);
+                    if (!file.TryFindTimeStart(timestampTicks, out start, out problem))
+                    {
+                        throw new IOException($"The event log index {EventSegmentFiles.IndexPath(segments[i].Path)} was rebuilt but does not read back: {problem}.");
+                    }
+                }
             }
             else
             {
@@ -222,17 +243,14 @@ public sealed class EventIndex : IDisposable
         if (index < segments.Count - 1)
         {
             SealedSegmentIndex file = Sealed(segments[index]);
-            switch (query)
+            if (!TryFind(file, query, key, from, hits, out string? problem))
             {
-                case IndexQuery.Stream:
-                    file.FindStream(key, from, hits, _block);
-                    break;
-                case IndexQuery.Type:
-                    file.FindType(key, from, hits, _block);
-                    break;
-                default:
-                    file.FindProducer(key, from, hits, _block);
-                    break;
+                hits.Clear();
+                file = RebuildSlow(segments[index], file, problem!);
+                if (!TryFind(file, query, key, from, hits, out problem))
+                {
+                    throw new IOException($"The event log index {EventSegmentFiles.IndexPath(segments[index].Path)} was rebuilt but does not read back: {problem}.");
+                }
             }
 
             return;
@@ -261,7 +279,14 @@ public sealed class EventIndex : IDisposable
         }
     }
 
-    // The verified index of a sealed segment, made the most recently used of the open ones.
+    private bool TryFind(SealedSegmentIndex file, IndexQuery query, ulong key, long from, List<IndexHit> hits, out string? problem) => query switch
+    {
+        IndexQuery.Stream => file.TryFindStream(key, from, hits, _block, out problem),
+        IndexQuery.Type => file.TryFindType(key, from, hits, _block, out problem),
+        _ => file.TryFindProducer(key, from, hits, _block, out problem),
+    };
+
+    // The index of a sealed segment (header checked), made the most recently used of the open ones.
     private SealedSegmentIndex Sealed((long FirstPosition, string Path) segment)
     {
         if (_sealed.TryGetValue(segment.FirstPosition, out SealedSegmentIndex? file))
@@ -278,23 +303,42 @@ public sealed class EventIndex : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private SealedSegmentIndex OpenSealed((long FirstPosition, string Path) segment)
     {
-        SealedSegmentIndex? file;
-
         string indexPath = EventSegmentFiles.IndexPath(segment.Path);
         long segmentLength = new FileInfo(segment.Path).Length;
-        file = SealedSegmentIndex.TryOpen(indexPath, segment.FirstPosition, segmentLength, _hash, out string? problem);
-        if (file is null)
-        {
-            int records = (_rebuilder ??= new SegmentIndexBuilder(_hash, segment.FirstPosition)).BuildFile(segment.Path, indexPath, _options.MaxRecordBytes);
-            Log.IndexRebuilt(_logger, indexPath, records, problem!);
-            file = SealedSegmentIndex.TryOpen(indexPath, segment.FirstPosition, segmentLength, _hash, out problem)
-                ?? throw new IOException($"The event log index {indexPath} was rebuilt but does not read back: {problem}.");
-        }
-
+        SealedSegmentIndex file = SealedSegmentIndex.TryOpen(indexPath, segment.FirstPosition, segmentLength, _hash, out string? problem)
+            ?? RebuildSlow(segment, null, problem!);
         _sealed.Add(segment.FirstPosition, file);
         if (_tail is not null && _tail.FirstPosition == segment.FirstPosition)
         {
             _tail.Reset(0); // the segment was sealed since it was last scanned: its file is used from now on
+        }
+
+        return file;
+    }
+
+    // Rebuilds a sealed segment's index file from the segment (warning 1206) and opens it; a damaged one found by a
+    // lookup is replaced by it (closed, and its mapping of the segment, which has not changed, handed over).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private SealedSegmentIndex RebuildSlow((long FirstPosition, string Path) segment, SealedSegmentIndex? damaged, string problem)
+    {
+        string indexPath = EventSegmentFiles.IndexPath(segment.Path);
+        int records = (_rebuilder ??= new SegmentIndexBuilder(_hash, segment.FirstPosition)).BuildFile(segment.Path, indexPath, _options.MaxRecordBytes);
+        Log.IndexRebuilt(_logger, indexPath, records, problem);
+        SealedSegmentIndex file = SealedSegmentIndex.TryOpen(indexPath, segment.FirstPosition, new FileInfo(segment.Path).Length, _hash, out string? again)
+            ?? throw new IOException($"The event log index {indexPath} was rebuilt but does not read back: {again}.");
+        if (damaged is not null)
+        {
+            if (damaged.CacheNode.List is not null)
+            {
+                _open.Remove(damaged.CacheNode);
+            }
+
+            damaged.CloseFile();
+            file.Mapping = damaged.Mapping;
+            file.PositionalReads = damaged.PositionalReads;
+            damaged.Mapping = null;
+            _sealed[segment.FirstPosition] = file;
+            Touch(file);
         }
 
         return file;
@@ -342,6 +386,15 @@ public sealed class EventIndex : IDisposable
         SealedSegmentIndex file = Sealed(segments[index]);
         if (file.Mapping is null)
         {
+            // A mapped page costs a page fault the first time this process touches it, several times a positional
+            // read of a cached page (15 us against 3 us on the perf VM): a segment read once (a fresh process, a
+            // one-off query) is cheaper read with positional reads; one read again is worth mapping.
+            if (file.PositionalReads < PositionalReadsBeforeMapping)
+            {
+                file.PositionalReads++;
+                return null;
+            }
+
             if (_mappedCount >= MappedSegmentLimit)
             {
                 return null;
@@ -356,7 +409,7 @@ public sealed class EventIndex : IDisposable
     }
 
     /// <summary>Closes the open index files and unmaps the segments (a cursor still reading one unmaps it when it moves on).</summary>
-    /// <remarks>The index stays usable: it opens and maps files again as it needs them; the verified fences stay.</remarks>
+    /// <remarks>The index stays usable: it opens and maps files again as it needs them; the block tables and what was verified stay.</remarks>
     public void Dispose()
     {
         while (_open.Count > 0)
@@ -426,7 +479,7 @@ public sealed class EventIndex : IDisposable
         }
     }
 
-    /// <summary>For tests: how many sealed segments' indexes have been verified (their fences stay in memory).</summary>
+    /// <summary>For tests: how many sealed segments' indexes have been opened (their headers and block tables stay in memory).</summary>
     internal int SealedCount => _sealed.Count;
 
     /// <summary>For tests: how many sealed segments have an open index file.</summary>

@@ -124,9 +124,10 @@ public sealed partial class EventLogWriter
         lastCommandSequence = header.CommandSequence;
     }
 
-    // Every sealed segment has an index file with a valid, current header (one 64-byte read each); a missing or bad
-    // one is rebuilt from its segment (warning 1206). Damage inside an index body is found by readers, which verify
-    // the whole file's CRC-32C the first time they use it, and rebuild it the same way.
+    // Every sealed segment has an index file with a valid, current header (one 64-byte read each); a missing, bad or
+    // older-version (stale) one is rebuilt from its segment (warning 1206). Damage inside an index body is found by
+    // readers, which check a block table and each block against its CRC-32C when a lookup first reads it, and
+    // rebuild it the same way.
     private static void EnsureIndexes(EventLogOptions options, ILogger logger, List<(long FirstPosition, string Path)> segments)
     {
         var missing = new List<(int Segment, string Problem)>();

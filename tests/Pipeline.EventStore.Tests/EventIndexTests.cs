@@ -1,11 +1,14 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Pipeline.EventStore.Format;
 using Pipeline.EventStore.Internal;
+using Pipeline.Journal.Format;
 using Pipeline.Testing;
 using Xunit;
 
@@ -273,12 +276,18 @@ public sealed class EventIndexTests : IDisposable
         Assert.Contains(logger.Entries, e => e.EventId == 1206 && e.Level == LogLevel.Warning && e.Message.Contains(indexPath, StringComparison.Ordinal));
     }
 
+    // Each segment here is one block per section, so every query of a section reads all of it; the query chosen for an
+    // offset is one that reads the part of the file holding it (a flip in a section no query reads is found later, by
+    // the first query that does: see the next tests).
     [Fact]
     public void Queries_FlippedByteAnywhereInAnIndexFile_RebuildAndLogAWarning()
     {
         EventLogOptions options = CreateLog();
         string indexPath = SealedIndexPath(options, 1);
         byte[] original = File.ReadAllBytes(indexPath);
+        Assert.True(EventIndexHeader.TryRead(original, out EventIndexHeader header, out _));
+        Assert.Equal(1, header.BlockCount);
+        long segmentFirst = EventSegmentFiles.List(options.Directory)[1].FirstPosition;
         var failures = new List<string>();
 
         for (int offset = 0; offset < original.Length; offset += 7)
@@ -286,17 +295,253 @@ public sealed class EventIndexTests : IDisposable
             EventLogTestData.FlipBit(indexPath, offset, offset % 8);
             var logger = new ListLogger();
             using var index = new EventIndex(options, logger); // closes the index file before the next flip
-            List<long> stream = Positions(Drain(index.ReadStream(Stream(offset % 5))));
-            List<long> expected = Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(offset % 5)));
+            (string query, List<long> found, List<long> expected) = QueryReading(options, index, header, offset, segmentFirst);
             bool warned = logger.Entries.Exists(e => e.EventId == 1206 && e.Level == LogLevel.Warning);
-            if (!stream.SequenceEqual(expected) || !warned || !File.ReadAllBytes(indexPath).AsSpan().SequenceEqual(original))
+            if (!found.SequenceEqual(expected) || !warned || !File.ReadAllBytes(indexPath).AsSpan().SequenceEqual(original))
             {
-                failures.Add($"offset {offset}: {stream.Count} events (expected {expected.Count}), warned {warned}");
+                failures.Add($"offset {offset} ({query}): {found.Count} events (expected {expected.Count}), warned {warned}");
                 File.WriteAllBytes(indexPath, original);
             }
         }
 
         Assert.Empty(failures);
+    }
+
+    private static (string Query, List<long> Found, List<long> Expected) QueryReading(EventLogOptions options, EventIndex index, EventIndexHeader header, long offset, long segmentFirst)
+    {
+        bool In(long from, long to) => offset >= from && offset < to;
+        if (In(header.TypeTableOffset, header.ProducerTableOffset) || In(header.TypeSectionOffset, header.ProducerSectionOffset))
+        {
+            byte[] type = Type(offset);
+            return ("type", Positions(Drain(index.ReadType(type))), Scan(options, e => e.Type.AsSpan().SequenceEqual(type)));
+        }
+
+        if (In(header.ProducerTableOffset, header.StreamSectionOffset) || In(header.ProducerSectionOffset, header.TimeSectionOffset))
+        {
+            ulong producer = (ulong)(offset % 4);
+            return ("producer", Positions(Drain(index.ReadProducer(producer))), Scan(options, e => e.ProducerId == producer));
+        }
+
+        if (offset >= header.TimeSectionOffset)
+        {
+            long ticks = Timestamp(segmentFirst + 2); // the answer is in this segment
+            var found = new List<long>();
+            if (index.TryFindPosition(ticks, out long position))
+            {
+                found.Add(position);
+            }
+
+            return ("time", found, Scan(options, e => e.TimestampTicks >= ticks, 1, 1));
+        }
+
+        // The header (checked when the file is first used), the stream table or the stream section.
+        byte[] streamId = Stream(offset % 5);
+        return ("stream", Positions(Drain(index.ReadStream(streamId))), Scan(options, e => e.StreamId.AsSpan().SequenceEqual(streamId)));
+    }
+
+    // 128 KiB segments of about 1,450 events: three blocks in each keyed section.
+    private EventLogOptions CreateLogOfSeveralBlocks() => CreateLog(count: 6000, segmentSizeBytes: 128 * 1024);
+
+    // The streams (0..4) whose entries of the stream section of an index file lie in each block, in file order.
+    private static List<List<long>> StreamsByBlock(byte[] file, EventIndexHeader header)
+    {
+        var hashes = new Dictionary<ulong, long>();
+        for (long n = 0; n < 5; n++)
+        {
+            hashes[IndexKeyHashing.Hash(IndexKeyHash.Fnv1a64, Stream(n))] = n;
+        }
+
+        var blocks = new List<List<long>>();
+        for (int i = 0; i < header.RecordCount; i++)
+        {
+            if (i % SealedSegmentIndex.BlockEntries == 0)
+            {
+                blocks.Add([]);
+            }
+
+            ulong hash = BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan((int)header.StreamSectionOffset + (i * EventIndexHeader.StreamEntrySize)));
+            if (blocks[^1].Count == 0 || blocks[^1][^1] != hashes[hash])
+            {
+                blocks[^1].Add(hashes[hash]);
+            }
+        }
+
+        return blocks;
+    }
+
+    [Fact]
+    public void ReadStream_FlippedByteInABlockNoLookupReads_GoesUnnoticedUntilALookupReadsItThenTheFileIsRebuilt()
+    {
+        EventLogOptions options = CreateLogOfSeveralBlocks();
+        string indexPath = SealedIndexPath(options, 0);
+        byte[] original = File.ReadAllBytes(indexPath);
+        Assert.True(EventIndexHeader.TryRead(original, out EventIndexHeader header, out _));
+        List<List<long>> blocks = StreamsByBlock(original, header);
+        Assert.True(blocks.Count >= 3);
+        // A stream wholly inside the first block, whose lookup stops there (a later stream follows it in the block),
+        // and one only in the last block.
+        long early = blocks[0][0];
+        Assert.True(blocks[0].Count > 1 && !blocks[1].Contains(early));
+        long late = blocks[^1].First(s => !blocks[^2].Contains(s));
+        long lastBlock = header.StreamSectionOffset + ((long)(blocks.Count - 1) * SealedSegmentIndex.BlockBytes);
+        EventLogTestData.FlipBit(indexPath, lastBlock + 40, 3);
+        byte[] damaged = File.ReadAllBytes(indexPath);
+        var logger = new ListLogger();
+        using var index = new EventIndex(options, logger);
+
+        List<long> first = Positions(Drain(index.ReadStream(Stream(early))));
+
+        Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(early))), first);
+        Assert.DoesNotContain(logger.Entries, e => e.EventId == 1206);
+        Assert.Equal(damaged, File.ReadAllBytes(indexPath)); // not read, so not found yet
+
+        List<long> second = Positions(Drain(index.ReadStream(Stream(late))));
+
+        Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(late))), second);
+        (LogLevel level, int _, string message) = Assert.Single(logger.Entries, e => e.EventId == 1206);
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Contains(indexPath, message, StringComparison.Ordinal);
+        Assert.Contains($"block {blocks.Count - 1} of its stream section", message, StringComparison.Ordinal);
+        Assert.Equal(original, File.ReadAllBytes(indexPath));
+    }
+
+    [Fact]
+    public void ReadStream_DamagedTypeTable_DoesNotStopStreamLookupsAndTheFirstTypeLookupRebuildsTheFile()
+    {
+        EventLogOptions options = CreateLogOfSeveralBlocks();
+        string indexPath = SealedIndexPath(options, 0);
+        byte[] original = File.ReadAllBytes(indexPath);
+        Assert.True(EventIndexHeader.TryRead(original, out EventIndexHeader header, out _));
+        EventLogTestData.FlipBit(indexPath, header.TypeTableOffset + 5, 0);
+        var logger = new ListLogger();
+        using var index = new EventIndex(options, logger);
+
+        List<long> stream = Positions(Drain(index.ReadStream(Stream(2))));
+
+        Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(2))), stream);
+        Assert.DoesNotContain(logger.Entries, e => e.EventId == 1206);
+
+        List<long> type = Positions(Drain(index.ReadType(Withdrawn)));
+
+        Assert.Equal(Scan(options, e => e.Type.AsSpan().SequenceEqual(Withdrawn)), type);
+        Assert.Contains(logger.Entries, e => e.EventId == 1206 && e.Message.Contains("type block table", StringComparison.Ordinal));
+        Assert.Equal(original, File.ReadAllBytes(indexPath));
+    }
+
+    [Fact]
+    public void TryOpen_AWrittenIndexFile_ReadsBackTheFencesOfEveryBlockAsWritten()
+    {
+        EventLogOptions options = CreateLogOfSeveralBlocks();
+        (long first, string path) = EventSegmentFiles.List(options.Directory)[0];
+        string indexPath = _temp.Combine("rebuilt.idx");
+        var builder = new SegmentIndexBuilder(IndexKeyHash.Fnv1a64, first);
+        builder.BuildFile(path, indexPath, options.MaxRecordBytes); // leaves its entries sorted as written
+        var streams = new List<(ulong, long)>();
+        var types = new List<(ulong, long)>();
+        var producers = new List<(ulong, long)>();
+        for (int i = 0; i < builder.Count; i += SealedSegmentIndex.BlockEntries)
+        {
+            streams.Add((builder.Streams[i].Hash, builder.Streams[i].Version));
+            types.Add((builder.Types[i].Key, builder.Types[i].Position));
+            producers.Add((builder.Producers[i].Key, builder.Producers[i].Position));
+        }
+
+        SealedSegmentIndex? file = SealedSegmentIndex.TryOpen(indexPath, first, new FileInfo(path).Length, IndexKeyHash.Fnv1a64, out string? problem);
+
+        Assert.NotNull(file);
+        Assert.Null(problem);
+        Assert.True(streams.Count >= 3);
+        Assert.Equal(streams, file.ReadFences(0));
+        Assert.Equal(types, file.ReadFences(1));
+        Assert.Equal(producers, file.ReadFences(2));
+        Assert.Equal(File.ReadAllBytes(EventSegmentFiles.IndexPath(path)), File.ReadAllBytes(indexPath));
+        file.CloseFile();
+    }
+
+    // A version-1 file as that build wrote it but for its body: the version-2 file with version 1 in its sealed header.
+    private static void MakeVersionOne(string indexPath)
+    {
+        byte[] bytes = File.ReadAllBytes(indexPath);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 1);
+        CheckedHeader.Seal(bytes.AsSpan(0, EventIndexHeader.Size), EventIndexHeader.Size);
+        File.WriteAllBytes(indexPath, bytes);
+    }
+
+    [Fact]
+    public void ReadStream_VersionOneIndexFile_RebuildsItAsStaleAndLogsAWarning()
+    {
+        EventLogOptions options = CreateLog();
+        string indexPath = SealedIndexPath(options, 1);
+        byte[] original = File.ReadAllBytes(indexPath);
+        MakeVersionOne(indexPath);
+        var logger = new ListLogger();
+
+        List<StoredEvent> events = Drain(new EventIndex(options, logger).ReadStream(Stream(3)));
+
+        Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(3))), Positions(events));
+        (LogLevel level, int _, string message) = Assert.Single(logger.Entries, e => e.EventId == 1206);
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Contains(indexPath, message, StringComparison.Ordinal);
+        Assert.Contains("format version 1, stale", message, StringComparison.Ordinal);
+        Assert.Equal(original, File.ReadAllBytes(indexPath));
+    }
+
+    [Fact]
+    public void Open_VersionOneIndexFiles_RebuildsThemAsStaleAndLogsAWarningEach()
+    {
+        EventLogOptions options = CreateLog();
+        List<(long FirstPosition, string Path)> segments = EventSegmentFiles.List(options.Directory);
+        var originals = segments.SkipLast(1).Select(s => File.ReadAllBytes(EventSegmentFiles.IndexPath(s.Path))).ToList();
+        foreach ((long _, string path) in segments.SkipLast(1))
+        {
+            MakeVersionOne(EventSegmentFiles.IndexPath(path));
+        }
+
+        var logger = new ListLogger();
+
+        EventLogWriter.Open(options, logger).Dispose();
+
+        Assert.Equal(originals, segments.SkipLast(1).Select(s => File.ReadAllBytes(EventSegmentFiles.IndexPath(s.Path))).ToList());
+        Assert.Equal(segments.Count - 1, logger.Entries.Count(e => e.EventId == 1206 && e.Level == LogLevel.Warning && e.Message.Contains("format version 1, stale", StringComparison.Ordinal)));
+    }
+
+    // The prefetch after a slow first copy is a timing heuristic; forced on for every segment, the answers are the same.
+    [Fact]
+    public void ReadStream_PrefetchForcedForEverySegment_ReturnsTheSameEvents()
+    {
+        EventLogOptions options = CreateLogOfSeveralBlocks();
+        using var index = new EventIndex(options) { SlowCopyTicks = -1 };
+
+        for (int stream = 0; stream < 5; stream++) // the first read of each segment uses positional reads, the others its mapping
+        {
+            using EventIndexCursor cursor = index.ReadStream(Stream(stream));
+            var events = new List<StoredEvent>();
+            while (cursor.TryRead(out EventRecord record))
+            {
+                events.Add(StoredEvent.From(record));
+            }
+
+            Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(stream))), Positions(events));
+            Assert.All(events, e => Assert.Equal(Encoding.UTF8.GetBytes("payload-" + e.Position.ToString(CultureInfo.InvariantCulture)), e.Payload));
+            Assert.Equal(EventSegmentFiles.List(options.Directory).Count, cursor.PrefetchCount); // mapped or positional reads
+        }
+    }
+
+    [Fact]
+    public void ReadStream_SealedSegments_AreReadWithPositionalReadsTheFirstTimeAndMappedFromTheSecond()
+    {
+        EventLogOptions options = CreateLog();
+        using var index = new EventIndex(options);
+
+        List<long> first = Positions(Drain(index.ReadStream(Stream(1))));
+        int mappedAfterFirst = index.MappedSegmentCount;
+        List<long> second = Positions(Drain(index.ReadStream(Stream(1))));
+
+        List<long> expected = Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(1)));
+        Assert.Equal(expected, first);
+        Assert.Equal(expected, second);
+        Assert.Equal(0, mappedAfterFirst);
+        Assert.Equal(EventSegmentFiles.List(options.Directory).Count - 1, index.MappedSegmentCount);
     }
 
     [Theory]
@@ -429,7 +674,7 @@ public sealed class EventIndexTests : IDisposable
         EventLogOptions options = CreateLog();
         int sealedSegments = EventSegmentFiles.List(options.Directory).Count - 1;
         Assert.True(sealedSegments > 3);
-        using var index = new EventIndex(options) { OpenSegmentLimit = 2, MappedSegmentLimit = 3 };
+        using var index = new EventIndex(options) { OpenSegmentLimit = 2, MappedSegmentLimit = 3, PositionalReadsBeforeMapping = 0 };
 
         var failures = new List<string>();
         for (int stream = 0; stream < 5; stream++)
@@ -454,7 +699,7 @@ public sealed class EventIndexTests : IDisposable
     public void Dispose_ClosesEverythingAndTheIndexStaysUsable()
     {
         EventLogOptions options = CreateLog();
-        var index = new EventIndex(options);
+        var index = new EventIndex(options) { PositionalReadsBeforeMapping = 0 }; // maps from the first read
         List<long> expected = Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(3)));
         Assert.Equal(expected, Positions(Drain(index.ReadStream(Stream(3)))));
         Assert.True(index.MappedSegmentCount > 0);
@@ -471,7 +716,7 @@ public sealed class EventIndexTests : IDisposable
     public void Dispose_WhileACursorReadsAMappedSegment_TheCursorStillReadsEverything()
     {
         EventLogOptions options = CreateLog();
-        using var index = new EventIndex(options);
+        using var index = new EventIndex(options) { PositionalReadsBeforeMapping = 0 }; // maps from the first read
         List<long> expected = Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(2)));
         var positions = new List<long>();
         using EventIndexCursor cursor = index.ReadStream(Stream(2));
@@ -495,7 +740,7 @@ public sealed class EventIndexTests : IDisposable
         Append(writer, 1, 30);
         writer.Flush();
         Assert.Single(EventSegmentFiles.List(options.Directory));
-        using var index = new EventIndex(options);
+        using var index = new EventIndex(options) { PositionalReadsBeforeMapping = 0 }; // maps from the first read
         Assert.Equal(6, Drain(index.ReadStream(Stream(0))).Count);
         Assert.Equal(0, index.MappedSegmentCount); // the last segment is read with positional reads
 
@@ -531,7 +776,7 @@ public sealed class EventIndexTests : IDisposable
         }
 
         EventLogTestData.FlipBit(segment, offset + byteInRecord, 6);
-        using var index = new EventIndex(options);
+        using var index = new EventIndex(options) { PositionalReadsBeforeMapping = 0 }; // maps from the first read
 
         EventLogCorruptedException ex = Assert.Throws<EventLogCorruptedException>(() => Drain(index.ReadStream(Stream(4))));
 

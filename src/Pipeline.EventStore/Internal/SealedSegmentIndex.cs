@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 using Pipeline.EventStore.Format;
 using Pipeline.Journal.Format;
@@ -10,35 +11,33 @@ using Pipeline.Journal.Format;
 namespace Pipeline.EventStore.Internal;
 
 /// <summary>
-/// A verified index file of a sealed segment, of which only the header and the fences (the first key of every
-/// block of <see cref="BlockEntries"/> entries) stay in memory; lookups read one block at a time from the file.
+/// The index file of a sealed segment, of which only the header and, per keyed section once it is needed, its block
+/// table (the first key and the CRC-32C of every block of <see cref="BlockEntries"/> entries) stay in memory;
+/// lookups read one block at a time from the file.
 /// </summary>
 /// <remarks>
-/// Single-threaded (owned by one <see cref="EventIndex"/>). Memory: 16 bytes per 512 entries of each of the three
-/// keyed sections, about 1/900 of the file. The file stays open between lookups (a lookup reads the blocks it needs
-/// through that handle) until the owner's cache of open index files closes it with <see cref="CloseFile"/>; the next
-/// lookup then opens it again. The owner also parks the segment's <see cref="Mapping"/> here (and closes it itself).
+/// Single-threaded (owned by one <see cref="EventIndex"/>). Memory: 24 bytes (fence, CRC, verified flag, padded) per
+/// 512 entries of each keyed section used, about 1/500 of the file. Opening reads only the 64-byte header; the first lookup in a section reads and
+/// verifies its block table (20 bytes per block); a block's CRC is checked the first time a lookup reads it (then
+/// remembered), so a damaged block makes that lookup fail (the owner rebuilds the file), while damage in a block no
+/// lookup has read goes unnoticed until one does. The file stays open between lookups until the owner's cache of
+/// open index files closes it with <see cref="CloseFile"/>; the next lookup then opens it again. The owner also
+/// parks the segment's <see cref="Mapping"/> here (and closes it itself).
 /// </remarks>
 internal sealed class SealedSegmentIndex
 {
-    public const int BlockEntries = 512;
-    private const int VerifyChunkBytes = 1024 * 1024;
+    public const int BlockEntries = EventIndexHeader.BlockEntries;
 
     private readonly string _path;
-    private readonly Fence[] _streamFences;
-    private readonly Fence[] _typeFences;
-    private readonly Fence[] _producerFences;
+    private readonly Fence[]?[] _tables = new Fence[]?[3]; // by section: stream, type, producer; null until needed
     private SafeFileHandle? _handle;
 
-    private SealedSegmentIndex(string path, SafeFileHandle handle, EventIndexHeader header, Fence[] streams, Fence[] types, Fence[] producers)
+    private SealedSegmentIndex(string path, SafeFileHandle handle, EventIndexHeader header)
     {
         _path = path;
         _handle = handle;
         CacheNode = new LinkedListNode<SealedSegmentIndex>(this);
         Header = header;
-        _streamFences = streams;
-        _typeFences = types;
-        _producerFences = producers;
     }
 
     public EventIndexHeader Header { get; }
@@ -48,6 +47,9 @@ internal sealed class SealedSegmentIndex
 
     /// <summary>The mapping of the segment itself, once a cursor has read records of it (the owner opens and closes it).</summary>
     public SegmentMapping? Mapping { get; set; }
+
+    /// <summary>How many cursors have read the segment with positional reads because it was not mapped yet.</summary>
+    public int PositionalReads { get; set; }
 
     /// <summary>Whether the index file is open (false after <see cref="CloseFile"/> until the next lookup).</summary>
     public bool IsFileOpen => _handle is not null;
@@ -82,7 +84,10 @@ internal sealed class SealedSegmentIndex
         }
     }
 
-    /// <summary>Opens and verifies (whole-file CRC) an index file; null and a reason when it is missing, damaged or stale.</summary>
+    /// <summary>
+    /// Opens an index file and checks its header (64 bytes: the tables and blocks are verified as lookups read them);
+    /// null and a reason when it is missing, of an older format version, damaged or stale.
+    /// </summary>
     public static SealedSegmentIndex? TryOpen(string indexPath, long segmentFirst, long segmentLength, IndexKeyHash hash, out string? problem)
     {
         SafeFileHandle handle;
@@ -96,67 +101,13 @@ internal sealed class SealedSegmentIndex
             return null;
         }
 
-        bool keep = false;
-        try
+        if (!CheckHeader(handle, segmentFirst, segmentLength, hash, out EventIndexHeader header, out problem))
         {
-            if (!CheckHeader(handle, segmentFirst, segmentLength, hash, out EventIndexHeader header, out problem))
-            {
-                return null;
-            }
-
-            var streams = new Fence[FenceCount(header.RecordCount)];
-            var types = new Fence[streams.Length];
-            var producers = new Fence[streams.Length];
-            byte[] chunk = ArrayPool<byte>.Shared.Rent(VerifyChunkBytes);
-            try
-            {
-                uint crc = Checksum.Begin();
-                for (long offset = EventIndexHeader.Size; offset < header.FileLength;)
-                {
-                    int length = (int)Math.Min(VerifyChunkBytes, header.FileLength - offset);
-                    RandomAccess.Read(handle, chunk.AsSpan(0, length), offset);
-                    crc = Checksum.Append(crc, chunk.AsSpan(0, length));
-                    offset += length;
-                }
-
-                if (Checksum.Finish(crc) != header.BodyCrc)
-                {
-                    problem = "the index file's CRC-32C does not match its contents";
-                    return null;
-                }
-
-                Span<byte> fence = stackalloc byte[16];
-                for (int i = 0; i < streams.Length; i++)
-                {
-                    long entry = (long)i * BlockEntries;
-                    streams[i] = ReadFence(handle, fence, EventIndexHeader.StreamSectionOffset + (entry * EventIndexHeader.StreamEntrySize));
-                    types[i] = ReadFence(handle, fence, header.TypeSectionOffset + (entry * EventIndexHeader.KeyEntrySize));
-                    producers[i] = ReadFence(handle, fence, header.ProducerSectionOffset + (entry * EventIndexHeader.KeyEntrySize));
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(chunk);
-            }
-
-            keep = true;
-            return new SealedSegmentIndex(indexPath, handle, header, streams, types, producers);
+            handle.Dispose();
+            return null;
         }
-        finally
-        {
-            if (!keep)
-            {
-                handle.Dispose();
-            }
-        }
-    }
 
-    private static int FenceCount(int entries) => (int)(((long)entries + BlockEntries - 1) / BlockEntries);
-
-    private static Fence ReadFence(SafeFileHandle handle, Span<byte> buffer, long offset)
-    {
-        RandomAccess.Read(handle, buffer, offset);
-        return new Fence(BinaryPrimitives.ReadUInt64LittleEndian(buffer), BinaryPrimitives.ReadInt64LittleEndian(buffer[8..]));
+        return new SealedSegmentIndex(indexPath, handle, header);
     }
 
     private static bool CheckHeader(SafeFileHandle handle, long segmentFirst, long segmentLength, IndexKeyHash hash, out EventIndexHeader header, out string? problem)
@@ -177,23 +128,35 @@ internal sealed class SealedSegmentIndex
         return problem is null;
     }
 
-    /// <summary>Adds the stream entries with <paramref name="hash"/> from <paramref name="fromVersion"/> on, in version order.</summary>
-    public void FindStream(ulong hash, long fromVersion, List<IndexHit> hits, byte[] block) =>
-        Find(EventIndexHeader.StreamSectionOffset, EventIndexHeader.StreamEntrySize, _streamFences, hash, fromVersion, hits, block);
+    /// <summary>
+    /// Adds the stream entries with <paramref name="hash"/> from <paramref name="fromVersion"/> on, in version order;
+    /// false and a reason when a table or block it reads is damaged (<paramref name="hits"/> is then partial).
+    /// </summary>
+    public bool TryFindStream(ulong hash, long fromVersion, List<IndexHit> hits, byte[] block, out string? problem) =>
+        TryFind(0, Header.StreamSectionOffset, EventIndexHeader.StreamEntrySize, hash, fromVersion, hits, block, out problem);
 
-    public void FindType(ulong hash, long fromPosition, List<IndexHit> hits, byte[] block) =>
-        Find(Header.TypeSectionOffset, EventIndexHeader.KeyEntrySize, _typeFences, hash, fromPosition, hits, block);
+    public bool TryFindType(ulong hash, long fromPosition, List<IndexHit> hits, byte[] block, out string? problem) =>
+        TryFind(1, Header.TypeSectionOffset, EventIndexHeader.KeyEntrySize, hash, fromPosition, hits, block, out problem);
 
-    public void FindProducer(ulong producerId, long fromPosition, List<IndexHit> hits, byte[] block) =>
-        Find(Header.ProducerSectionOffset, EventIndexHeader.KeyEntrySize, _producerFences, producerId, fromPosition, hits, block);
+    public bool TryFindProducer(ulong producerId, long fromPosition, List<IndexHit> hits, byte[] block, out string? problem) =>
+        TryFind(2, Header.ProducerSectionOffset, EventIndexHeader.KeyEntrySize, producerId, fromPosition, hits, block, out problem);
 
     /// <summary>The block size the lookups need, in bytes.</summary>
     public const int BlockBytes = BlockEntries * EventIndexHeader.StreamEntrySize;
 
+    private static readonly string[] s_sectionNames = ["stream", "type", "producer"];
+
     // Entries sort by (key, second): the block to start in is the last whose first entry is below the target.
     // In every section the key is at byte 0, the second sort field at 8, and the position and offset are the last 16 bytes.
-    private void Find(long sectionOffset, int entrySize, Fence[] fences, ulong key, long fromSecond, List<IndexHit> hits, byte[] block)
+    private bool TryFind(int section, long sectionOffset, int entrySize, ulong key, long fromSecond, List<IndexHit> hits, byte[] block, out string? problem)
     {
+        problem = null;
+        Fence[]? fences = _tables[section] ?? LoadTableSlow(section, out problem);
+        if (fences is null)
+        {
+            return false;
+        }
+
         int low = 0;
         int high = fences.Length - 1;
         int start = 0;
@@ -220,13 +183,25 @@ internal sealed class SealedSegmentIndex
             int n = Math.Min(BlockEntries, count - first);
             Span<byte> bytes = block.AsSpan(0, n * entrySize);
             ReadExactly(handle, bytes, sectionOffset + ((long)first * entrySize));
+            if (!fences[b].Verified)
+            {
+                if (Checksum.Compute(bytes) != fences[b].Crc)
+                {
+                    problem = $"block {b} of its {s_sectionNames[section]} section does not match its CRC-32C";
+                    return false;
+                }
+
+                fences[b].Verified = true; // the file is only ever replaced whole, by the same bytes
+            }
+
             for (int i = 0; i < n; i++)
             {
                 ReadOnlySpan<byte> entry = bytes.Slice(i * entrySize, entrySize);
                 ulong k = BinaryPrimitives.ReadUInt64LittleEndian(entry);
                 if (k > key)
                 {
-                    return;
+                    problem = null;
+                    return true;
                 }
 
                 if (k < key || BinaryPrimitives.ReadInt64LittleEndian(entry[8..]) < fromSecond)
@@ -237,28 +212,84 @@ internal sealed class SealedSegmentIndex
                 hits.Add(new IndexHit(BinaryPrimitives.ReadInt64LittleEndian(entry[(entrySize - 16)..]), BinaryPrimitives.ReadInt64LittleEndian(entry[(entrySize - 8)..])));
             }
         }
+
+        problem = null;
+        return true;
+    }
+
+    // Reads a section's block table (20 bytes per block) and checks it against its CRC in the header.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Fence[]? LoadTableSlow(int section, out string? problem)
+    {
+        (long offset, uint expected) = section switch
+        {
+            0 => (EventIndexHeader.StreamTableOffset, Header.StreamTableCrc),
+            1 => (Header.TypeTableOffset, Header.TypeTableCrc),
+            _ => (Header.ProducerTableOffset, Header.ProducerTableCrc),
+        };
+        int length = (int)Header.TableBytes;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            Span<byte> bytes = buffer.AsSpan(0, length);
+            ReadExactly(Handle, bytes, offset);
+            if (Checksum.Compute(bytes) != expected)
+            {
+                problem = $"its {s_sectionNames[section]} block table does not match its CRC-32C";
+                return null;
+            }
+
+            var fences = new Fence[Header.BlockCount];
+            for (int i = 0; i < fences.Length; i++)
+            {
+                ReadOnlySpan<byte> row = bytes.Slice(i * EventIndexHeader.BlockRowSize, EventIndexHeader.BlockRowSize);
+                fences[i] = new Fence(BinaryPrimitives.ReadUInt64LittleEndian(row), BinaryPrimitives.ReadInt64LittleEndian(row[8..]), BinaryPrimitives.ReadUInt32LittleEndian(row[16..]));
+            }
+
+            problem = null;
+            return _tables[section] = fences;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>For tests: the fences (first key, first second sort field) of a section's blocks, read from the file.</summary>
+    internal (ulong Key, long Second)[] ReadFences(int section)
+    {
+        Fence[] fences = _tables[section] ?? LoadTableSlow(section, out string? problem) ?? throw new IOException(problem);
+        return Array.ConvertAll(fences, f => (f.Key, f.Second));
     }
 
     /// <summary>
     /// The time entry to scan forward from for the first record with a timestamp at or after <paramref name="ticks"/>
-    /// (the segment's <see cref="EventIndexHeader.MaxTimestamp"/> must be at least <paramref name="ticks"/>).
+    /// (the segment's <see cref="EventIndexHeader.MaxTimestamp"/> must be at least <paramref name="ticks"/>); false and
+    /// a reason when the time section does not match its CRC-32C (checked at every call: it is read whole each time).
     /// </summary>
-    public TimeEntry FindTimeStart(long ticks)
+    public bool TryFindTimeStart(long ticks, out TimeEntry start, out string? problem)
     {
         int length = Header.TimeEntryCount * EventIndexHeader.TimeEntrySize;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             ReadExactly(Handle, buffer.AsSpan(0, length), Header.TimeSectionOffset);
+            if (Checksum.Compute(buffer.AsSpan(0, length)) != Header.TimeCrc)
+            {
+                start = default;
+                problem = "its time section does not match its CRC-32C";
+                return false;
+            }
+
             int low = 0;
             int high = Header.TimeEntryCount - 1;
-            int start = 0;
+            int found = 0;
             while (low <= high)
             {
                 int middle = low + ((high - low) / 2);
                 if (BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(middle * EventIndexHeader.TimeEntrySize)) < ticks)
                 {
-                    start = middle; // every record up to this entry is older than ticks: the answer is after it
+                    found = middle; // every record up to this entry is older than ticks: the answer is after it
                     low = middle + 1;
                 }
                 else
@@ -267,7 +298,9 @@ internal sealed class SealedSegmentIndex
                 }
             }
 
-            return TimeEntry.Read(buffer.AsSpan(start * EventIndexHeader.TimeEntrySize));
+            start = TimeEntry.Read(buffer.AsSpan(found * EventIndexHeader.TimeEntrySize));
+            problem = null;
+            return true;
         }
         finally
         {
@@ -290,5 +323,13 @@ internal sealed class SealedSegmentIndex
         }
     }
 
-    private readonly record struct Fence(ulong Key, long Second);
+    // A block's row of its table; Verified is set once the block's bytes have matched Crc.
+    private struct Fence(ulong key, long second, uint crc)
+    {
+        public readonly ulong Key = key;
+        public readonly long Second = second;
+        public readonly uint Crc = crc;
+        public bool Verified;
+    }
+
 }

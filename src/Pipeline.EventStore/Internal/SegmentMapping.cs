@@ -67,6 +67,68 @@ internal sealed class SegmentMapping
     }
 
     private const int MadviseRandom = 1; // MADV_RANDOM
+    private const int MadviseWillNeed = 3; // MADV_WILLNEED
+
+    /// <summary>
+    /// Asks the kernel to start reading the pages of <paramref name="length"/> bytes from <paramref name="offset"/>
+    /// (cut at <see cref="Length"/>) into the page cache without waiting for them, so that several reads of pages not
+    /// in memory overlap instead of faulting one after the other. One system call; best effort (a hint only).
+    /// </summary>
+    public void WillNeed(long offset, long length)
+    {
+        if (!OperatingSystem.IsLinux() || (ulong)offset >= (ulong)Length)
+        {
+            return;
+        }
+
+        long pageSize = Environment.SystemPageSize;
+        ulong first = (_start + (ulong)offset) & ~(ulong)(pageSize - 1);
+        ulong end = _start + (ulong)Math.Min(Length, offset + length);
+        bool added = false;
+        try
+        {
+            _memory.DangerousAddRef(ref added);
+            _ = Madvise(_memory.DangerousGetHandle() + (nint)first, (nuint)(end - first), MadviseWillNeed);
+        }
+        finally
+        {
+            if (added)
+            {
+                _memory.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// posix_fadvise(POSIX_FADV_WILLNEED) of a byte range of an open file: like <see cref="WillNeed(long, long)"/> for a file read
+    /// with positional reads. Best effort.
+    /// </summary>
+    public static void WillNeed(SafeFileHandle handle, long offset, long length)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            _ = PosixFadvise((int)handle.DangerousGetHandle(), offset, length, FadviseWillNeed);
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private const int FadviseWillNeed = 3; // POSIX_FADV_WILLNEED
+
+    [DllImport("libc", EntryPoint = "posix_fadvise")]
+    private static extern int PosixFadvise(int fd, long offset, long length, int advice);
 
     [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static extern int Madvise(IntPtr address, nuint length, int advice);
