@@ -78,7 +78,7 @@ internal sealed class EngineSettings
 {
     /// <summary>Pipeline:Engine:RingSize, a power of two.</summary>
     [Range(16, 1 << 24)]
-    public int RingSize { get; set; } = 65536;
+    public int RingSize { get; set; } = 16384;
 
     /// <summary>Pipeline:Engine:DecodeHandlers: stateless decoders that split the stream.</summary>
     [Range(1, 64)]
