@@ -6,7 +6,7 @@ namespace Pipeline.Application;
 /// <typeparam name="TEvent">The application's event type.</typeparam>
 public sealed class EventSink<TEvent>
 {
-    private TEvent[] _events = new TEvent[2];
+    private TEvent[] _events = new TEvent[4];
 
     /// <summary>The events emitted so far for the current command.</summary>
     public int Count { get; private set; }

@@ -16,7 +16,7 @@ namespace Pipeline.Hosting.Engine;
 internal class CommandEvent
 {
     private byte[] _type = new byte[32];
-    private byte[] _payload = new byte[128];
+    private byte[] _payload = new byte[256];
 
     // Written by the publisher (connection or replay).
     public IngestConnection? Connection { get; set; }
@@ -110,7 +110,7 @@ internal sealed class CommandEntry<TCommand, TEvent> : CommandEvent
     // Written by the application stage when the event store is on: the events as the log stores them.
     public EncodedEvents Encoded { get; } = new();
 
-    public long[] StreamVersions { get; private set; } = new long[2];
+    public long[] StreamVersions { get; private set; } = new long[4];
 
     public void SetStreamVersion(int index, long version)
     {

@@ -12,8 +12,8 @@ namespace Pipeline.Hosting.Engine;
 internal sealed class EncodedEvents
 {
     private const int MaxStreamBytes = 255;
-    private readonly ArrayBufferWriter<byte> _bytes = new(256);
-    private Slot[] _slots = new Slot[2];
+    private readonly ArrayBufferWriter<byte> _bytes = new(1024);
+    private Slot[] _slots = new Slot[4];
 
     public int Count { get; private set; }
 
