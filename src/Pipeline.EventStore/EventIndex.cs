@@ -158,7 +158,7 @@ public sealed class EventIndex : IDisposable
             TimeEntry start;
             if (i < segments.Count - 1)
             {
-                SealedSegmentIndex file = Sealed(segments[i]);
+                SealedSegmentIndex file = Sealed(segments, i);
                 if (file.Header.RecordCount == 0 || file.Header.MaxTimestamp < timestampTicks)
                 {
                     continue;
@@ -242,7 +242,7 @@ public sealed class EventIndex : IDisposable
         hits.Clear();
         if (index < segments.Count - 1)
         {
-            SealedSegmentIndex file = Sealed(segments[index]);
+            SealedSegmentIndex file = Sealed(segments, index);
             if (!TryFind(file, query, key, from, hits, out string? problem))
             {
                 hits.Clear();
@@ -287,26 +287,34 @@ public sealed class EventIndex : IDisposable
     };
 
     // The index of a sealed segment (header checked), made the most recently used of the open ones.
-    private SealedSegmentIndex Sealed((long FirstPosition, string Path) segment)
+    private SealedSegmentIndex Sealed(List<(long FirstPosition, string Path)> segments, int index)
     {
+        (long FirstPosition, string Path) segment = segments[index];
         if (_sealed.TryGetValue(segment.FirstPosition, out SealedSegmentIndex? file))
         {
             Touch(file);
             return file;
         }
 
-        file = OpenSealed(segment);
+        file = OpenSealed(segment, justSealed: index == segments.Count - 2);
         Touch(file);
         return file;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private SealedSegmentIndex OpenSealed((long FirstPosition, string Path) segment)
+    private SealedSegmentIndex OpenSealed((long FirstPosition, string Path) segment, bool justSealed)
     {
         string indexPath = EventSegmentFiles.IndexPath(segment.Path);
         long segmentLength = new FileInfo(segment.Path).Length;
-        SealedSegmentIndex file = SealedSegmentIndex.TryOpen(indexPath, segment.FirstPosition, segmentLength, _hash, out string? problem)
-            ?? RebuildSlow(segment, null, problem!);
+        SealedSegmentIndex? file = SealedSegmentIndex.TryOpen(indexPath, segment.FirstPosition, segmentLength, _hash, out string? problem);
+        if (file is null && justSealed && !File.Exists(indexPath))
+        {
+            // The writer writes the newest sealed segment's index in the background just after the roll: a reader
+            // that comes first builds the same file itself (written the same atomic way), which is not damage.
+            file = RebuildSlow(segment, null, problem!, expected: true);
+        }
+
+        file ??= RebuildSlow(segment, null, problem!);
         _sealed.Add(segment.FirstPosition, file);
         if (_tail is not null && _tail.FirstPosition == segment.FirstPosition)
         {
@@ -319,11 +327,19 @@ public sealed class EventIndex : IDisposable
     // Rebuilds a sealed segment's index file from the segment (warning 1206) and opens it; a damaged one found by a
     // lookup is replaced by it (closed, and its mapping of the segment, which has not changed, handed over).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private SealedSegmentIndex RebuildSlow((long FirstPosition, string Path) segment, SealedSegmentIndex? damaged, string problem)
+    private SealedSegmentIndex RebuildSlow((long FirstPosition, string Path) segment, SealedSegmentIndex? damaged, string problem, bool expected = false)
     {
         string indexPath = EventSegmentFiles.IndexPath(segment.Path);
         int records = (_rebuilder ??= new SegmentIndexBuilder(_hash, segment.FirstPosition)).BuildFile(segment.Path, indexPath, _options.MaxRecordBytes);
-        Log.IndexRebuilt(_logger, indexPath, records, problem);
+        if (expected)
+        {
+            Log.IndexBuiltBeforeWriter(_logger, indexPath, records);
+        }
+        else
+        {
+            Log.IndexRebuilt(_logger, indexPath, records, problem);
+        }
+
         SealedSegmentIndex file = SealedSegmentIndex.TryOpen(indexPath, segment.FirstPosition, new FileInfo(segment.Path).Length, _hash, out string? again)
             ?? throw new IOException($"The event log index {indexPath} was rebuilt but does not read back: {again}.");
         if (damaged is not null)
@@ -383,7 +399,7 @@ public sealed class EventIndex : IDisposable
             return null;
         }
 
-        SealedSegmentIndex file = Sealed(segments[index]);
+        SealedSegmentIndex file = Sealed(segments, index);
         if (file.Mapping is null)
         {
             // A mapped page costs a page fault the first time this process touches it, several times a positional

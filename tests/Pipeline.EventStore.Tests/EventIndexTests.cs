@@ -261,6 +261,33 @@ public sealed class EventIndexTests : IDisposable
         Assert.Contains("missing", message, StringComparison.Ordinal);
     }
 
+    // Just after a roll the writer is still writing the newest sealed segment's index in the background: a reader
+    // that comes first builds it itself, and that is no damage (debug 1208, no warning).
+    [Fact]
+    public void ReadStream_NewestSealedIndexNotWrittenYet_BuildsItWithoutAWarning()
+    {
+        EventLogOptions options = CreateLog();
+        List<(long FirstPosition, string Path)> segments = EventSegmentFiles.List(options.Directory);
+        string newest = EventSegmentFiles.IndexPath(segments[^2].Path);
+        string older = EventSegmentFiles.IndexPath(segments[^3].Path);
+        File.Delete(newest);
+        var logger = new ListLogger();
+
+        List<StoredEvent> events = Drain(new EventIndex(options, logger).ReadStream(Stream(1)));
+
+        Assert.Equal(Scan(options, e => e.StreamId.AsSpan().SequenceEqual(Stream(1))), Positions(events));
+        Assert.True(File.Exists(newest));
+        Assert.DoesNotContain(logger.Entries, e => e.EventId == 1206);
+        (LogLevel level, int _, string message) = Assert.Single(logger.Entries, e => e.EventId == 1208);
+        Assert.Equal(LogLevel.Debug, level);
+        Assert.Contains(newest, message, StringComparison.Ordinal);
+
+        File.Delete(older); // an older one missing is damage: warned
+        var second = new ListLogger();
+        Drain(new EventIndex(options, second).ReadStream(Stream(1)));
+        Assert.Contains(second.Entries, e => e.EventId == 1206 && e.Message.Contains(older, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Open_IndexFileDeleted_RebuildsItAndLogsAWarning()
     {

@@ -24,4 +24,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1207, Level = LogLevel.Warning, Message = "Event log index {File} could not be written when its segment was sealed; readers rebuild it when they need it")]
     public static partial void IndexWriteFailed(ILogger logger, System.Exception exception, string file);
+
+    [LoggerMessage(EventId = 1208, Level = LogLevel.Debug, Message = "Event log index {File} of the newest sealed segment was not written yet (the writer writes it in the background after a roll): built it from its segment ({Records} records)")]
+    public static partial void IndexBuiltBeforeWriter(ILogger logger, string file, int records);
 }
