@@ -16,7 +16,7 @@ namespace Pipeline.EventStore;
 // Design: _gate serialises every call: the reader and index keep per-segment state (sparse index, open files,
 // tail scan) that is not thread-safe. _logBuffer is only touched under _gate. The visible head is read once per call
 // (acquire), so all events a call returns are at or below the head it reports.
-public sealed class EventStoreReader
+public sealed class EventStoreReader : IDisposable
 {
     private readonly EventLogReader _log;
     private readonly EventIndex _index;
@@ -38,6 +38,18 @@ public sealed class EventStoreReader
 
     /// <summary>The visibility bound.</summary>
     public VisibleHead Head => _head;
+
+    /// <summary>
+    /// Closes the index files and segment mappings the reads keep open (waiting for a read in progress). A later read
+    /// still works and opens what it needs again.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _index.Dispose();
+        }
+    }
 
     /// <summary>The visible events from <paramref name="fromPosition"/> on, oldest first, at most <paramref name="maxCount"/>.</summary>
     /// <remarks>From beyond the head: no events, and Next is <paramref name="fromPosition"/>.</remarks>

@@ -115,6 +115,28 @@ public sealed class EventStoreReaderTests : IDisposable
         Assert.Equal((81L, 80L), (after.Next, after.Head));
     }
 
+    // The engine disposes its reader at shutdown, so an in-process host that stops and starts the engine keeps no
+    // index files or segment mappings open.
+    [Fact]
+    public void Dispose_AfterStreamReads_ClosesTheIndexFilesAndALaterReadStillWorks()
+    {
+        var index = new EventIndex(_options);
+        var reader = new EventStoreReader(new EventLogReader(_options), index, new VisibleHead(Count));
+        var first = new CollectingSink();
+        reader.ReadStream(Stream(1), 1, 1000, first);
+        reader.ReadStream(Stream(1), 1, 1000, new CollectingSink()); // the second read maps the sealed segments
+        Assert.True(index.OpenSegmentCount > 0);
+
+        reader.Dispose();
+
+        Assert.Equal((0, 0), (index.OpenSegmentCount, index.MappedSegmentCount));
+        var again = new CollectingSink();
+        reader.ReadStream(Stream(1), 1, 1000, again);
+        Assert.Equal(Positions(first), Positions(again));
+        Assert.NotEmpty(Positions(again));
+        reader.Dispose();
+    }
+
     [Fact]
     public void ReadForward_SinkRefusesAnEvent_StopsAndNextNamesIt()
     {

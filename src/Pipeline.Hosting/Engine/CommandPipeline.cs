@@ -51,11 +51,13 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
     private readonly EventLogWriter? _eventLog;
     private readonly VisibleHead _visible;
     private readonly EventReadService? _reads;
+    private readonly EventStoreReader? _storeReader;
     private readonly CancellationTokenSource _stopping = new();
     private bool _shutDown;
 
-    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, EventLogWriter? eventLog, SnapshotScheduler? snapshots, ProducerTable producers, JournalStage<CommandEntry<TCommand, TEvent>> journalStage, ApplicationStage<TApp, TState, TCommand, TEvent> application, EventPipeline<CommandEntry<TCommand, TEvent>> pipeline, IQueryHandler queries, VisibleHead position, VisibleHead visible, EventReadService? reads)
+    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, EventLogWriter? eventLog, SnapshotScheduler? snapshots, ProducerTable producers, JournalStage<CommandEntry<TCommand, TEvent>> journalStage, ApplicationStage<TApp, TState, TCommand, TEvent> application, EventPipeline<CommandEntry<TCommand, TEvent>> pipeline, IQueryHandler queries, VisibleHead position, VisibleHead visible, EventReadService? reads, EventStoreReader? storeReader)
     {
+        _storeReader = storeReader;
         _eventLog = eventLog;
         _visible = visible;
         _reads = reads;
@@ -223,7 +225,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
                 StageNames.Ack,
                 OnFailure(isolating));
             EventPipeline<CommandEntry<TCommand, TEvent>> pipeline = builder.Build();
-            var engine = new CommandPipeline<TApp, TState, TCommand, TEvent>(options, logger, metrics, journal, eventLog, snapshots, producers, journaling, application, pipeline, readSide.Queries, position, visible, reads);
+            var engine = new CommandPipeline<TApp, TState, TCommand, TEvent>(options, logger, metrics, journal, eventLog, snapshots, producers, journaling, application, pipeline, readSide.Queries, position, visible, reads, storeReader);
             pipeline.Start();
 
             // The replay time covers reading the tail and running it through every stage (the drain), not the snapshot load.
@@ -390,6 +392,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
 
         _snapshots?.Dispose();
         _eventLog?.Dispose();
+        _storeReader?.Dispose(); // the index files and segment mappings the reads keep open
         Log.ShutDown(_logger, _application.LastApplied, final);
     }
 
