@@ -23,8 +23,6 @@ internal sealed class EventStoreStage<TCommand, TEvent> : IEventHandler<CommandE
 {
     private readonly EventLogWriter _log;
     private readonly VisibilityGate _visibility;
-    private bool _unflushed;
-    private long _lastPosition;
     private long _lastSequence;
     private long _through;
 
@@ -34,7 +32,6 @@ internal sealed class EventStoreStage<TCommand, TEvent> : IEventHandler<CommandE
     {
         _log = log;
         _visibility = visibility;
-        _lastPosition = log.LastPosition;
     }
 
     /// <summary>The last journal sequence whose events (if any) are in the file, at the end of a batch (any thread).</summary>
@@ -48,11 +45,6 @@ internal sealed class EventStoreStage<TCommand, TEvent> : IEventHandler<CommandE
             Store(entry);
         }
 
-        if (entry.LastPosition != 0)
-        {
-            _lastPosition = entry.LastPosition;
-        }
-
         if (entry.Sequence > _lastSequence)
         {
             _lastSequence = entry.Sequence; // a DUPLICATE carries the original's lower sequence, an INVALID 0
@@ -60,14 +52,13 @@ internal sealed class EventStoreStage<TCommand, TEvent> : IEventHandler<CommandE
 
         if (endOfBatch)
         {
-            if (_unflushed)
+            if (_log.LastPosition > _log.FlushedPosition)
             {
-                _unflushed = false;
                 _log.Flush();
             }
 
             Volatile.Write(ref _through, _lastSequence);
-            _visibility.Stored(_lastPosition, _lastSequence);
+            _visibility.Stored(_log.FlushedPosition, _lastSequence); // every event in the file, stored now or before a restart
         }
     }
 
@@ -92,7 +83,6 @@ internal sealed class EventStoreStage<TCommand, TEvent> : IEventHandler<CommandE
             {
                 ExpectedPosition = first + i, // a gap or a repeat throws instead of numbering events wrongly
             });
-            _unflushed = true;
         }
     }
 
