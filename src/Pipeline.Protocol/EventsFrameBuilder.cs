@@ -4,12 +4,13 @@ using System.Buffers;
 namespace Pipeline.Protocol;
 
 /// <summary>
-/// Builds one EVENTS frame at a time from event records, written straight into one reused buffer, never longer
-/// than a maximum frame length; a batch holds whole records only.
+/// Builds one EVENTS frame (answering a READ or FETCH) or PUSH frame (of a subscription) at a time from event records,
+/// written straight into one reused buffer, never longer than a maximum frame length; a batch holds whole records only.
 /// </summary>
 /// <remarks>
 /// One thread at a time. The buffer is pooled and grows (doubling) up to the largest frame; nothing is allocated
-/// per record. <see cref="Dispose"/> returns the buffer.
+/// per record. <see cref="Dispose"/> returns the buffer. An optional byte budget (<see cref="SetRecordBytesBudget"/>,
+/// FETCH's max_bytes) bounds the record bytes of a whole answer, across its frames.
 /// </remarks>
 public sealed class EventsFrameBuilder : IDisposable
 {
@@ -19,15 +20,33 @@ public sealed class EventsFrameBuilder : IDisposable
     private byte[] _buffer;
     private int _end = FrameWriter.EventsPrefixBytes;
     private ulong _requestId;
+    private long _budgetBytes = long.MaxValue;
+    private long _budgetUsedBytes;
 
-    /// <summary>Creates a builder of frames whose length field is at most <paramref name="maxFrameLength"/> (kind + body).</summary>
+    /// <summary>Creates a builder of EVENTS frames whose length field is at most <paramref name="maxFrameLength"/> (kind + body).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxFrameLength"/> is below 64.</exception>
     public EventsFrameBuilder(int maxFrameLength)
+        : this(maxFrameLength, FrameKind.Events)
+    {
+    }
+
+    /// <summary>Creates a builder of <paramref name="kind"/> frames (EVENTS or PUSH) whose length field is at most <paramref name="maxFrameLength"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxFrameLength"/> is below 64, or <paramref name="kind"/> is neither EVENTS nor PUSH.</exception>
+    public EventsFrameBuilder(int maxFrameLength, FrameKind kind)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFrameLength, 64);
+        if (kind is not (FrameKind.Events or FrameKind.Push))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "kind must be Events or Push");
+        }
+
+        Kind = kind;
         _maxFrameLength = maxFrameLength;
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, maxFrameLength + sizeof(uint)));
     }
+
+    /// <summary>EVENTS or PUSH.</summary>
+    public FrameKind Kind { get; }
 
     /// <summary>The longest frame (length field: kind + body) this builder makes.</summary>
     public int MaxFrameLength => _maxFrameLength;
@@ -38,10 +57,33 @@ public sealed class EventsFrameBuilder : IDisposable
     /// <summary>Records in the current frame.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The request the current frame answers.</summary>
+    /// <summary>The request the current frame answers (EVENTS), or its subscription (PUSH).</summary>
     public ulong RequestId => _requestId;
 
-    /// <summary>Starts an empty frame for <paramref name="requestId"/>.</summary>
+    /// <summary>
+    /// Whether the last <see cref="TryAppend"/> was refused by the byte budget rather than by the frame's length: the
+    /// answer is complete.
+    /// </summary>
+    public bool BudgetReached { get; private set; }
+
+    /// <summary>Record bytes appended since the last <see cref="SetRecordBytesBudget"/>, over every frame.</summary>
+    public long BudgetUsedBytes => _budgetUsedBytes;
+
+    /// <summary>
+    /// Starts a budget of <paramref name="maxRecordBytes"/> bytes of event records (FETCH's max_bytes) for the next
+    /// records, across frames (<see cref="Reset(ulong)"/> keeps it). The first record after this call is taken even when
+    /// it alone is larger, if it fits a frame; the others only while the budget holds them. <see cref="long.MaxValue"/> is no budget (the default).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxRecordBytes"/> is below 1.</exception>
+    public void SetRecordBytesBudget(long maxRecordBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRecordBytes, 1);
+        _budgetBytes = maxRecordBytes;
+        _budgetUsedBytes = 0;
+        BudgetReached = false;
+    }
+
+    /// <summary>Starts an empty frame for <paramref name="requestId"/> (a request id for EVENTS, a subscription id for PUSH); the byte budget goes on.</summary>
     public void Reset(ulong requestId)
     {
         _requestId = requestId;
@@ -49,7 +91,10 @@ public sealed class EventsFrameBuilder : IDisposable
         Count = 0;
     }
 
-    /// <summary>Adds a record; false (and nothing added) when it would take the frame past the maximum length.</summary>
+    /// <summary>
+    /// Adds a record; false (and nothing added) when it would take the frame past the maximum length, or the answer past
+    /// its byte budget (<see cref="BudgetReached"/>).
+    /// </summary>
     public bool TryAppend(
         ulong position,
         ulong commandSequence,
@@ -62,6 +107,13 @@ public sealed class EventsFrameBuilder : IDisposable
         ReadOnlySpan<byte> payload)
     {
         long size = FrameWriter.EventRecordBytes(stream.Length, type.Length, payload.Length);
+        // The budget first: a record past it ends the answer, even one that would not fit a frame either.
+        BudgetReached = _budgetUsedBytes > 0 && size > _budgetBytes - _budgetUsedBytes;
+        if (BudgetReached)
+        {
+            return false;
+        }
+
         long frameBytes = _end + size;
         if (frameBytes - sizeof(uint) > _maxFrameLength || Count == int.MaxValue)
         {
@@ -74,6 +126,7 @@ public sealed class EventsFrameBuilder : IDisposable
         }
 
         _end += FrameWriter.WriteEventRecord(_buffer.AsSpan(_end), position, commandSequence, timestampTicks, producerId, stream, streamVersion, type, schemaVersion, payload);
+        _budgetUsedBytes += size;
         Count++;
         return true;
     }
@@ -83,7 +136,7 @@ public sealed class EventsFrameBuilder : IDisposable
     {
         get
         {
-            FrameWriter.WriteEventsPrefix(_buffer, _requestId, (uint)Count, _end - FrameWriter.EventsPrefixBytes);
+            FrameWriter.WriteRecordsPrefix(_buffer, Kind, _requestId, (uint)Count, _end - FrameWriter.EventsPrefixBytes);
             return _buffer.AsSpan(0, _end);
         }
     }

@@ -25,11 +25,39 @@ public static class FrameHeader
     /// <summary>Protocol version 1, the base protocol (shared/spec/protocol.md); a client's default.</summary>
     public const ushort ProtocolVersion = 1;
 
-    /// <summary>The highest protocol version this code speaks: 2 adds READ, EVENTS and READ_END (docs/protocol.md).</summary>
-    public const ushort MaxProtocolVersion = 2;
+    /// <summary>
+    /// The highest protocol version this code speaks: 2 adds READ, EVENTS and READ_END; 3 adds subscriptions, FETCH and
+    /// durable consumers (docs/protocol.md).
+    /// </summary>
+    public const ushort MaxProtocolVersion = 3;
 
     /// <summary>The first protocol version with READ, EVENTS and READ_END.</summary>
     public const ushort ReadProtocolVersion = 2;
+
+    /// <summary>The first protocol version with SUBSCRIBE, CREDIT, UNSUBSCRIBE, FETCH, COMMIT, CONSUMER_ADMIN and their answers.</summary>
+    public const ushort ConsumerProtocolVersion = 3;
+
+    /// <summary>The protocol version that introduced <paramref name="kind"/> (1, 2 or 3); 0 for a kind no version has.</summary>
+    public static ushort ProtocolVersionOf(byte kind) => kind switch
+    {
+        >= (byte)FrameKind.Hello and <= (byte)FrameKind.Ping => ProtocolVersion,
+        >= (byte)FrameKind.Welcome and <= (byte)FrameKind.Pong => ProtocolVersion,
+        (byte)FrameKind.Error => ProtocolVersion,
+        (byte)FrameKind.Read or (byte)FrameKind.Events or (byte)FrameKind.ReadEnd => ReadProtocolVersion,
+        >= (byte)FrameKind.Subscribe and <= (byte)FrameKind.ConsumerAdmin => ConsumerProtocolVersion,
+        >= (byte)FrameKind.Subscribed and <= (byte)FrameKind.ConsumerResult => ConsumerProtocolVersion,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Whether a server knows <paramref name="kind"/> from a client on a connection of <paramref name="protocolVersion"/>:
+    /// a client kind (below 0x80) of that version or an earlier one. Server kinds are unknown to a server.
+    /// </summary>
+    public static bool IsClientKind(byte kind, ushort protocolVersion)
+    {
+        ushort since = ProtocolVersionOf(kind);
+        return kind < 0x80 && since != 0 && since <= protocolVersion;
+    }
 
     /// <summary>Finds the frame at the start of <paramref name="buffer"/>.</summary>
     /// <param name="buffer">Received bytes.</param>

@@ -1,6 +1,7 @@
 namespace Pipeline.Protocol;
 
-/// <summary>Frame kinds of protocol version 1 (shared/spec/protocol.md) and version 2 (docs/protocol.md).</summary>
+/// <summary>Frame kinds of protocol version 1 (shared/spec/protocol.md) and versions 2 and 3 (docs/protocol.md).</summary>
+/// <remarks><see cref="FrameHeader.ProtocolVersionOf"/> tells from which version a kind exists.</remarks>
 public enum FrameKind : byte
 {
     /// <summary>Client: version, producer id, client name. First frame of a connection, and only the first.</summary>
@@ -17,6 +18,24 @@ public enum FrameKind : byte
 
     /// <summary>Client, version 2: reads stored events (request id, selector, from, max count, min position, producer id, key).</summary>
     Read = 0x05,
+
+    /// <summary>Client, version 3: opens a push subscription (subscription id, start, from, credits, filter, consumer).</summary>
+    Subscribe = 0x06,
+
+    /// <summary>Client, version 3: adds credits to a subscription.</summary>
+    Credit = 0x07,
+
+    /// <summary>Client, version 3: ends a subscription.</summary>
+    Unsubscribe = 0x08,
+
+    /// <summary>Client, version 3: a filtered long-poll read by position, answered with EVENTS and READ_END.</summary>
+    Fetch = 0x09,
+
+    /// <summary>Client, version 3: sets a durable consumer's checkpoint.</summary>
+    Commit = 0x0A,
+
+    /// <summary>Client, version 3: resets or deletes a durable consumer.</summary>
+    ConsumerAdmin = 0x0B,
 
     /// <summary>Server: answer to HELLO.</summary>
     Welcome = 0x81,
@@ -35,6 +54,24 @@ public enum FrameKind : byte
 
     /// <summary>Server, version 2: the last frame of a READ's answer, with its status.</summary>
     ReadEnd = 0x86,
+
+    /// <summary>Server, version 3: a SUBSCRIBE was accepted; where the subscription starts.</summary>
+    Subscribed = 0x87,
+
+    /// <summary>Server, version 3: a batch of whole event records of a subscription (the records of EVENTS).</summary>
+    Push = 0x88,
+
+    /// <summary>Server, version 3: a subscription considered every event up to the visible head for the first time.</summary>
+    CaughtUp = 0x89,
+
+    /// <summary>Server, version 3: a subscription that sent nothing for the heartbeat interval, and how far it was checked.</summary>
+    Heartbeat = 0x8A,
+
+    /// <summary>Server, version 3: the end (or refusal) of a subscription, with its status.</summary>
+    SubEnd = 0x8B,
+
+    /// <summary>Server, version 3: the answer to COMMIT or CONSUMER_ADMIN.</summary>
+    ConsumerResult = 0x8C,
 
     /// <summary>Server: the connection ends; the server closes it.</summary>
     Error = 0x8F,

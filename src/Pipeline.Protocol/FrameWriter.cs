@@ -7,7 +7,7 @@ namespace Pipeline.Protocol;
 
 /// <summary>Encodes frames into a buffer writer, without allocating.</summary>
 /// <remarks>Strings longer than 65535 UTF-8 bytes are cut at a character boundary (the format's limit).</remarks>
-public static class FrameWriter
+public static partial class FrameWriter
 {
     /// <summary>The longest string the format carries, in bytes.</summary>
     public const int MaxStringBytes = ushort.MaxValue;
@@ -142,13 +142,17 @@ public static class FrameWriter
     /// after the prefix) number <paramref name="count"/>.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="EventsPrefixBytes"/>.</exception>
-    public static void WriteEventsPrefix(Span<byte> destination, ulong requestId, uint count, int recordBytes)
+    public static void WriteEventsPrefix(Span<byte> destination, ulong requestId, uint count, int recordBytes) =>
+        WriteRecordsPrefix(destination, FrameKind.Events, requestId, count, recordBytes);
+
+    // EVENTS and PUSH share one layout: length, kind, an id (request or subscription), count, then the records.
+    internal static void WriteRecordsPrefix(Span<byte> destination, FrameKind kind, ulong id, uint count, int recordBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, EventsPrefixBytes, nameof(destination));
         ArgumentOutOfRangeException.ThrowIfNegative(recordBytes);
         BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)(1 + 8 + 4 + recordBytes));
-        destination[4] = (byte)FrameKind.Events;
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[5..], requestId);
+        destination[4] = (byte)kind;
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[5..], id);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[13..], count);
     }
 

@@ -51,7 +51,7 @@ public readonly ref struct QueryFrame(ulong RequestId, ReadOnlySpan<byte> Name, 
 }
 
 /// <summary>Parses the bodies of client frames; false means MALFORMED (ends early, runs over, or bad UTF-8).</summary>
-public static class ClientFrames
+public static partial class ClientFrames
 {
     /// <summary>HELLO: version:u16, producer_id:u64, client_name:string.</summary>
     public static bool TryParseHello(ReadOnlySpan<byte> body, out HelloFrame frame)

@@ -80,7 +80,7 @@ public readonly ref struct EventRecordFrame
     public ReadOnlySpan<byte> Payload { get; }
 }
 
-/// <summary>The records of an EVENTS frame, already checked whole by <see cref="ServerFrames.TryParseEvents"/>.</summary>
+/// <summary>The records of an EVENTS frame (or of a <see cref="PushFrame"/>), already checked whole by <see cref="ServerFrames.TryParseEvents"/>.</summary>
 public ref struct EventsFrame
 {
     private BodyReader _records;
@@ -117,8 +117,8 @@ public ref struct EventsFrame
     }
 }
 
-/// <summary>Parses the bodies of the server frames of version 2; false means a malformed body.</summary>
-public static class ServerFrames
+/// <summary>Parses the bodies of the server frames of versions 2 and 3; false means a malformed body.</summary>
+public static partial class ServerFrames
 {
     /// <summary>READ_END: request_id:u64, status:u8, next:u64, head_position:u64, event_count:u32, message:string.</summary>
     public static bool TryParseReadEnd(ReadOnlySpan<byte> body, out ReadEndFrame frame)
@@ -142,15 +142,30 @@ public static class ServerFrames
     /// </summary>
     public static bool TryParseEvents(ReadOnlySpan<byte> body, out EventsFrame frame)
     {
+        if (TryParseRecords(body, out ulong requestId, out uint count, out ReadOnlySpan<byte> records))
+        {
+            frame = new EventsFrame(requestId, count, records);
+            return true;
+        }
+
         frame = default;
+        return false;
+    }
+
+    // EVENTS and PUSH bodies: an id, count:u32 (at least 1), then count whole records and nothing after them. Every
+    // record is checked here (lengths, UTF-8), so reading them afterwards cannot fail.
+    private static bool TryParseRecords(ReadOnlySpan<byte> body, out ulong id, out uint count, out ReadOnlySpan<byte> records)
+    {
+        records = default;
+        count = 0;
         var reader = new BodyReader(body);
-        if (!reader.TryReadUInt64(out ulong requestId) || !reader.TryReadUInt32(out uint count) || count == 0)
+        if (!reader.TryReadUInt64(out id) || !reader.TryReadUInt32(out count) || count == 0)
         {
             return false;
         }
 
-        ReadOnlySpan<byte> records = body[12..];
-        var check = new BodyReader(records);
+        ReadOnlySpan<byte> all = body[12..];
+        var check = new BodyReader(all);
         for (uint i = 0; i < count; i++)
         {
             if (!TryReadRecord(ref check, out _))
@@ -164,7 +179,7 @@ public static class ServerFrames
             return false;
         }
 
-        frame = new EventsFrame(requestId, count, records);
+        records = all;
         return true;
     }
 

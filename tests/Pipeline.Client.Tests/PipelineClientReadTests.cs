@@ -75,9 +75,9 @@ public sealed class PipelineClientReadTests : IDisposable
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task ConnectAsync_ProtocolVersion3_ThrowsBeforeConnecting()
+    public async Task ConnectAsync_ProtocolVersionAboveTheMaximum_ThrowsBeforeConnecting()
     {
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ConnectAsync(1, version: 3));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ConnectAsync(1, version: FrameHeader.MaxProtocolVersion + 1));
     }
 
     [Fact(Timeout = 30_000)]

@@ -29,7 +29,7 @@ internal static class IngestTestHost
         MaxConnections = maxConnections,
         MaxFrameLength = maxFrameLength,
         CloseTimeout = TestTimeouts.Default,
-        MaxProtocolVersion = FrameHeader.MaxProtocolVersion,
+        MaxProtocolVersion = FrameHeader.ReadProtocolVersion, // version 3 once the listener serves subscriptions
     };
 
     /// <summary>Connects, sends HELLO and reads the WELCOME.</summary>
