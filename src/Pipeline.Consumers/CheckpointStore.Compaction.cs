@@ -51,7 +51,7 @@ public sealed partial class CheckpointStore
         {
             fresh = File.OpenHandle(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             CompactionFailed(ex, temp);
             return;
@@ -74,7 +74,7 @@ public sealed partial class CheckpointStore
             File.Move(temp, _path, overwrite: true); // rename(2): atomic; fresh now has checkpoints.log open
             Journal.Internal.DirectorySync.Flush(_directory);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             fresh.Dispose();
             Fail("compaction", ex);
@@ -92,13 +92,13 @@ public sealed partial class CheckpointStore
         Log.Compacted(_logger, _path, before, live.Length, length, milliseconds);
     }
 
-    private void CompactionFailed(IOException exception, string temp)
+    private void CompactionFailed(Exception exception, string temp)
     {
         try
         {
             File.Delete(temp);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Open deletes it; the next attempt overwrites it.
         }

@@ -96,6 +96,9 @@ public sealed partial class CheckpointStore : IDisposable
         }
     }
 
+    /// <summary>Called (holding the lock) each time a caller starts waiting for another caller's fsync; a test hook.</summary>
+    internal Action? WaitingForFsync { get; set; }
+
     /// <summary>Whether <paramref name="name"/> may name a consumer: 1 to 128 ASCII letters, digits, '.', '_' or '-'.</summary>
     /// <param name="name">The name to check.</param>
     /// <param name="error">Why it may not, as a sentence for a client; null when it may.</param>
@@ -325,6 +328,7 @@ public sealed partial class CheckpointStore : IDisposable
                 ObjectDisposedException.ThrowIf(_disposed, this); // not reached: Dispose syncs or fails first
                 if (_syncing)
                 {
+                    WaitingForFsync?.Invoke();
                     Monitor.Wait(_gate);
                 }
                 else
