@@ -94,7 +94,7 @@ public sealed partial class PipelineClient
 
             return consumers;
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
         {
             throw Malformed(json, ex.Message);
         }
