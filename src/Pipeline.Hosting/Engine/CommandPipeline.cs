@@ -132,6 +132,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         }
 
         EventLogWriter? eventLog = null;
+        ConsumerServer? consumers = null;
         try
         {
             var store = new FileSnapshotStore(Path.Combine(data, "snapshots"), options.Snapshots.Keep, loggers.CreateLogger("Pipeline.Journal.Snapshots"));
@@ -177,7 +178,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             var sequencesVisible = new VisibleHead(0); // advanced by the replay as it passes the ACK stage
             EventStoreReader? storeReader = eventOptions is null ? null : new EventStoreReader(new EventLogReader(eventOptions), new EventIndex(eventOptions, loggers.CreateLogger("Pipeline.EventStore")), visible);
             EventReadService? reads = storeReader is null ? null : new EventReadService(storeReader, sequencesVisible, options.Ingest.QueryTimeout, loggers.CreateLogger("Pipeline.Ingest"));
-            ConsumerServer? consumers = storeReader is null ? null : new ConsumerServer(storeReader, options.Consumers, loggers);
+            consumers = storeReader is null ? null : new ConsumerServer(storeReader, data, options.Consumers, loggers, metrics);
             ReadSide<TEvent> readSide = app.CreateReadSide(state.Application, new ApplicationServices(storeReader is null ? null : new StoredEventReader(storeReader)));
             var position = new VisibleHead(state.LastSequence); // the read model's command sequence: the same raise-only value with waiters
 
@@ -243,6 +244,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         }
         catch
         {
+            consumers?.Dispose();
             (eventLog ?? OpenedOrNull(openingLog))?.Dispose();
             journal.Dispose();
             throw;
@@ -348,7 +350,24 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         return count;
     }
 
-    public void OnQuery(IngestConnection connection, in QueryFrame frame) => _queries.Handle(connection, frame);
+    public void OnQuery(IngestConnection connection, in QueryFrame frame)
+    {
+        // Names starting with "pipeline." belong to the server, whatever the application defines.
+        if (frame.Name.StartsWith("pipeline."u8))
+        {
+            string name = System.Text.Encoding.UTF8.GetString(frame.Name);
+            if (_consumers is null)
+            {
+                connection.SendResult(frame.RequestId, (ulong)ReadModelPosition.Position, ResultStatus.BadRequest, "{\"error\":\"" + StoreOff + "\"}");
+                return;
+            }
+
+            _consumers.OnQuery(connection, frame.RequestId, (ulong)ReadModelPosition.Position, name, frame.Args.ToArray());
+            return;
+        }
+
+        _queries.Handle(connection, frame);
+    }
 
     public void OnRead(IngestConnection connection, in ReadFrame frame)
     {
@@ -409,6 +428,28 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
 
     public void OnConnectionClosed(IngestConnection connection) => _consumers?.OnConnectionClosed(connection);
 
+    public void OnCommit(IngestConnection connection, in CommitFrame frame)
+    {
+        if (_consumers is null)
+        {
+            connection.SendConsumerResult(frame.RequestId, ConsumerResultStatus.NotSupported, 0, StoreOff);
+            return;
+        }
+
+        _consumers.OnCommit(connection, frame);
+    }
+
+    public void OnConsumerAdmin(IngestConnection connection, in ConsumerAdminFrame frame)
+    {
+        if (_consumers is null)
+        {
+            connection.SendConsumerResult(frame.RequestId, ConsumerResultStatus.NotSupported, 0, StoreOff);
+            return;
+        }
+
+        _consumers.OnConsumerAdmin(connection, frame);
+    }
+
     /// <summary>
     /// Drains every published event through every stage, stops the stages, closes the journal (fsync) and writes
     /// a final snapshot. Call after the listener has stopped. Idempotent.
@@ -444,6 +485,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         _snapshots?.Dispose();
         _eventLog?.Dispose();
         _storeReader?.Dispose(); // the index files and segment mappings the reads keep open
+        _consumers?.Dispose(); // the checkpoint store: fsync, and its folder's lock released
         Log.ShutDown(_logger, _application.LastApplied, final);
     }
 
