@@ -7,10 +7,10 @@ using Pipeline.Protocol;
 
 namespace Pipeline.Client;
 
-// The receive loop: reads frames and completes the matching publishes, queries, reads and pings.
+// The receive loop: reads frames and completes the matching publishes, queries, reads, pings and consumer requests,
+// and feeds the subscriptions.
 public sealed partial class PipelineClient
 {
-
     private async Task ReceiveLoopAsync(Socket socket, byte[] buffer, int count)
     {
         Exception? failure = null;
@@ -138,6 +138,30 @@ public sealed partial class PipelineClient
 
             case FrameKind.ReadEnd:
                 OnReadEnd(body);
+                break;
+
+            case FrameKind.Subscribed:
+                OnSubscribed(body);
+                break;
+
+            case FrameKind.Push:
+                OnPush(body);
+                break;
+
+            case FrameKind.CaughtUp:
+                OnCaughtUp(body);
+                break;
+
+            case FrameKind.Heartbeat:
+                OnHeartbeat(body);
+                break;
+
+            case FrameKind.SubEnd:
+                OnSubEnd(body);
+                break;
+
+            case FrameKind.ConsumerResult:
+                OnConsumerResult(body);
                 break;
 
             case FrameKind.Error:

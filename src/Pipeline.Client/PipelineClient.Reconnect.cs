@@ -89,6 +89,9 @@ public sealed partial class PipelineClient
             }
         }
 
-        FailRequests(new InvalidOperationException("The connection was lost; the query or ping was not answered."));
+        FailRequests(new InvalidOperationException("The connection was lost; the request was not answered."));
+
+        // After the publishes: a subscription's lock comes before _gate, so it is not taken above.
+        ResumeSubscriptions();
     }
 }

@@ -12,7 +12,7 @@ namespace Pipeline.Client;
 
 /// <summary>
 /// A .NET client of the Pipeline wire protocol: HELLO on connect, pipelined PUBLISH (one task per publish, or a
-/// batch), QUERY and PING. With <see cref="PipelineClientOptions.AutoReconnect"/> it reconnects after a lost
+/// batch), QUERY and PING; READ (version 2); subscriptions, FETCH and durable consumers (version 3). With <see cref="PipelineClientOptions.AutoReconnect"/> it reconnects after a lost
 /// connection and resumes: publishes the journal already holds (at or below WELCOME's last_producer_seq) complete
 /// as DUPLICATE, the rest are sent again in order. An anonymous client (producer id 0) reconnects too, but its
 /// unacknowledged publishes fail instead of being re-sent, since the server could not de-duplicate them.
@@ -25,7 +25,8 @@ namespace Pipeline.Client;
 // so a FIFO matches them) and the connection swap during a reconnect. One flush task at a time (_flushing) writes
 // the buffer to the socket (PipelineClient.Send.cs); one receive task reads frames and completes the matching tasks
 // (PipelineClient.Receive.cs); after a lost connection it reconnects and resumes (PipelineClient.Reconnect.cs).
-// _queries, _reads and _pings are concurrent maps: the caller adds an entry before its frame is queued; whoever removes it
+// Subscriptions have their own Design block (PipelineClient.Subscribe.cs): each has a lock taken before _gate.
+// _queries, _reads (READ and FETCH), _pings and _consumerRequests are concurrent maps: the caller adds an entry before its frame is queued; whoever removes it
 // (the receive task on the answer, or a failure) completes it, and a cancelled wait only removes it.
 // Cancelling a publish only stops the caller's wait: its entry stays in _unacknowledged, so the FIFO stays in step
 // with the server's ACKs, and its completion is set by the ACK with nobody left to observe it.
@@ -162,6 +163,7 @@ public sealed partial class PipelineClient : IAsyncDisposable
         }
 
         FailRequests(failure);
+        FailSubscriptions(failure);
     }
 
     private static void FailOne(in PendingPublish pending, Exception failure)
@@ -199,6 +201,14 @@ public sealed partial class PipelineClient : IAsyncDisposable
             if (_pings.TryRemove(id, out TaskCompletionSource? p))
             {
                 p.TrySetException(failure);
+            }
+        }
+
+        foreach (ulong id in _consumerRequests.Keys)
+        {
+            if (_consumerRequests.TryRemove(id, out TaskCompletionSource<CommitResult>? c))
+            {
+                c.TrySetException(failure);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Text;
 
 namespace Pipeline.Protocol;
 
@@ -31,6 +32,21 @@ public readonly struct EventFilter : IEquatable<EventFilter>
 
     /// <summary>Every event.</summary>
     public static EventFilter None => default;
+
+    /// <summary>The events of one stream.</summary>
+    /// <exception cref="ArgumentException">The stream id is empty or longer than 255 UTF-8 bytes.</exception>
+    public static EventFilter Stream(string streamId) => Keyed(EventFilterKind.Stream, streamId, nameof(streamId));
+
+    /// <summary>The events of every stream whose id starts with <paramref name="prefix"/> (case-sensitive).</summary>
+    /// <exception cref="ArgumentException">The prefix is empty or longer than 255 UTF-8 bytes.</exception>
+    public static EventFilter StreamPrefix(string prefix) => Keyed(EventFilterKind.StreamPrefix, prefix, nameof(prefix));
+
+    /// <summary>The events whose type starts with <paramref name="prefix"/> (<c>ledger.</c>: every ledger event; a whole type name: that type).</summary>
+    /// <exception cref="ArgumentException">The prefix is empty or longer than 255 UTF-8 bytes.</exception>
+    public static EventFilter TypePrefix(string prefix) => Keyed(EventFilterKind.TypePrefix, prefix, nameof(prefix));
+
+    /// <summary>The events of one producer (0: anonymous producers).</summary>
+    public static EventFilter Producer(ulong producerId) => new(EventFilterKind.Producer, producerId, default);
 
     /// <summary>Which events match.</summary>
     public EventFilterKind Kind { get; }
@@ -75,6 +91,13 @@ public readonly struct EventFilter : IEquatable<EventFilter>
         }
 
         return true;
+    }
+
+    private static EventFilter Keyed(EventFilterKind kind, string key, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(key, paramName);
+        byte[] bytes = Encoding.UTF8.GetBytes(key);
+        return TryValidate(kind, 0, bytes, out string? error) ? new EventFilter(kind, 0, bytes) : throw new ArgumentException(error, paramName);
     }
 
     /// <summary>Whether an event with this stream id, type (UTF-8 bytes) and producer matches; bytes compare exactly (case-sensitive).</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,7 +30,22 @@ internal static class Program
 
         if (args.Length > 0 && Array.IndexOf(ClientCommands.Verbs, args[0]) >= 0)
         {
-            return await ClientCommands.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
+            // Ctrl+C stops a subscription cleanly (a durable consumer commits its position) instead of killing the process.
+            using var stop = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                return await ClientCommands.RunAsync(args, Console.Out, Console.Error, stop.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
         }
 
         IHost host;

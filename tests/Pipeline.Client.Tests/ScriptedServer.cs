@@ -31,12 +31,17 @@ internal sealed class ScriptedServer : IDisposable
         return new FrameConnection(socket);
     }
 
-    /// <summary>Accepts, reads the HELLO and answers WELCOME; returns the connection and the HELLO's producer id.</summary>
-    public async Task<(FrameConnection Connection, ulong ProducerId)> AcceptHelloAsync(ulong lastProducerSequence = 0, ulong headSequence = 0)
+    /// <summary>
+    /// Accepts, reads the HELLO and answers WELCOME, echoing the HELLO's version up to <paramref name="maxVersion"/>
+    /// (as a server that speaks 1 to <paramref name="maxVersion"/> would; it does not refuse higher versions);
+    /// returns the connection and the HELLO's producer id.
+    /// </summary>
+    public async Task<(FrameConnection Connection, ulong ProducerId)> AcceptHelloAsync(ulong lastProducerSequence = 0, ulong headSequence = 0, ushort maxVersion = FrameHeader.MaxProtocolVersion)
     {
         FrameConnection connection = await AcceptAsync();
-        (ushort _, ulong producerId, string _) = (await connection.ReadRequiredFrameAsync()).AsHello();
-        await connection.SendAsync(w => FrameWriter.WriteWelcome(w, FrameHeader.ProtocolVersion, producerId, lastProducerSequence, headSequence));
+        (ushort version, ulong producerId, string _) = (await connection.ReadRequiredFrameAsync()).AsHello();
+        ushort echoed = Math.Min(version, maxVersion);
+        await connection.SendAsync(w => FrameWriter.WriteWelcome(w, echoed, producerId, lastProducerSequence, headSequence));
         return (connection, producerId);
     }
 

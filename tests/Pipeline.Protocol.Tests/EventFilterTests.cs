@@ -121,4 +121,26 @@ public sealed class EventFilterTests
         Assert.True(a != c);
         Assert.NotEqual(new EventFilter(EventFilterKind.Producer, 1, default), new EventFilter(EventFilterKind.Producer, 2, default));
     }
+
+    [Fact]
+    public void Factories_EachKind_EqualTheFilterBuiltFromTheFrameFields()
+    {
+        Assert.Equal(new EventFilter(EventFilterKind.Stream, 0, "account-a-1"u8), EventFilter.Stream("account-a-1"));
+        Assert.Equal(new EventFilter(EventFilterKind.StreamPrefix, 0, "account-"u8), EventFilter.StreamPrefix("account-"));
+        Assert.Equal(new EventFilter(EventFilterKind.TypePrefix, 0, "ledger."u8), EventFilter.TypePrefix("ledger."));
+        Assert.Equal(new EventFilter(EventFilterKind.Producer, 9, default), EventFilter.Producer(9));
+        Assert.Equal(EventFilterKind.Producer, EventFilter.Producer(0).Kind);
+    }
+
+    [Fact]
+    public void Factories_EmptyOrOversizedOrNullKey_Throw()
+    {
+        ArgumentException empty = Assert.Throws<ArgumentException>(() => EventFilter.TypePrefix(""));
+        ArgumentException oversized = Assert.Throws<ArgumentException>(() => EventFilter.Stream(new string('s', 256)));
+        Assert.Throws<ArgumentNullException>(() => EventFilter.StreamPrefix(null!));
+
+        Assert.Contains("the type prefix of filter TypePrefix is 0 bytes", empty.Message, StringComparison.Ordinal);
+        Assert.Contains("is 256 bytes; it must be 1..255", oversized.Message, StringComparison.Ordinal);
+        Assert.Equal("prefix", empty.ParamName);
+    }
 }

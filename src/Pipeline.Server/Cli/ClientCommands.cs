@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using Pipeline.Client;
 
@@ -8,18 +9,33 @@ namespace Pipeline.Server.Cli;
 
 /// <summary>
 /// A small command-line client, so a newcomer can talk to a running service without writing code:
-/// <c>send TYPE JSON</c>, <c>query NAME JSON [--min-sequence N]</c>, <c>ping</c>, and <c>read</c> (events as JSON
-/// lines, see <see cref="EventReadCommand"/>). Options: <c>--host</c>, <c>--port</c>.
+/// <c>send TYPE JSON</c>, <c>query NAME JSON [--min-sequence N]</c>, <c>ping</c>, <c>read</c> (events as JSON
+/// lines, see <see cref="EventReadCommand"/>), <c>subscribe</c>/<c>tail</c> (<see cref="SubscribeCommand"/>),
+/// <c>fetch</c> (<see cref="FetchCommand"/>) and <c>consumers</c> (<see cref="ConsumersCommand"/>). Options: <c>--host</c>, <c>--port</c>.
 /// </summary>
 internal static class ClientCommands
 {
-    public static readonly string[] Verbs = ["send", "query", "ping", "read"];
+    /// <summary>Exit code of a send, query or ping stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static readonly string[] Verbs = ["send", "query", "ping", "read", "subscribe", "tail", "fetch", "consumers"];
+
+    /// <param name="args">The verb and its options.</param>
+    /// <param name="output">Where results go.</param>
+    /// <param name="error">Where problems go.</param>
+    /// <param name="cancellationToken">Ctrl+C: a subscription stops (committing a consumer's position), a fetch stops waiting.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        if (args[0] == "read")
+        switch (args[0])
         {
-            return await EventReadCommand.RunAsync(args, output, error).ConfigureAwait(false);
+            case "read":
+                return await EventReadCommand.RunAsync(args, output, error).ConfigureAwait(false);
+            case "subscribe" or "tail":
+                return await SubscribeCommand.RunAsync(args, output, error, cancellationToken).ConfigureAwait(false);
+            case "fetch":
+                return await FetchCommand.RunAsync(args, output, error, cancellationToken).ConfigureAwait(false);
+            case "consumers":
+                return await ConsumersCommand.RunAsync(args, output, error, cancellationToken).ConfigureAwait(false);
         }
 
         string host = "127.0.0.1";
@@ -50,28 +66,33 @@ internal static class ClientCommands
         int expected = args[0] == "ping" ? 0 : 2;
         if (positional.Count != expected)
         {
-            error.WriteLine("usage: send TYPE JSON | query NAME JSON [--min-sequence N] | ping | read [see 'read --help']   [--host H] [--port P]");
+            error.WriteLine("usage: send TYPE JSON | query NAME JSON [--min-sequence N] | ping | read | subscribe | tail | fetch | consumers   [--host H] [--port P]; 'help' lists them");
             return OperatorCommands.Usage;
         }
 
         try
         {
-            await using PipelineClient client = await PipelineClient.ConnectAsync(new PipelineClientOptions { Host = host, Port = port, ClientName = "pipeline-cli" }).ConfigureAwait(false);
+            await using PipelineClient client = await PipelineClient.ConnectAsync(new PipelineClientOptions { Host = host, Port = port, ClientName = "pipeline-cli" }, cancellationToken).ConfigureAwait(false);
             switch (args[0])
             {
                 case "send":
-                    Ack ack = await client.PublishAsync(positional[0], Encoding.UTF8.GetBytes(positional[1])).ConfigureAwait(false);
+                    Ack ack = await client.PublishAsync(positional[0], Encoding.UTF8.GetBytes(positional[1]), 1, cancellationToken).ConfigureAwait(false);
                     output.WriteLine($"ACK {ack.Status} sequence={ack.Sequence} {ack.Detail}".TrimEnd());
                     return ack.Status is Protocol.AckStatus.Ok ? OperatorCommands.Ok : OperatorCommands.TornTail;
                 case "query":
-                    QueryResult result = await client.QueryAsync(positional[0], positional[1], minSequence).ConfigureAwait(false);
+                    QueryResult result = await client.QueryAsync(positional[0], positional[1], minSequence, cancellationToken).ConfigureAwait(false);
                     output.WriteLine($"RESULT {result.Status} sequence={result.Sequence} {result.Body}");
                     return result.Status is Protocol.ResultStatus.Ok ? OperatorCommands.Ok : OperatorCommands.TornTail;
                 default:
-                    await client.PingAsync().ConfigureAwait(false);
+                    await client.PingAsync(cancellationToken).ConfigureAwait(false);
                     output.WriteLine("PONG");
                     return OperatorCommands.Ok;
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            error.WriteLine("interrupted");
+            return Interrupted;
         }
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ServerErrorException or InvalidOperationException)
         {

@@ -75,7 +75,8 @@ internal static class EventReadCommand
         }
     }
 
-    private static string ToJson(StoredEvent e)
+    /// <summary>One event as a compact JSON object (a JSON payload inline, any other as base64): the line every event verb prints.</summary>
+    internal static string ToJson(StoredEvent e)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))

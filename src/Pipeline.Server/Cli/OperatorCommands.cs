@@ -85,9 +85,20 @@ internal static class OperatorCommands
             Pipeline.Server send TYPE JSON        publish one command to a running service (--host, --port)
             Pipeline.Server query NAME JSON       query a running service (--min-sequence N)
             Pipeline.Server ping                  check that a service answers
+            Pipeline.Server read                  print stored events as JSON lines ('read --help')
+            Pipeline.Server subscribe (or tail)   follow events live as JSON lines: --from-start | --from-end |
+                                                  --from N, --consumer NAME [--commit-every N], --stream |
+                                                  --stream-prefix | --type-prefix | --producer, --count N
+            Pipeline.Server fetch                 one long-poll fetch: --from N --max N --max-bytes N --wait-ms MS,
+                                                  filters as subscribe; ends with {"next":..,"head":..}
+            Pipeline.Server consumers list        durable consumers: position, lag, commits (--json)
+            Pipeline.Server consumers reset NAME --to N
+                                                  set a consumer's checkpoint (backwards too)
+            Pipeline.Server consumers delete NAME forget a consumer
             Pipeline.Server replay --verify       rebuild the ledger from the journal alone and from the
                                                   newest snapshot + journal; compare state digests
-            Every command takes --data DIR (default ./data, or --Pipeline:DataDirectory=DIR).
+            Client commands (send .. consumers) take --host H --port P (default 127.0.0.1:7400).
+            Every other command takes --data DIR (default ./data, or --Pipeline:DataDirectory=DIR).
             Exit codes: 0 fine, 1 torn tail only (recovered at next start), 2 damage or mismatch, 64 usage.
             """);
         return Ok;
