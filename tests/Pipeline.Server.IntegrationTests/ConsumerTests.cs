@@ -507,6 +507,43 @@ public sealed class ConsumerTests : IDisposable
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task DotNetClient_DurableSubscribeWithASmallWindowThenCommit_SeesEverythingAndTheConsumerIsListed()
+    {
+        await using InProcessServer server = await StartAsync();
+        await using PipelineClient writer = await server.WriterAsync(1);
+        await OpenAsync(writer, "n-", 1, 100);
+        await using PipelineClient client = await PipelineClient.ConnectAsync(new PipelineClientOptions { Port = server.Port, ProtocolVersion = FrameHeader.ConsumerProtocolVersion, ClientName = "durable" });
+        var options = new Pipeline.Client.SubscriptionOptions { Consumer = "projection", Credits = 8, Filter = new EventFilter(EventFilterKind.TypePrefix, 0, "ledger."u8) };
+        var positions = new List<ulong>();
+        using var done = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        await foreach (SubscriptionItem item in client.SubscribeAsync(options, done.Token))
+        {
+            if (item.Kind == SubscriptionItemKind.Event)
+            {
+                positions.Add(item.Position);
+            }
+            else if (item.Kind == SubscriptionItemKind.CaughtUp)
+            {
+                await OpenAsync(writer, "n-", 101, 5);
+            }
+
+            if (positions.Count == 105)
+            {
+                break;
+            }
+        }
+
+        CommitResult commit = await client.CommitAsync("projection", positions[^1]);
+        IReadOnlyList<ConsumerInfo> consumers = await client.ListConsumersAsync();
+
+        Assert.Equal(Range(1, 105), positions);
+        Assert.Equal((ConsumerResultStatus.Ok, 105UL), (commit.Status, commit.Position));
+        ConsumerInfo projection = Assert.Single(consumers);
+        Assert.Equal(("projection", 105UL, 0UL, 1L), (projection.Name, projection.Position, projection.Lag, projection.Commits));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task EventStoreOff_VersionThreeRequests_NotSupported()
     {
         await using InProcessServer server = await StartAsync(("Pipeline:EventStore:Enabled", "false"));
