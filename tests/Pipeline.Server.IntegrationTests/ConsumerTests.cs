@@ -478,6 +478,10 @@ public sealed class ConsumerTests : IDisposable
         (ReceivedFrame endedAgain, _) = await ReadUntilAsync(holder, FrameKind.SubEnd);
         await operatorConnection.SendAsync(FrameBytes.ConsumerAdmin(3, ConsumerOperation.Delete, 0, "balances"));
         var deletedAgain = (await operatorConnection.ReadRequiredFrameAsync()).AsConsumerResult();
+        await operatorConnection.SendAsync(FrameBytes.ConsumerAdmin(4, ConsumerOperation.Delete, 42, "balances"));
+        var deleteWithPosition = (await operatorConnection.ReadRequiredFrameAsync()).AsConsumerResult();
+        await operatorConnection.SendAsync(FrameBytes.ConsumerAdmin(5, ConsumerOperation.Reset, 21, "balances"));
+        var resetAboveHead = (await operatorConnection.ReadRequiredFrameAsync()).AsConsumerResult();
 
         Assert.Equal(new SubscribedFrame(1, 16, 20), resumed);
         Assert.Equal(Range(16, 20), afterCheckpoint);
@@ -504,6 +508,8 @@ public sealed class ConsumerTests : IDisposable
         Assert.Equal((ConsumerResultStatus.Ok, 0UL), (deleted.Status, deleted.Position));
         Assert.Equal((2UL, SubscriptionEndStatus.Reset), (endedAgain.AsSubEnd().SubscriptionId, endedAgain.AsSubEnd().Status));
         Assert.Equal(ConsumerResultStatus.NotFound, deletedAgain.Status);
+        Assert.Equal((ConsumerResultStatus.BadRequest, "operation Delete takes no position; it must be 0 (it is 42)"), (deleteWithPosition.Status, deleteWithPosition.Message));
+        Assert.Equal((ConsumerResultStatus.BadRequest, "position 21 is above the visible head 20"), (resetAboveHead.Status, resetAboveHead.Message));
     }
 
     [Fact(Timeout = 120_000)]
