@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "{Count} journal commit(s) took {Threshold} ms or more since the last such warning (longest {LongestMilliseconds} ms): the disk held up acknowledgements; see the pipeline.journal.commit.duration histogram")]
     public static partial void SlowJournalCommits(ILogger logger, long count, double longestMilliseconds, double threshold);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Connection {ConnectionId}: checkpoint request {RequestId} failed in the checkpoint store")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception, long connectionId, ulong requestId);
 }

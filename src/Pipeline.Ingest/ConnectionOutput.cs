@@ -241,6 +241,21 @@ internal sealed class ConnectionOutput
         _progress.Pulse();
     }
 
+    /// <summary>Queues a frame that <paramref name="write"/> writes from <paramref name="state"/> and sends it, unless the output is closed.</summary>
+    /// <remarks>With a static lambda and a value-type state, allocates nothing.</remarks>
+    public void Write<TState>(TState state, Action<IBufferWriter<byte>, TState> write)
+    {
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                write(_pending, state);
+            }
+        }
+
+        Flush();
+    }
+
     public void Enqueue(Action<IBufferWriter<byte>> write)
     {
         lock (_gate)

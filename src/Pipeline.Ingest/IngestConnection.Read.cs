@@ -76,7 +76,7 @@ public sealed partial class IngestConnection
                         continue;
                     }
 
-                    if (kind == (byte)FrameKind.Read && ReadsInFlight >= _options.MaxReadsInFlightPerConnection)
+                    if (kind is (byte)FrameKind.Read or (byte)FrameKind.Fetch && ReadsInFlight >= _options.MaxReadsInFlightPerConnection)
                     {
                         // Reads are answered off this thread; this bounds how many one connection has going at once.
                         await WaitForReadRoomAsync(stopReading).ConfigureAwait(false);
@@ -163,10 +163,9 @@ public sealed partial class IngestConnection
     private FrameOutcome HandleFrame(byte kind, ReadOnlySpan<byte> body, out (ErrorCode, string) error)
     {
         error = default;
-        // READ exists only on a version 2 connection: before HELLO and on version 1 it is the unknown kind it always was.
-        bool knownKind = kind is (byte)FrameKind.Hello or (byte)FrameKind.Publish or (byte)FrameKind.Query or (byte)FrameKind.Ping
-            || (kind == (byte)FrameKind.Read && ProtocolVersion >= FrameHeader.ReadProtocolVersion);
-        if (!knownKind)
+        // A kind exists only from the version that introduced it: before HELLO the connection speaks version 1, so READ
+        // and the kinds of version 3 are the unknown kinds they always were (and so is every server kind).
+        if (!FrameHeader.IsClientKind(kind, _helloDone ? ProtocolVersion : FrameHeader.ProtocolVersion))
         {
             error = (ErrorCode.UnknownKind, $"unknown frame kind 0x{kind:X2}");
             return FrameOutcome.Error;
@@ -228,6 +227,68 @@ public sealed partial class IngestConnection
 
                 Interlocked.Increment(ref _readsInFlight);
                 _backend.OnRead(this, read);
+                return FrameOutcome.Handled;
+
+            case FrameKind.Subscribe:
+                if (!ClientFrames.TryParseSubscribe(body, out SubscribeFrame subscribe))
+                {
+                    error = (ErrorCode.Malformed, "malformed SUBSCRIBE");
+                    return FrameOutcome.Error;
+                }
+
+                _backend.OnSubscribe(this, subscribe);
+                return FrameOutcome.Handled;
+
+            case FrameKind.Credit:
+                if (!ClientFrames.TryParseCredit(body, out CreditFrame credit))
+                {
+                    error = (ErrorCode.Malformed, "malformed CREDIT");
+                    return FrameOutcome.Error;
+                }
+
+                _backend.OnCredit(this, credit);
+                return FrameOutcome.Handled;
+
+            case FrameKind.Unsubscribe:
+                if (!ClientFrames.TryParseUnsubscribe(body, out UnsubscribeFrame unsubscribe))
+                {
+                    error = (ErrorCode.Malformed, "malformed UNSUBSCRIBE");
+                    return FrameOutcome.Error;
+                }
+
+                _backend.OnUnsubscribe(this, unsubscribe);
+                return FrameOutcome.Handled;
+
+            case FrameKind.Fetch:
+                if (!ClientFrames.TryParseFetch(body, out FetchFrame fetch))
+                {
+                    error = (ErrorCode.Malformed, "malformed FETCH");
+                    return FrameOutcome.Error;
+                }
+
+                // A FETCH is answered as a READ is (EVENTS, then one READ_END) and shares its bound.
+                Interlocked.Increment(ref _readsInFlight);
+                _backend.OnFetch(this, fetch);
+                return FrameOutcome.Handled;
+
+            case FrameKind.Commit:
+                if (!ClientFrames.TryParseCommit(body, out CommitFrame commit))
+                {
+                    error = (ErrorCode.Malformed, "malformed COMMIT");
+                    return FrameOutcome.Error;
+                }
+
+                _backend.OnCommit(this, commit);
+                return FrameOutcome.Handled;
+
+            case FrameKind.ConsumerAdmin:
+                if (!ClientFrames.TryParseConsumerAdmin(body, out ConsumerAdminFrame admin))
+                {
+                    error = (ErrorCode.Malformed, "malformed CONSUMER_ADMIN");
+                    return FrameOutcome.Error;
+                }
+
+                _backend.OnConsumerAdmin(this, admin);
                 return FrameOutcome.Handled;
 
             default:

@@ -29,6 +29,7 @@ namespace Pipeline.Ingest;
 // (IngestConnection.Read.cs); the backend reads ProducerId in TryPublish, which the reader calls, and
 // ProtocolVersion after HELLO (written before the READ that it gates is handed over).
 // IngestConnection.Close.cs: after the read loop, the wait for the last ACKs, the ERROR frame and the lingering close.
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "_closing has no timer and no linked token: nothing to release, and fetches may still read its token after the close.")]
 public sealed partial class IngestConnection
 {
     private const int InitialReceiveBytes = 64 * 1024;
@@ -39,6 +40,7 @@ public sealed partial class IngestConnection
     private readonly ILogger _logger;
     private readonly ConnectionOutput _output;
     private readonly AsyncSignal _progress = new();
+    private readonly CancellationTokenSource _closing = new();
     private int _inFlight;
     private int _readsInFlight;
     private bool _helloDone;
@@ -65,11 +67,17 @@ public sealed partial class IngestConnection
     /// <summary>The client name from HELLO.</summary>
     public string ClientName { get; private set; } = string.Empty;
 
-    /// <summary>The protocol version from HELLO (0 before it): 1, or 2 when the connection may READ.</summary>
+    /// <summary>The protocol version from HELLO (0 before it): 1; 2 when the connection may READ; 3 when it may also subscribe, FETCH and COMMIT.</summary>
     public ushort ProtocolVersion { get; private set; }
 
     /// <summary>The longest frame (length field: kind + body) the server sends or accepts; an EVENTS batch must fit it.</summary>
     public int MaxFrameLength => _options.MaxFrameLength;
+
+    /// <summary>
+    /// Cancelled when the connection's reading ends (the client left, a protocol error, shutdown): a long poll
+    /// (FETCH's max_wait) answers at once then, so that the close does not wait for it.
+    /// </summary>
+    public CancellationToken Closing => _closing.Token;
 
     /// <summary>The client's address.</summary>
     public EndPoint? RemoteEndPoint { get; }
@@ -115,14 +123,60 @@ public sealed partial class IngestConnection
     /// </remarks>
     /// <exception cref="ArgumentException">The batch is empty or was built for a longer maximum frame than this connection's.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting for room.</exception>
-    public async ValueTask<bool> SendEventsAsync(EventsFrameBuilder batch, CancellationToken cancellationToken)
+    public ValueTask<bool> SendEventsAsync(EventsFrameBuilder batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Kind != FrameKind.Events)
+        {
+            throw new ArgumentException("The batch must be an EVENTS batch.", nameof(batch));
+        }
+
+        return SendRecordsAsync(batch, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends one PUSH frame of a subscription (<see cref="EventsFrameBuilder.Frame"/> of a builder made for
+    /// <see cref="FrameKind.Push"/>, copied into the output), with the backpressure of <see cref="SendEventsAsync"/>.
+    /// False when the connection is closed.
+    /// </summary>
+    /// <remarks>Any thread; the frames of one subscription must be sent by one caller in order. Copies the frame once.</remarks>
+    /// <exception cref="ArgumentException">The batch is empty, not a PUSH batch, or was built for a longer maximum frame than this connection's.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting for room.</exception>
+    public ValueTask<bool> SendPushAsync(EventsFrameBuilder batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Kind != FrameKind.Push)
+        {
+            throw new ArgumentException("The batch must be a PUSH batch.", nameof(batch));
+        }
+
+        return SendRecordsAsync(batch, cancellationToken);
+    }
+
+    private async ValueTask<bool> SendRecordsAsync(EventsFrameBuilder batch, CancellationToken cancellationToken)
+    {
         if (batch.Count == 0 || batch.MaxFrameLength > _options.MaxFrameLength)
         {
             throw new ArgumentException("The batch must hold at least one record and fit this connection's maximum frame length.", nameof(batch));
         }
 
+        if (!await WaitForOutputRoomAsync(cancellationToken).ConfigureAwait(false) || !_output.WriteFrame(batch.Frame))
+        {
+            return false;
+        }
+
+        _output.Flush();
+        return true;
+    }
+
+    /// <summary>
+    /// Completes when fewer than <see cref="IngestOptions.OutputHighWatermarkBytes"/> wait to be sent (true), or the
+    /// connection's output is closed (false): a subscription reads the event store only when its connection has room.
+    /// </summary>
+    /// <remarks>Any thread, any number of waiters. Allocates nothing when there is room.</remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
+    public async ValueTask<bool> WaitForOutputRoomAsync(CancellationToken cancellationToken)
+    {
         while (!_output.IsClosed && PendingOutputBytes >= _options.OutputHighWatermarkBytes)
         {
             Task wake = _progress.WaitAsync();
@@ -136,14 +190,39 @@ public sealed partial class IngestConnection
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        if (!_output.WriteFrame(batch.Frame))
-        {
-            return false;
-        }
-
-        _output.Flush();
-        return true;
+        return !_output.IsClosed;
     }
+
+    /// <summary>Whether the output has room now (fewer than <see cref="IngestOptions.OutputHighWatermarkBytes"/> wait to be sent) and is open.</summary>
+    public bool HasOutputRoom => !_output.IsClosed && PendingOutputBytes < _options.OutputHighWatermarkBytes;
+
+    /// <summary>Sends SUBSCRIBED (version 3): the subscription is open and considers events from <paramref name="start"/> on.</summary>
+    /// <remarks>Any thread; never blocks; allocates nothing.</remarks>
+    public void SendSubscribed(ulong subscriptionId, ulong start, ulong headPosition) =>
+        _output.Write((subscriptionId, start, headPosition), static (w, s) => FrameWriter.WriteSubscribed(w, s.subscriptionId, s.start, s.headPosition));
+
+    /// <summary>Sends CAUGHT_UP (version 3): every event up to <paramref name="position"/> was considered.</summary>
+    /// <remarks>Any thread; never blocks; allocates nothing.</remarks>
+    public void SendCaughtUp(ulong subscriptionId, ulong position) =>
+        _output.Write((subscriptionId, position), static (w, s) => FrameWriter.WriteCaughtUp(w, s.subscriptionId, s.position));
+
+    /// <summary>Sends HEARTBEAT (version 3): every event up to <paramref name="checkedPosition"/> was considered.</summary>
+    /// <remarks>Any thread; never blocks; allocates nothing.</remarks>
+    public void SendHeartbeat(ulong subscriptionId, ulong checkedPosition, ulong headPosition) =>
+        _output.Write((subscriptionId, checkedPosition, headPosition), static (w, s) => FrameWriter.WriteHeartbeat(w, s.subscriptionId, s.checkedPosition, s.headPosition));
+
+    /// <summary>
+    /// Sends SUB_END (version 3): the end of a subscription, or the refusal of a SUBSCRIBE (<paramref name="next"/> 0),
+    /// or NOT_FOUND for a CREDIT or UNSUBSCRIBE.
+    /// </summary>
+    /// <remarks>Any thread; never blocks.</remarks>
+    public void SendSubEnd(ulong subscriptionId, SubscriptionEndStatus status, ulong next, string message) =>
+        _output.Write((subscriptionId, status, next, message ?? string.Empty), static (w, s) => FrameWriter.WriteSubEnd(w, s.subscriptionId, s.status, s.next, s.Item4));
+
+    /// <summary>Sends CONSUMER_RESULT (version 3), the answer to a COMMIT or CONSUMER_ADMIN.</summary>
+    /// <remarks>Any thread; never blocks.</remarks>
+    public void SendConsumerResult(ulong requestId, ConsumerResultStatus status, ulong position, string message) =>
+        _output.Write((requestId, status, position, message ?? string.Empty), static (w, s) => FrameWriter.WriteConsumerResult(w, s.requestId, s.status, s.position, s.Item4));
 
     /// <summary>
     /// Sends the READ_END of a READ: call exactly once per READ handed to <see cref="IIngestBackend.OnRead"/>, after
@@ -190,6 +269,11 @@ public sealed partial class IngestConnection
         {
             Log.SocketFailed(_logger, ex, Id);
         }
+
+        // The connection's subscriptions end here, without SUB_END, and release the consumers they hold; the
+        // backend must not throw (it would leave the connection unclosed).
+        _backend.OnConnectionClosed(this);
+        await _closing.CancelAsync().ConfigureAwait(false);
 
         // Every PUBLISH that arrived whole is acknowledged before the ERROR and the close.
         await CloseAsync(error, sender).ConfigureAwait(false);

@@ -33,4 +33,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "Connection {ConnectionId}: READ {RequestId} failed in the event store")]
     public static partial void ReadFailed(ILogger logger, Exception exception, long connectionId, ulong requestId);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "Connection {ConnectionId}: subscription {SubscriptionId} failed in the event store at position {Position}")]
+    public static partial void SubscriptionFailed(ILogger logger, Exception exception, long connectionId, ulong subscriptionId, long position);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: subscription {SubscriptionId} refused or ended: {Status} {Detail}")]
+    public static partial void SubscriptionRequestRefused(ILogger logger, long connectionId, ulong subscriptionId, SubscriptionEndStatus status, string detail);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "Connection {ConnectionId}: FETCH {RequestId} failed in the event store")]
+    public static partial void FetchFailed(ILogger logger, Exception exception, long connectionId, ulong requestId);
 }

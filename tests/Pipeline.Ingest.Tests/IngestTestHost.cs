@@ -21,7 +21,7 @@ internal static class IngestTestHost
     }
 
     /// <summary>Options on port 0 with a close timeout within the test bound.</summary>
-    public static IngestOptions Options(int maxInFlight = 8192, int outputHighWatermarkBytes = 4 * 1024 * 1024, int maxConnections = 64, int maxFrameLength = 1024 * 1024) => new()
+    public static IngestOptions Options(int maxInFlight = 8192, int outputHighWatermarkBytes = 4 * 1024 * 1024, int maxConnections = 64, int maxFrameLength = 1024 * 1024, ushort maxProtocolVersion = FrameHeader.ReadProtocolVersion) => new()
     {
         Port = 0,
         MaxInFlightPerConnection = maxInFlight,
@@ -29,7 +29,7 @@ internal static class IngestTestHost
         MaxConnections = maxConnections,
         MaxFrameLength = maxFrameLength,
         CloseTimeout = TestTimeouts.Default,
-        MaxProtocolVersion = FrameHeader.ReadProtocolVersion, // version 3 once the listener serves subscriptions
+        MaxProtocolVersion = maxProtocolVersion, // 2 by default: the tests of versions 1 and 2 see what a version 2 server says
     };
 
     /// <summary>Connects, sends HELLO and reads the WELCOME.</summary>

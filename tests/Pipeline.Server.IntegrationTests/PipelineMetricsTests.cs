@@ -51,6 +51,44 @@ public sealed class PipelineMetricsTests
         Assert.Equal(5, seen["pipeline.connections"]);
     }
 
+    [Fact]
+    public void ConsumerGauges_PerConsumer_ReportedWithTheConsumerTag()
+    {
+        using var metrics = new PipelineMetrics();
+        var seen = new Dictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == PipelineMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string consumer = string.Empty;
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                consumer = tag.Key == "consumer" ? (string)tag.Value! : consumer;
+            }
+
+            Add(seen, consumer.Length == 0 ? instrument.Name : instrument.Name + "/" + consumer, value);
+        });
+        listener.Start();
+        metrics.ObserveConsumers(
+            () => [new Measurement<long>(40, new KeyValuePair<string, object?>("consumer", "a")), new Measurement<long>(7, new KeyValuePair<string, object?>("consumer", "b"))],
+            () => [new Measurement<long>(2, new KeyValuePair<string, object?>("consumer", "a")), new Measurement<long>(35, new KeyValuePair<string, object?>("consumer", "b"))],
+            () => 1234,
+            () => 3);
+
+        listener.RecordObservableInstruments();
+
+        Assert.Equal((40, 7), (seen["pipeline.consumer.position/a"], seen["pipeline.consumer.position/b"]));
+        Assert.Equal((2, 35), (seen["pipeline.consumer.lag/a"], seen["pipeline.consumer.lag/b"]));
+        Assert.Equal(1234, seen["pipeline.subscriptions.pushed"]);
+        Assert.Equal(3, seen["pipeline.subscriptions"]);
+    }
+
     private static void Add(Dictionary<string, double> seen, string name, double value) =>
         seen[name] = seen.GetValueOrDefault(name) + value;
 }

@@ -35,6 +35,22 @@ public static class FrameBytes
         Build(w => FrameWriter.WriteRead(w, requestId, selector, from, maxCount, minSequence, producerId, Encoding.UTF8.GetBytes(key)));
 
     /// <summary>PING.</summary>
+    public static byte[] Subscribe(ulong subscriptionId, SubscriptionStart start, uint credits, EventFilterKind filter = EventFilterKind.None, string key = "", ulong producerId = 0, string consumer = "", ulong from = 0) =>
+        Build(w => FrameWriter.WriteSubscribe(w, subscriptionId, start, from, credits, filter, producerId, Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(consumer)));
+
+    public static byte[] Credit(ulong subscriptionId, uint credits) => Build(w => FrameWriter.WriteCredit(w, subscriptionId, credits));
+
+    public static byte[] Unsubscribe(ulong subscriptionId) => Build(w => FrameWriter.WriteUnsubscribe(w, subscriptionId));
+
+    public static byte[] Fetch(ulong requestId, ulong from, uint maxCount, uint maxBytes = 1 << 20, uint maxWaitMs = 0, EventFilterKind filter = EventFilterKind.None, string key = "", ulong producerId = 0) =>
+        Build(w => FrameWriter.WriteFetch(w, requestId, from, maxCount, maxBytes, maxWaitMs, filter, producerId, Encoding.UTF8.GetBytes(key)));
+
+    public static byte[] Commit(ulong requestId, ulong position, string consumer) =>
+        Build(w => FrameWriter.WriteCommit(w, requestId, position, Encoding.UTF8.GetBytes(consumer)));
+
+    public static byte[] ConsumerAdmin(ulong requestId, ConsumerOperation operation, ulong position, string consumer) =>
+        Build(w => FrameWriter.WriteConsumerAdmin(w, requestId, operation, position, Encoding.UTF8.GetBytes(consumer)));
+
     public static byte[] Ping(ulong nonce) => Build(w => FrameWriter.WritePing(w, nonce));
 
     /// <summary>A frame with any length field, kind and body.</summary>

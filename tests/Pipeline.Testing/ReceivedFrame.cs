@@ -144,6 +144,70 @@ public sealed record ReceivedFrame(FrameKind Kind, byte[] Body)
         return (query.RequestId, Encoding.UTF8.GetString(query.Name), query.MinSequence, Encoding.UTF8.GetString(query.Args));
     }
 
+    /// <summary>SUBSCRIBED's fields (version 3).</summary>
+    public SubscribedFrame AsSubscribed()
+    {
+        Expect(FrameKind.Subscribed);
+        return ServerFrames.TryParseSubscribed(Body, out SubscribedFrame frame) ? frame : throw Malformed();
+    }
+
+    /// <summary>CAUGHT_UP's fields (version 3).</summary>
+    public CaughtUpFrame AsCaughtUp()
+    {
+        Expect(FrameKind.CaughtUp);
+        return ServerFrames.TryParseCaughtUp(Body, out CaughtUpFrame frame) ? frame : throw Malformed();
+    }
+
+    /// <summary>HEARTBEAT's fields (version 3).</summary>
+    public HeartbeatFrame AsHeartbeat()
+    {
+        Expect(FrameKind.Heartbeat);
+        return ServerFrames.TryParseHeartbeat(Body, out HeartbeatFrame frame) ? frame : throw Malformed();
+    }
+
+    /// <summary>SUB_END's fields (version 3).</summary>
+    public (ulong SubscriptionId, SubscriptionEndStatus Status, ulong Next, string Message) AsSubEnd()
+    {
+        Expect(FrameKind.SubEnd);
+        if (!ServerFrames.TryParseSubEnd(Body, out SubEndFrame end))
+        {
+            throw Malformed();
+        }
+
+        return (end.SubscriptionId, end.Status, end.Next, Encoding.UTF8.GetString(end.Message));
+    }
+
+    /// <summary>CONSUMER_RESULT's fields (version 3).</summary>
+    public (ulong RequestId, ConsumerResultStatus Status, ulong Position, string Message) AsConsumerResult()
+    {
+        Expect(FrameKind.ConsumerResult);
+        if (!ServerFrames.TryParseConsumerResult(Body, out ConsumerResultFrame result))
+        {
+            throw Malformed();
+        }
+
+        return (result.RequestId, result.Status, result.Position, Encoding.UTF8.GetString(result.Message));
+    }
+
+    /// <summary>PUSH (version 3): the subscription id and each record's fields (strings decoded, payload copied).</summary>
+    public (ulong SubscriptionId, List<(ulong Position, ulong CommandSequence, long TimestampTicks, ulong ProducerId, string Stream, ulong StreamVersion, string Type, ushort SchemaVersion, byte[] Payload)> Records) AsPush()
+    {
+        Expect(FrameKind.Push);
+        if (!ServerFrames.TryParsePush(Body, out PushFrame push))
+        {
+            throw Malformed();
+        }
+
+        var records = new List<(ulong, ulong, long, ulong, string, ulong, string, ushort, byte[])>();
+        while (push.TryReadNext(out EventRecordFrame r))
+        {
+            records.Add((r.Position, r.CommandSequence, r.TimestampTicks, r.ProducerId, Encoding.UTF8.GetString(r.Stream), r.StreamVersion,
+                Encoding.UTF8.GetString(r.Type), r.SchemaVersion, r.Payload.ToArray()));
+        }
+
+        return (push.SubscriptionId, records);
+    }
+
     private void Expect(FrameKind kind, int? bodyLength = null)
     {
         if (Kind != kind)

@@ -22,6 +22,8 @@ internal sealed class PipelineOptions
     public SnapshotSettings Snapshots { get; set; } = new();
 
     public EventStoreSettings EventStore { get; set; } = new();
+
+    public ConsumerSettings Consumers { get; set; } = new();
 }
 
 internal sealed class IngestSettings
@@ -72,6 +74,21 @@ internal sealed class EventStoreSettings
     /// <summary>Pipeline:EventStore:MaxPayloadBytes: the largest stored event payload.</summary>
     [Range(1, 64 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
+}
+
+internal sealed class ConsumerSettings
+{
+    /// <summary>Pipeline:Consumers:MaxSubscriptionsPerConnection: a SUBSCRIBE beyond this many open on its connection is SUB_END TOO_MANY.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxSubscriptionsPerConnection { get; set; } = 128;
+
+    /// <summary>Pipeline:Consumers:MaxSubscriptions: a SUBSCRIBE beyond this many open on the server is SUB_END TOO_MANY.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxSubscriptions { get; set; } = 1024;
+
+    /// <summary>Pipeline:Consumers:HeartbeatInterval: a subscription that sent nothing for this long sends a HEARTBEAT.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 internal sealed class EngineSettings

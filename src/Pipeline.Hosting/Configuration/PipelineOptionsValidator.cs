@@ -17,6 +17,7 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
         Annotations(options.Journal, "Pipeline:Journal", failures);
         Annotations(options.Snapshots, "Pipeline:Snapshots", failures);
         Annotations(options.EventStore, "Pipeline:EventStore", failures);
+        Annotations(options.Consumers, "Pipeline:Consumers", failures);
         if (!IPAddress.TryParse(options.Ingest.Address, out _))
         {
             failures.Add($"Pipeline:Ingest:Address: '{options.Ingest.Address}' is not an IP address.");

@@ -52,11 +52,13 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
     private readonly VisibleHead _visible;
     private readonly EventReadService? _reads;
     private readonly EventStoreReader? _storeReader;
+    private readonly ConsumerServer? _consumers;
     private readonly CancellationTokenSource _stopping = new();
     private bool _shutDown;
 
-    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, EventLogWriter? eventLog, SnapshotScheduler? snapshots, ProducerTable producers, JournalStage<CommandEntry<TCommand, TEvent>> journalStage, ApplicationStage<TApp, TState, TCommand, TEvent> application, EventPipeline<CommandEntry<TCommand, TEvent>> pipeline, IQueryHandler queries, VisibleHead position, VisibleHead visible, EventReadService? reads, EventStoreReader? storeReader)
+    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, EventLogWriter? eventLog, SnapshotScheduler? snapshots, ProducerTable producers, JournalStage<CommandEntry<TCommand, TEvent>> journalStage, ApplicationStage<TApp, TState, TCommand, TEvent> application, EventPipeline<CommandEntry<TCommand, TEvent>> pipeline, IQueryHandler queries, VisibleHead position, VisibleHead visible, EventReadService? reads, EventStoreReader? storeReader, ConsumerServer? consumers)
     {
+        _consumers = consumers;
         _storeReader = storeReader;
         _eventLog = eventLog;
         _visible = visible;
@@ -130,6 +132,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         }
 
         EventLogWriter? eventLog = null;
+        ConsumerServer? consumers = null;
         try
         {
             var store = new FileSnapshotStore(Path.Combine(data, "snapshots"), options.Snapshots.Keep, loggers.CreateLogger("Pipeline.Journal.Snapshots"));
@@ -175,6 +178,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             var sequencesVisible = new VisibleHead(0); // advanced by the replay as it passes the ACK stage
             EventStoreReader? storeReader = eventOptions is null ? null : new EventStoreReader(new EventLogReader(eventOptions), new EventIndex(eventOptions, loggers.CreateLogger("Pipeline.EventStore")), visible);
             EventReadService? reads = storeReader is null ? null : new EventReadService(storeReader, sequencesVisible, options.Ingest.QueryTimeout, loggers.CreateLogger("Pipeline.Ingest"));
+            consumers = storeReader is null ? null : new ConsumerServer(storeReader, data, options.Consumers, loggers, metrics);
             ReadSide<TEvent> readSide = app.CreateReadSide(state.Application, new ApplicationServices(storeReader is null ? null : new StoredEventReader(storeReader)));
             var position = new VisibleHead(state.LastSequence); // the read model's command sequence: the same raise-only value with waiters
 
@@ -225,7 +229,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
                 StageNames.Ack,
                 OnFailure(isolating));
             EventPipeline<CommandEntry<TCommand, TEvent>> pipeline = builder.Build();
-            var engine = new CommandPipeline<TApp, TState, TCommand, TEvent>(options, logger, metrics, journal, eventLog, snapshots, producers, journaling, application, pipeline, readSide.Queries, position, visible, reads, storeReader);
+            var engine = new CommandPipeline<TApp, TState, TCommand, TEvent>(options, logger, metrics, journal, eventLog, snapshots, producers, journaling, application, pipeline, readSide.Queries, position, visible, reads, storeReader, consumers);
             pipeline.Start();
 
             // The replay time covers reading the tail and running it through every stage (the drain), not the snapshot load.
@@ -240,6 +244,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         }
         catch
         {
+            consumers?.Dispose();
             (eventLog ?? OpenedOrNull(openingLog))?.Dispose();
             journal.Dispose();
             throw;
@@ -345,7 +350,24 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         return count;
     }
 
-    public void OnQuery(IngestConnection connection, in QueryFrame frame) => _queries.Handle(connection, frame);
+    public void OnQuery(IngestConnection connection, in QueryFrame frame)
+    {
+        // Names starting with "pipeline." belong to the server, whatever the application defines.
+        if (frame.Name.StartsWith("pipeline."u8))
+        {
+            string name = System.Text.Encoding.UTF8.GetString(frame.Name);
+            if (_consumers is null)
+            {
+                connection.SendResult(frame.RequestId, (ulong)ReadModelPosition.Position, ResultStatus.BadRequest, "{\"error\":\"" + StoreOff + "\"}");
+                return;
+            }
+
+            _consumers.OnQuery(connection, frame.RequestId, (ulong)ReadModelPosition.Position, name, frame.Args.ToArray());
+            return;
+        }
+
+        _queries.Handle(connection, frame);
+    }
 
     public void OnRead(IngestConnection connection, in ReadFrame frame)
     {
@@ -356,6 +378,76 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         }
 
         _reads.Start(connection, frame);
+    }
+
+    private const string StoreOff = "the event store is off (Pipeline:EventStore:Enabled=false)";
+
+    public void OnSubscribe(IngestConnection connection, in SubscribeFrame frame)
+    {
+        if (_consumers is null)
+        {
+            connection.SendSubEnd(frame.SubscriptionId, SubscriptionEndStatus.NotSupported, 0, StoreOff);
+            return;
+        }
+
+        _consumers.OnSubscribe(connection, frame);
+    }
+
+    public void OnCredit(IngestConnection connection, in CreditFrame frame)
+    {
+        if (_consumers is null)
+        {
+            connection.SendSubEnd(frame.SubscriptionId, SubscriptionEndStatus.NotFound, 0, "no such subscription");
+            return;
+        }
+
+        _consumers.OnCredit(connection, frame);
+    }
+
+    public void OnUnsubscribe(IngestConnection connection, in UnsubscribeFrame frame)
+    {
+        if (_consumers is null)
+        {
+            connection.SendSubEnd(frame.SubscriptionId, SubscriptionEndStatus.NotFound, 0, "no such subscription");
+            return;
+        }
+
+        _consumers.OnUnsubscribe(connection, frame);
+    }
+
+    public void OnFetch(IngestConnection connection, in FetchFrame frame)
+    {
+        if (_consumers is null)
+        {
+            connection.SendReadEnd(frame.RequestId, ReadStatus.NotSupported, 0, 0, 0, StoreOff);
+            return;
+        }
+
+        _consumers.OnFetch(connection, frame);
+    }
+
+    public void OnConnectionClosed(IngestConnection connection) => _consumers?.OnConnectionClosed(connection);
+
+    public void OnCommit(IngestConnection connection, in CommitFrame frame)
+    {
+        if (_consumers is null)
+        {
+            connection.SendConsumerResult(frame.RequestId, ConsumerResultStatus.NotSupported, 0, StoreOff);
+            return;
+        }
+
+        _consumers.OnCommit(connection, frame);
+    }
+
+    public void OnConsumerAdmin(IngestConnection connection, in ConsumerAdminFrame frame)
+    {
+        if (_consumers is null)
+        {
+            connection.SendConsumerResult(frame.RequestId, ConsumerResultStatus.NotSupported, 0, StoreOff);
+            return;
+        }
+
+        _consumers.OnConsumerAdmin(connection, frame);
     }
 
     /// <summary>
@@ -393,6 +485,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         _snapshots?.Dispose();
         _eventLog?.Dispose();
         _storeReader?.Dispose(); // the index files and segment mappings the reads keep open
+        _consumers?.Dispose(); // the checkpoint store: fsync, and its folder's lock released
         Log.ShutDown(_logger, _application.LastApplied, final);
     }
 

@@ -60,5 +60,17 @@ internal sealed class PipelineMetrics : IDisposable
         _meter.CreateObservableGauge("pipeline.connections", connections, "{connection}", "Open ingest connections");
     }
 
+    /// <summary>
+    /// The consumers' gauges, read on demand: each durable consumer's checkpoint and lag behind the visible head (tag
+    /// <c>consumer</c>), the events pushed to subscribers, and the open subscriptions.
+    /// </summary>
+    public void ObserveConsumers(Func<IEnumerable<Measurement<long>>> positions, Func<IEnumerable<Measurement<long>>> lags, Func<long> pushed, Func<long> subscriptions)
+    {
+        _meter.CreateObservableGauge("pipeline.consumer.position", positions, "{event}", "A durable consumer's checkpoint: the last event position it committed");
+        _meter.CreateObservableGauge("pipeline.consumer.lag", lags, "{event}", "Visible events after a durable consumer's checkpoint");
+        _meter.CreateObservableCounter("pipeline.subscriptions.pushed", pushed, "{event}", "Events sent to subscribers in PUSH frames");
+        _meter.CreateObservableGauge("pipeline.subscriptions", subscriptions, "{subscription}", "Open subscriptions");
+    }
+
     public void Dispose() => _meter.Dispose();
 }
