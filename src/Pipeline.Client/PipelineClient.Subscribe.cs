@@ -215,7 +215,7 @@ public sealed partial class PipelineClient
             _options = options;
             _consumer = consumer;
             _grantThreshold = Math.Max(1, options.Credits / 2);
-            bool durable = consumer.Length > 0;
+            bool durable = consumer.Length > 0 && options.ResumeFromCheckpoint;
             (_start, _from) = durable ? (SubscriptionStart.Checkpoint, 0UL) : (options.Start, options.From);
             _fallbackAllowed = durable && options.Start != SubscriptionStart.Checkpoint;
         }

@@ -35,6 +35,13 @@ public sealed class SubscriptionOptions
     public string? Consumer { get; init; }
 
     /// <summary>
+    /// With a <see cref="Consumer"/>: true (the default) resumes after the consumer's checkpoint on the server when it
+    /// has one (see <see cref="Start"/>); false starts exactly at <see cref="Start"/> and only holds the consumer name
+    /// (for a caller that keeps its own checkpoint, as the projection runner keeps it in its database).
+    /// </summary>
+    public bool ResumeFromCheckpoint { get; init; } = true;
+
+    /// <summary>
     /// The credit window, 1 to 1,000,000 (default 1024): the most events the server sends before the caller takes
     /// them, and so the most the client buffers for this subscription. The client grants credits again each time the
     /// caller has taken half the window.

@@ -18,7 +18,7 @@ internal static class ClientCommands
     /// <summary>Exit code of a send, query or ping stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 
-    public static readonly string[] Verbs = ["send", "query", "ping", "read", "subscribe", "tail", "fetch", "consumers"];
+    public static readonly string[] Verbs = ["send", "query", "ping", "read", "subscribe", "tail", "fetch", "consumers", "project"];
 
     /// <param name="args">The verb and its options.</param>
     /// <param name="output">Where results go.</param>
@@ -36,6 +36,8 @@ internal static class ClientCommands
                 return await FetchCommand.RunAsync(args, output, error, cancellationToken).ConfigureAwait(false);
             case "consumers":
                 return await ConsumersCommand.RunAsync(args, output, error, cancellationToken).ConfigureAwait(false);
+            case "project":
+                return await ProjectCommand.RunAsync(args, output, error, cancellationToken).ConfigureAwait(false);
         }
 
         string host = "127.0.0.1";
