@@ -36,7 +36,7 @@ public sealed class ConsumerCrashTests(ITestOutputHelper output)
         using var temp = new TempDirectory();
         string data = temp.Combine("data");
         string database = temp.Combine("ledger.db");
-        string[] options = ["--Pipeline:Snapshots:IntervalEvents=500", "--Pipeline:EventStore:SegmentSizeBytes=65536", "--Pipeline:Consumers:HeartbeatInterval=00:00:00.100"];
+        string[] options = ["--Pipeline:Snapshots:IntervalEvents=500", "--Pipeline:EventStore:SegmentSizeBytes=65536", "--Pipeline:EventStore:MaxPayloadBytes=4096", "--Pipeline:Consumers:HeartbeatInterval=00:00:00.100"];
         ulong committed = 0; // the durable consumer's highest checkpoint the server acknowledged OK
 
         for (int round = 0; round < 3; round++)
