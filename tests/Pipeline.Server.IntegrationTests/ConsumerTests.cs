@@ -19,6 +19,7 @@ namespace Pipeline.Server.IntegrationTests;
 /// the switch to live, filters, credits, heartbeats, slow and many subscribers), FETCH, every error row of the spec,
 /// and durable consumers across a restart.
 /// </summary>
+[Collection(ConsumerTestsCollection.Name)]
 public sealed class ConsumerTests : IDisposable
 {
     private readonly TempDirectory _data = new();
@@ -569,4 +570,14 @@ public sealed class ConsumerTests : IDisposable
         Assert.Equal(ConsumerResultStatus.NotSupported, commit.Status);
         Assert.Equal(ConsumerResultStatus.NotSupported, admin.Status);
     }
+}
+
+/// <summary>
+/// The consumer tests load both cores (full-speed writers, 80,000 events to a stalled and a live subscriber): they run
+/// alone, so that the crash tests' timing (a kill right after the last ACK) is not theirs to disturb.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConsumerTestsCollection
+{
+    public const string Name = "Consumer tests (not in parallel)";
 }
