@@ -31,6 +31,7 @@ internal static class ProjectCommand
         }
 
         Options o = options!;
+        ProjectionRunner? running = null;
         try
         {
             using DbConnection connection = o.Sqlite is not null ? ProjectionConnections.OpenSqlite(o.Sqlite) : ProjectionConnections.OpenPostgreSql(o.Postgres!);
@@ -52,6 +53,7 @@ internal static class ProjectCommand
                     }
                 },
             });
+            running = runner;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"projecting ledger events into {(o.Sqlite ?? "PostgreSQL")} as '{projection.Name}'"));
             ulong position = await runner.RunAsync(cancellationToken).ConfigureAwait(false);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"checkpoint {position}"));
@@ -59,6 +61,7 @@ internal static class ProjectCommand
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stopped at checkpoint {running?.Position ?? 0}"));
             return OperatorCommands.Ok;
         }
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ServerErrorException or SubscriptionEndedException or DbException or InvalidDataException or IOException)
