@@ -201,6 +201,7 @@ public sealed partial class PipelineClient
         private SubscriptionStart _start;
         private ulong _from;
         private bool _fallbackAllowed;
+        private int _busyRetries; // left for the resume in progress: the server may not have seen the old connection close yet
 
         private int _outstanding;
         private int _takenSinceGrant;
@@ -245,6 +246,7 @@ public sealed partial class PipelineClient
                 _items.Clear();
                 _outstanding = _options.Credits;
                 _takenSinceGrant = 0;
+                _busyRetries = _consumer.Length > 0 ? _client._options.MaxReconnectAttempts : 0;
                 WriteSubscribeLocked();
             }
         }
@@ -254,6 +256,7 @@ public sealed partial class PipelineClient
             lock (_sync)
             {
                 _fallbackAllowed = false;
+                _busyRetries = 0;
 
                 // Until the caller takes an item, a resume starts where the server started (END and CHECKPOINT resolved).
                 if (!_ended)
@@ -356,9 +359,30 @@ public sealed partial class PipelineClient
                     WriteSubscribeLocked();
                     return;
                 }
+
+                if (status == SubscriptionEndStatus.ConsumerBusy && _busyRetries > 0)
+                {
+                    // After a reconnect the consumer may still be held by this client's old connection until the
+                    // server notices it closed: ask again after the reconnect delay.
+                    _busyRetries--;
+                    _ = RetryAfterDelayAsync();
+                    return;
+                }
             }
 
             End(status == SubscriptionEndStatus.Unsubscribed ? null : new SubscriptionEndedException(status, next, message));
+        }
+
+        private async Task RetryAfterDelayAsync()
+        {
+            await Task.Delay(_client._options.ReconnectDelay).ConfigureAwait(false);
+            lock (_sync)
+            {
+                if (!_ended)
+                {
+                    WriteSubscribeLocked();
+                }
+            }
         }
 
         // Ends the subscription after what it buffered; null: normally.

@@ -321,6 +321,31 @@ public sealed class PipelineClientSubscribeTests
     }
 
     [Fact]
+    public async Task SubscribeAsync_DurableConsumerResumesWhileTheServerStillHoldsItForTheOldConnection_AsksAgainAndGoesOn()
+    {
+        using var server = new ScriptedServer();
+        (PipelineClient client, FrameConnection first) = await ConnectAsync(server, autoReconnect: true);
+        await using PipelineClient lease = client;
+        await using IAsyncEnumerator<SubscriptionItem> items = client.SubscribeAsync(new SubscriptionOptions { Consumer = "balances" }).GetAsyncEnumerator();
+
+        Task<SubscriptionItem> firstItem = NextAsync(items);
+        var subscribe = (await first.ReadRequiredFrameAsync()).AsSubscribe();
+        await first.SendAsync(FrameBytes.Concat(ScriptedFrames.Subscribed(subscribe.Id, 5, 9), ScriptedFrames.Push(subscribe.Id, 5)));
+        Assert.Equal("E5", Describe(await firstItem));
+        first.Abort();
+        (FrameConnection second, ulong _) = await server.AcceptHelloAsync();
+        using FrameConnection lease2 = second;
+        var refused = (await second.ReadRequiredFrameAsync()).AsSubscribe();
+        await second.SendAsync(ScriptedFrames.SubEnd(refused.Id, SubscriptionEndStatus.ConsumerBusy, 0, "the consumer 'balances' is held by a subscription of connection 1"));
+        var again = (await second.ReadRequiredFrameAsync()).AsSubscribe();
+        await second.SendAsync(FrameBytes.Concat(ScriptedFrames.Subscribed(again.Id, 6, 9), ScriptedFrames.Push(again.Id, 6)));
+
+        Assert.Equal((SubscriptionStart.StartAt, 6UL, "balances"), (refused.Start, refused.From, refused.Consumer));
+        Assert.Equal((SubscriptionStart.StartAt, 6UL, "balances"), (again.Start, again.From, again.Consumer));
+        Assert.Equal("E6", Describe(await NextAsync(items)));
+    }
+
+    [Fact]
     public async Task SubscribeAsync_ConnectionDropsBeforeAnyItemWasTaken_ResumesWhereTheServerStarted()
     {
         using var server = new ScriptedServer();
