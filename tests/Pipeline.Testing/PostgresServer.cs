@@ -44,6 +44,13 @@ public sealed class PostgresServer : IDisposable
         {
             Run("/usr/bin/apt-get", ["install", "-y", "-q", "--no-install-recommends", "postgresql"], allowFailure: true);
             bin = FindBin();
+            if (bin is null)
+            {
+                // A fresh machine may have no package lists yet.
+                Run("/usr/bin/apt-get", ["update", "-q"], allowFailure: true);
+                Run("/usr/bin/apt-get", ["install", "-y", "-q", "--no-install-recommends", "postgresql"], allowFailure: true);
+                bin = FindBin();
+            }
         }
 
         if (bin is null)
