@@ -100,4 +100,23 @@ internal sealed class CliArguments
 }
 
 /// <summary>A wrong command line: the message says what is wrong; exit code 64 (EX_USAGE).</summary>
-internal sealed class CliException(string message) : Exception(message);
+internal sealed class CliException(string message) : Exception(message)
+{
+    /// <summary>Parses with <paramref name="parse"/>; on a <see cref="CliException"/> prints it and <paramref name="usage"/> to <paramref name="error"/>.</summary>
+    public static bool TryParse<T>(Func<string[], T> parse, string[] args, string usage, TextWriter error, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? options)
+        where T : class
+    {
+        try
+        {
+            options = parse(args);
+            return true;
+        }
+        catch (CliException ex)
+        {
+            error.WriteLine("error: " + ex.Message);
+            error.WriteLine(usage);
+            options = null;
+            return false;
+        }
+    }
+}

@@ -34,15 +34,8 @@ internal static class SubscribeCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        Options options;
-        try
+        if (!CliException.TryParse(Parse, args, Usage, error, out Options? options))
         {
-            options = Parse(args);
-        }
-        catch (CliException ex)
-        {
-            error.WriteLine("error: " + ex.Message);
-            error.WriteLine(Usage);
             return OperatorCommands.Usage;
         }
 
