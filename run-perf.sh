@@ -19,10 +19,13 @@ strategy and a Channel, HdrHistogram), load (end to end over TCP), recovery (res
   --quick              within ~3 minutes: micro = Channel vs Ring_Yielding_Batch64 (OneToOne), the PUBLISH frame
                        decode, the ledger JSON decode and the journal append (durability None), BDN's quick job,
                        in-process; load = open 50k and 200k Batch, open 100k None, closed Batch, 3 s each
-                       (1 s warm-up); recovery = 200k events with and without a snapshot
+                       (1 s warm-up); recovery = 200k events with and without a snapshot; consumers = catch-up of
+                       200k commands, the consumers load runs 3 s each (1 s warm-up)
                        (default: full suite within ~20 minutes: every micro-benchmark on the short job; open loop
                        at 50k,100k,200k,400k for Batch and None plus closed loop for Batch and None, 10 s each
-                       after 3 s warm-up; recovery = 2M events with and without a snapshot)
+                       after 3 s warm-up; recovery = 2M events with and without a snapshot; consumers = catch-up
+                       of 2M commands (3 reads each way), closed Batch with 0, 1, 100 subscribers and open 100k
+                       Batch with 1, 10 s each after 3 s warm-up)
   --only STAGES        run only these stages: micro, load, recovery, consumers (repeat or comma separate)
   --rates LIST         open-loop rates, comma separated (e.g. 50k,100k,200k); with --quick it replaces the
                        quick run list by rates x durabilities

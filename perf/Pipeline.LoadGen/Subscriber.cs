@@ -10,8 +10,10 @@ namespace Pipeline.LoadGen;
 
 /// <summary>
 /// One subscribing client of a load run: reads every event (protocol version 3, no filter) from where it was told,
-/// counts what it receives and, once caught up, times each event of the measured part against its command's ACK
-/// (durable -> received) and send (sent -> received), as <see cref="SequenceTimes"/> recorded them.
+/// counts what it receives and times each live event of the measured part against its command's ACK (durable ->
+/// received) and send (sent -> received), as <see cref="SequenceTimes"/> recorded them. Live: every event of a
+/// subscription from the end (each became visible after it started, whether or not the subscriber keeps up, so a
+/// subscriber that falls behind shows it in the latency); from the start, the events after its CAUGHT_UP.
 /// </summary>
 /// <remarks>
 /// An event received before the publisher recorded its command's ACK counts 0 µs in the durable histogram and is
@@ -93,7 +95,7 @@ internal sealed class Subscriber
                 switch (item.Kind)
                 {
                     case SubscriptionItemKind.Event:
-                        OnEvent(item, now, measureFrom, end);
+                        OnEvent(item, now, measureFrom, end, live: start == SubscriptionStart.End || _caughtUp);
                         break;
                     case SubscriptionItemKind.CaughtUp:
                         Volatile.Write(ref _caughtUp, true);
@@ -117,7 +119,7 @@ internal sealed class Subscriber
         ResolveBeforeAck();
     }
 
-    private void OnEvent(SubscriptionItem item, long now, long measureFrom, long end)
+    private void OnEvent(SubscriptionItem item, long now, long measureFrom, long end, bool live)
     {
         Received++;
         Volatile.Write(ref _lastPosition, (long)item.Position);
@@ -127,7 +129,7 @@ internal sealed class Subscriber
         }
 
         MeasuredReceived++;
-        if (!_caughtUp)
+        if (!live)
         {
             return; // history: its delivery time says nothing about live delivery
         }

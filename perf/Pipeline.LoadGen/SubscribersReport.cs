@@ -11,8 +11,9 @@ namespace Pipeline.LoadGen;
 /// <param name="HeadAtEnd">The visible head when the measured part ended.</param>
 /// <param name="MaxLagAtEnd">The slowest subscriber's lag then: head minus the position of its last event received.</param>
 /// <param name="CaughtUp">
-/// Subscribers whose CAUGHT_UP came before the measured part ended (from the end: at once; from the start: after
-/// the history). Only they time live delivery.
+/// Subscribers whose CAUGHT_UP came before the measured part ended: the first time a subscription has considered
+/// every event up to the visible head. Under load a subscriber that cannot keep up with the head never gets it,
+/// from the end as from the start (from the start, only the events after it are timed).
 /// </param>
 /// <param name="FinalHead">The visible head once the publishers' last commands were answered.</param>
 /// <param name="Settled">Subscribers that reached the final head within the settle time.</param>
@@ -24,7 +25,8 @@ namespace Pipeline.LoadGen;
 /// <param name="Hgrm">The durable -> received histogram's file (<c>NAME.subscribe.hgrm</c>), beside the JSON.</param>
 /// <param name="DurableToReceivedUs">
 /// Live delivery latency, µs: an event's receive time minus the time its publisher saw the ACK of its command (the
-/// ACK is sent once the command is durable), for the live events of the measured part.
+/// ACK is sent once the command is durable), for the live events of the measured part (from the end: all of them;
+/// from the start: those after the subscriber's CAUGHT_UP).
 /// </param>
 /// <param name="SentToReceivedUs">The same events from their command's publish send, µs.</param>
 /// <param name="PerSubscriber">One line per subscriber.</param>
