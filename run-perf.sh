@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The perf suite: Release build, machine probes, then micro-benchmarks (BenchmarkDotNet), end-to-end load runs
 # and recovery timing (Pipeline.LoadGen), then one report (Pipeline.PerfReport summarize) in
-# perf/results/<UTC timestamp>/ (git-ignored). A failed run is recorded and the suite goes on; the script exits
+# perf/results/<UTC timestamp>/ (git-ignored); also the consumers stage (subscriptions, issue 15): catch-up reads of a
+# filled store, closed-loop ingest with and without subscribers, live delivery latency. A failed run is recorded and the suite goes on; the script exits
 # non-zero at the end if any run failed. --compare A B prints the differences between two such folders.
 set -euo pipefail
 
@@ -11,16 +12,21 @@ Usage: ./run-perf.sh [options] [-- extra BenchmarkDotNet arguments]
        ./run-perf.sh --compare perf/results/A perf/results/B
 
 Stages (all by default): micro (BenchmarkDotNet, then the ring latency harness: a paced producer per wait
-strategy and a Channel, HdrHistogram), load (end to end over TCP), recovery (restart with replay).
+strategy and a Channel, HdrHistogram), load (end to end over TCP), recovery (restart with replay), consumers
+(subscriptions: one subscriber reading a filled store from the start (catch-up), closed loop Batch with 0, 1 and
+100 subscribers interleaved, open loop at 100k/s Batch with 1 subscriber timing live delivery).
 
   --quick              within ~3 minutes: micro = Channel vs Ring_Yielding_Batch64 (OneToOne), the PUBLISH frame
                        decode, the ledger JSON decode and the journal append (durability None), BDN's quick job,
                        in-process; load = open 50k and 200k Batch, open 100k None, closed Batch, 3 s each
-                       (1 s warm-up); recovery = 200k events with and without a snapshot
+                       (1 s warm-up); recovery = 200k events with and without a snapshot; consumers = catch-up of
+                       200k commands, the consumers load runs 3 s each (1 s warm-up)
                        (default: full suite within ~20 minutes: every micro-benchmark on the short job; open loop
                        at 50k,100k,200k,400k for Batch and None plus closed loop for Batch and None, 10 s each
-                       after 3 s warm-up; recovery = 2M events with and without a snapshot)
-  --only STAGES        run only these stages: micro, load, recovery (repeat or comma separate)
+                       after 3 s warm-up; recovery = 2M events with and without a snapshot; consumers = catch-up
+                       of 2M commands (3 reads each way), closed Batch with 0, 1, 100 subscribers and open 100k
+                       Batch with 1, 10 s each after 3 s warm-up)
+  --only STAGES        run only these stages: micro, load, recovery, consumers (repeat or comma separate)
   --rates LIST         open-loop rates, comma separated (e.g. 50k,100k,200k); with --quick it replaces the
                        quick run list by rates x durabilities
   --durability LIST    durability modes of the load runs, comma separated (default Batch,None)
@@ -31,9 +37,13 @@ strategy and a Channel, HdrHistogram), load (end to end over TCP), recovery (res
                        as unsynchronised clients); same intended send times, see docs/perf.md
   --event-store MODES  load runs with the event store on, off, or both interleaved (on,off): the cost of storing
                        every command's events, measured against the same build in one run (default on)
-  --rounds N           repeat the load run list N times, interleaved (names get -r1, -r2, ...; default 1)
+  --rounds N           repeat the load run list N times, interleaved (names get -r1, -r2, ...; default 1);
+                       the consumers stage's load runs too
+  --subscribers LIST   consumers stage: the closed-loop runs' subscriber counts, comma separated (default 0,1,100;
+                       the summary sets each against 0)
   --filter GLOB        BenchmarkDotNet --filter; repeat for several globs (default '*', quick: see above)
-  --events N           recovery: events journaled before the restart (default 2000000, quick 200000)
+  --events N           recovery: events journaled before the restart; consumers: commands in the store the
+                       catch-up reads (default 2000000, quick 200000)
   --out DIR            results folder (default perf/results/<UTC timestamp>)
   --wait-quiet SECONDS before each stage, wait up to SECONDS for the machine to be quiet (< 15% CPU busy
                        over 2 s and Linux CPU pressure some avg10 < 10%); the run goes on, noted in the
@@ -44,7 +54,8 @@ strategy and a Channel, HdrHistogram), load (end to end over TCP), recovery (res
 
 Results folder: probes.json (machine, git commit, core-to-core handoff probe, disk-flush probe, disk stall watch),
 micro/ (BenchmarkDotNet reports in micro/results/), load/<run>.json + <run>.hgrm + <run>.log,
-recovery/<run>.json + <run>.log, summary.json, summary.md, latency.png, run-perf.log.
+recovery/<run>.json + <run>.log, consumers/<run>.json + <run>.log (+ <run>.hgrm, and <run>.subscribe.hgrm: live
+delivery, durable -> received, for runs with subscribers), summary.json, summary.md, latency.png, run-perf.log.
 Exit code: 0 all runs passed; 1 a run failed (it is marked FAILED in the summary); 2 bad options or build failure.
 USAGE
 }
@@ -61,6 +72,8 @@ pacing=shared
 event_store=on
 rounds=1
 events=''
+subscriber_counts='0,1,100'
+consumer_rate=100k
 out=''
 wait_quiet=0
 compare=()
@@ -81,6 +94,7 @@ while [ $# -gt 0 ]; do
     --rounds) need "$@"; rounds="$2"; shift 2 ;;
     --filter) need "$@"; filters+=("$2"); shift 2 ;;
     --events) need "$@"; events="$2"; shift 2 ;;
+    --subscribers) need "$@"; subscriber_counts="$2"; shift 2 ;;
     --out) need "$@"; out="$2"; shift 2 ;;
     --wait-quiet) need "$@"; wait_quiet="$2"; shift 2 ;;
     --compare)
@@ -97,22 +111,29 @@ for pair in "duration:${duration:-1}" "connections:$connections" "events:${event
   is_uint "${pair#*:}" || { echo "--${pair%%:*} must be a whole number, got '${pair#*:}'" >&2; exit 2; }
 done
 
+IFS=',' read -r -a sublist <<< "$subscriber_counts"
+[ ${#sublist[@]} -gt 0 ] || { echo "--subscribers needs at least one count" >&2; exit 2; }
+for n in "${sublist[@]}"; do
+  { is_uint "$n" && [ "$n" -le 1000 ]; } || { echo "--subscribers takes whole numbers from 0 to 1000, comma separated (got '$n')" >&2; exit 2; }
+done
+
 case "$pacing" in
   shared|spread) ;;
   *) echo "--pacing must be shared or spread, got '$pacing'" >&2; exit 2 ;;
 esac
 
-run_micro=1 run_load=1 run_recovery=1
+run_micro=1 run_load=1 run_recovery=1 run_consumers=1
 if [ -n "$only" ]; then
-  run_micro=0 run_load=0 run_recovery=0
+  run_micro=0 run_load=0 run_recovery=0 run_consumers=0
   IFS=',' read -r -a stages <<< "${only#,}"
   for stage in "${stages[@]}"; do
     case "$stage" in
       micro) run_micro=1 ;;
       load) run_load=1 ;;
       recovery) run_recovery=1 ;;
+      consumers) run_consumers=1 ;;
       '') ;;
-      *) echo "--only: unknown stage '$stage' (micro, load, recovery)" >&2; exit 2 ;;
+      *) echo "--only: unknown stage '$stage' (micro, load, recovery, consumers)" >&2; exit 2 ;;
     esac
   done
 fi
@@ -236,14 +257,14 @@ write_stub() {
     "$(json_text "LoadGen exited with code $rc without writing results${first:+: $first} (see $(basename "$(dirname "$log")")/$(basename "$log"))")" > "$file"
 }
 
-# After a LoadGen run of KIND (load, recovery) started at $start: a failed-run JSON if it wrote none, then FAILED
-# or the run's headline figure (FIELD of its JSON, followed by UNIT).
+# After a LoadGen run of KIND (load, recovery, catchup) started at $start, its files in FOLDER (default: KIND): a
+# failed-run JSON if it wrote none, then FAILED or the run's headline figure (FIELD of its JSON, followed by UNIT).
 finish_run() {
-  local kind="$1" name="$2" rc="$3" extra="$4" field="$5" unit="$6"
-  local json="$out/$kind/$name.json"
-  [ -f "$json" ] || write_stub "$json" "$name" "$kind" "$rc" "$out/$kind/$name.log" "$extra"
+  local kind="$1" name="$2" rc="$3" extra="$4" field="$5" unit="$6" folder="${7:-$1}"
+  local json="$out/$folder/$name.json"
+  [ -f "$json" ] || write_stub "$json" "$name" "$kind" "$rc" "$out/$folder/$name.log" "$extra"
   if [ "$rc" -ne 0 ] || grep -q '"failed" *: *true' "$json"; then
-    fail "$kind $name (exit code $rc; see $kind/$name.log)"
+    fail "$folder $name (exit code $rc; see $folder/$name.log)"
   else
     echo "    ok in $((SECONDS - start)) s: $(json_number "$json" "$field") $unit"
   fi
@@ -272,7 +293,7 @@ build perf/Pipeline.PerfReport/Pipeline.PerfReport.csproj
 [ "$run_micro" -eq 1 ] && build perf/Pipeline.Benchmarks/Pipeline.Benchmarks.csproj
 [ "$run_micro" -eq 1 ] && build perf/Pipeline.LatencyHarness/Pipeline.LatencyHarness.csproj
 # LoadGen references Pipeline.Server and starts the server from its own output folder.
-{ [ "$run_load" -eq 1 ] || [ "$run_recovery" -eq 1 ]; } && build perf/Pipeline.LoadGen/Pipeline.LoadGen.csproj
+{ [ "$run_load" -eq 1 ] || [ "$run_recovery" -eq 1 ] || [ "$run_consumers" -eq 1 ]; } && build perf/Pipeline.LoadGen/Pipeline.LoadGen.csproj
 
 stage "probes (handoff, disk flush, disk stall watch, machine)"
 # The stall watch syncs back to back for a while: a disk that stalls an fsync now and then shows it here, and every
@@ -400,6 +421,59 @@ if [ "$run_recovery" -eq 1 ]; then
     run_logged "$name" "$out/recovery/$name.log" dotnet "$loadgen_dll" recovery --events "$events" --snapshot "$snapshot" \
       --out "$out/recovery" --name "$name" || rc=$?
     finish_run recovery "$name" "$rc" "\"events\": $events, \"snapshot\": $snapshot, " replayEventsPerSecond "events/s replayed"
+  done
+fi
+
+if [ "$run_consumers" -eq 1 ]; then
+  duration="${duration:-$([ "$quick" -eq 1 ] && echo 3 || echo 10)}"
+  warmup=$([ "$quick" -eq 1 ] && echo 1 || echo 3)
+  catchup_events="${events:-$([ "$quick" -eq 1 ] && echo 200000 || echo 2000000)}"
+  case "$rounds" in ''|*[!0-9]*|0) echo "--rounds takes a positive integer (got '$rounds')" >&2; exit 2 ;; esac
+  # One run per line: mode subscribers (the closed-loop counts, then the open-loop latency run), each round interleaved.
+  cruns=()
+  for ((k = 1; k <= rounds; k++)); do
+    for n in "${sublist[@]}"; do cruns+=("closed $n $k"); done
+    cruns+=("open 1 $k")
+  done
+  stage "consumers (catch-up of $(short_count "$catchup_events") commands; ${#cruns[@]} load runs: closed Batch with ${subscriber_counts} subscribers, open $consumer_rate Batch with 1; ${duration} s each after ${warmup} s warm-up)"
+  wait_for_quiet
+  mkdir -p "$out/consumers"
+  name="catchup-$(short_count "$catchup_events")"
+  echo "  [$(clock)] $name"
+  start=$SECONDS
+  rm -f "$out/consumers/$name.json"
+  progress_pattern='.'
+  rc=0
+  run_logged "$name" "$out/consumers/$name.log" dotnet "$loadgen_dll" catchup --events "$catchup_events" --repeat 3 \
+    --connections "$connections" --out "$out/consumers" --name "$name" || rc=$?
+  finish_run catchup "$name" "$rc" "\"commands\": $catchup_events, " eventsPerSecond "events/s read by one subscriber from the start (median of 3)" consumers
+  i=0
+  for spec in "${cruns[@]}"; do
+    i=$((i + 1))
+    read -r mode subs round <<< "$spec"
+    if [ "$mode" = open ]; then
+      name="open-$(short_count "$consumer_rate")-Batch-subs$subs"
+      args=(load --mode open --rate "$consumer_rate" --pacing "$pacing")
+    else
+      name="closed-Batch-subs$subs"
+      args=(load --mode closed --window 1024 --batch 64)
+    fi
+    if [ "$rounds" -gt 1 ]; then name="$name-r$round"; fi
+    args+=(--subscribers "$subs" --durability Batch --connections "$connections" --duration "$duration" --warmup "$warmup"
+      --out "$out/consumers" --name "$name")
+    echo "  [$(clock)] consumers $i/${#cruns[@]} $name"
+    start=$SECONDS
+    rm -f "$out/consumers/$name.json"
+    progress_pattern='.'
+    rc=0
+    run_logged "$name" "$out/consumers/$name.log" dotnet "$loadgen_dll" "${args[@]}" || rc=$?
+    target=$([ "$mode" = open ] && rate_number "$consumer_rate" || echo null)
+    finish_run load "$name" "$rc" \
+      "\"mode\": \"$mode\", \"durability\": \"Batch\", \"targetRate\": $target, \"connections\": $connections, " \
+      throughput "commands/s acknowledged" consumers
+    if [ "$subs" -gt 0 ] && ! grep -q '"failed" *: *true' "$out/consumers/$name.json"; then
+      echo "    subscribers: $(json_number "$out/consumers/$name.json" eventsPerSecond) events/s received in all, slowest lag at the end $(json_number "$out/consumers/$name.json" maxLagAtEnd) events"
+    fi
   done
 fi
 

@@ -34,6 +34,7 @@ internal sealed class ConnectionTracker : IAckObserver
     private readonly TimeProvider _time;
     private readonly long _measureFrom;
     private readonly LatencyRecorder _recorder;
+    private readonly SequenceTimes? _times;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _acked;
     private long _maxSequence;
@@ -50,13 +51,15 @@ internal sealed class ConnectionTracker : IAckObserver
     /// <param name="schedule">The open loop's schedule; null in closed loop.</param>
     /// <param name="time">The clock of the schedule and the tokens.</param>
     /// <param name="measureFrom">Commands intended before this timestamp are warm-up: counted, not recorded.</param>
-    public ConnectionTracker(int connection, OpenLoopSchedule? schedule, TimeProvider time, long measureFrom)
+    /// <param name="times">Where each acknowledged command's send and ACK times go, by sequence (for the subscribers); null: nowhere.</param>
+    public ConnectionTracker(int connection, OpenLoopSchedule? schedule, TimeProvider time, long measureFrom, SequenceTimes? times = null)
     {
         ArgumentNullException.ThrowIfNull(time);
         _connection = connection;
         _schedule = schedule;
         _time = time;
         _measureFrom = measureFrom;
+        _times = times;
         _recorder = new LatencyRecorder(time.TimestampFrequency, trackService: schedule is not null, measureFrom);
     }
 
@@ -124,6 +127,8 @@ internal sealed class ConnectionTracker : IAckObserver
                 }
             }
 
+            // Warm-up too: a subscriber may receive a warm-up command's events in the measured part.
+            _times?.Record((long)sequence, token, now);
             if ((long)sequence > _maxSequence)
             {
                 _maxSequence = (long)sequence;

@@ -5,7 +5,7 @@ using System.IO;
 
 namespace Pipeline.LoadGen;
 
-/// <summary>The command line: a verb (<c>load</c> or <c>recovery</c>) and <c>--name value</c> options.</summary>
+/// <summary>The command line: a verb (<c>load</c>, <c>recovery</c> or <c>catchup</c>) and <c>--name value</c> options.</summary>
 internal sealed class LoadGenOptions
 {
     public const string Usage = """
@@ -13,6 +13,7 @@ internal sealed class LoadGenOptions
           Pipeline.LoadGen load --mode open --rate RATE [options]    (--rate alone implies --mode open; the verb load may be left out)
           Pipeline.LoadGen load --mode closed [--window N] [--batch N] [options]
           Pipeline.LoadGen recovery --events N [--snapshot true|false] [options]
+          Pipeline.LoadGen catchup --events N [--repeat R] [--credits N] [--fetch true|false] [options]
 
         load options:
           --mode open|closed        open: a fixed rate, latency from each command's intended send time
@@ -28,13 +29,24 @@ internal sealed class LoadGenOptions
           --duration SECONDS        measured time (default 10)
           --warmup SECONDS          time before the measured part, not recorded (default 3)
           --host HOST --port P      drive an already running server instead of starting one
-          --durability Batch|Interval|None   the started server's journal durability (default Batch)
+          --durability Batch|Interval|None   the started server's journal durability (default Batch; also catchup)
+          --subscribers N           subscribing clients beside the publishers, 0 to 1000 (default 0). Each reads
+                                    every event (protocol version 3) and times each live event of the measured part:
+                                    ACK seen by the publisher -> received (NAME.subscribe.hgrm) and publish sent ->
+                                    received; the JSON gets their events/s, the slowest one's lag at the end and more
+          --subscribe-from end|start  where the subscribers start when the measured part begins: the end of the
+                                    store (default; live events only) or its start (the history first, then live)
+          --credits N               each subscription's credit window, 1 to 1000000 (load default 1024, catchup 8192)
         recovery options:
           --events N                commands to journal before the restart (default 1000000)
           --snapshot true|false     restart from a snapshot taken near the end, or replay the whole journal (default false)
                                     (the journal is built with durability Batch)
           --keep-data DIR           copy the killed server's data folder to DIR (which must not exist) before the
                                     restart, to restart or profile the same data again
+        catchup options (fill the store closed loop, then one subscriber reads it all from the start):
+          --events N                commands to publish before the reads (default 1000000)
+          --repeat R                reads of the whole store, 1 to 100; the result is their median (default 3)
+          --fetch true|false        also read it with FETCH (max_count 10000) in a loop, R times (default true)
         common options:
           --connections N           connections (default 8)
           --accounts N              ledger accounts opened by the setup (default 10000)
@@ -48,8 +60,11 @@ internal sealed class LoadGenOptions
         Exit codes: 0 success, 1 the run failed (errors, or the server failed), 2 bad command line.
         """;
 
-    private static readonly HashSet<string> s_loadOnly = new(StringComparer.Ordinal) { "--mode", "--rate", "--pacing", "--duration", "--warmup", "--host", "--port", "--durability" };
-    private static readonly HashSet<string> s_recoveryOnly = new(StringComparer.Ordinal) { "--events", "--snapshot", "--keep-data" };
+    /// <summary>The catch-up verb's default credit window.</summary>
+    public const int CatchupCredits = 8192;
+
+    /// <summary>The most subscribers of a load run (the server's default limit is 1024 subscriptions).</summary>
+    public const int MaxSubscribers = 1000;
 
     public LoadGenVerb Verb { get; private set; }
 
@@ -96,6 +111,21 @@ internal sealed class LoadGenOptions
 
     public string ServerArgs { get; private set; } = string.Empty;
 
+    /// <summary>Load: subscribing clients beside the publishers (0: none).</summary>
+    public int Subscribers { get; private set; }
+
+    /// <summary>Load: the subscribers read from position 1 instead of the end of the store.</summary>
+    public bool SubscribeFromStart { get; private set; }
+
+    /// <summary>Each subscription's credit window (the verb's default unless --credits).</summary>
+    public int Credits { get; private set; }
+
+    /// <summary>Catch-up: reads of the whole store (the result is their median).</summary>
+    public int Repeat { get; private set; } = 3;
+
+    /// <summary>Catch-up: also read the store with FETCH.</summary>
+    public bool Fetch { get; private set; } = true;
+
     /// <summary>Parses the command line; on failure <paramref name="error"/> names the option and the rule.</summary>
     public static bool TryParse(IReadOnlyList<string> args, out LoadGenOptions options, out string? error) =>
         TryParse(args, Environment.CurrentDirectory, out options, out error);
@@ -112,7 +142,7 @@ internal sealed class LoadGenOptions
         error = null;
         if (args.Count == 0)
         {
-            error = "missing verb: load or recovery (see --help)";
+            error = "missing verb: load, recovery or catchup (see --help)";
             return false;
         }
 
@@ -131,19 +161,23 @@ internal sealed class LoadGenOptions
             case "recovery":
                 options.Verb = LoadGenVerb.Recovery;
                 break;
+            case "catchup":
+                options.Verb = LoadGenVerb.Catchup;
+                break;
             case string option when option.StartsWith("--", StringComparison.Ordinal):
                 // The first version's command line had no verb: options alone mean load.
                 options.Verb = LoadGenVerb.Load;
                 first = 0;
                 break;
             default:
-                error = $"unknown verb '{args[0]}': expected load or recovery (see --help)";
+                error = $"unknown verb '{args[0]}': expected load, recovery or catchup (see --help)";
                 return false;
         }
 
         string verb = first == 0 ? "load" : args[0];
         bool modeGiven = false;
         bool pacingGiven = false;
+        bool fromGiven = false;
         for (int i = first; i < args.Count; i++)
         {
             string option = args[i];
@@ -159,8 +193,7 @@ internal sealed class LoadGenOptions
                 return false;
             }
 
-            if ((options.Verb == LoadGenVerb.Load && s_recoveryOnly.Contains(option))
-                || (options.Verb == LoadGenVerb.Recovery && s_loadOnly.Contains(option)))
+            if (!AppliesTo(option, options.Verb))
             {
                 error = $"option {option} does not apply to the {verb} verb";
                 return false;
@@ -181,9 +214,10 @@ internal sealed class LoadGenOptions
 
             modeGiven |= option == "--mode";
             pacingGiven |= option == "--pacing";
+            fromGiven |= option == "--subscribe-from";
         }
 
-        error = options.Validate(modeGiven, pacingGiven, currentDirectory);
+        error = options.Validate(modeGiven, pacingGiven, fromGiven, currentDirectory);
         return error is null;
     }
 
@@ -216,7 +250,18 @@ internal sealed class LoadGenOptions
 
     private static bool IsKnown(string option) => option is "--mode" or "--rate" or "--pacing" or "--host" or "--port" or "--durability"
         or "--connections" or "--window" or "--batch" or "--duration" or "--warmup" or "--accounts" or "--events"
-        or "--snapshot" or "--keep-data" or "--out" or "--name" or "--server-args";
+        or "--snapshot" or "--keep-data" or "--out" or "--name" or "--server-args" or "--subscribers" or "--subscribe-from"
+        or "--credits" or "--repeat" or "--fetch";
+
+    private static bool AppliesTo(string option, LoadGenVerb verb) => option switch
+    {
+        "--mode" or "--rate" or "--pacing" or "--duration" or "--warmup" or "--host" or "--port" or "--subscribers" or "--subscribe-from" => verb == LoadGenVerb.Load,
+        "--durability" or "--credits" => verb is LoadGenVerb.Load or LoadGenVerb.Catchup,
+        "--events" => verb is LoadGenVerb.Recovery or LoadGenVerb.Catchup,
+        "--snapshot" or "--keep-data" => verb == LoadGenVerb.Recovery,
+        "--repeat" or "--fetch" => verb == LoadGenVerb.Catchup,
+        _ => true,
+    };
 
     private string? Apply(string option, string value)
     {
@@ -296,6 +341,35 @@ internal sealed class LoadGenOptions
 
                 Events = (long)events;
                 return null;
+            case "--subscribers":
+                return ParseInt(option, value, 0, MaxSubscribers, v => Subscribers = v);
+            case "--subscribe-from":
+                if (value.Equals("end", StringComparison.OrdinalIgnoreCase))
+                {
+                    SubscribeFromStart = false;
+                }
+                else if (value.Equals("start", StringComparison.OrdinalIgnoreCase))
+                {
+                    SubscribeFromStart = true;
+                }
+                else
+                {
+                    return $"option --subscribe-from: '{value}' is not end or start";
+                }
+
+                return null;
+            case "--credits":
+                return ParseInt(option, value, 1, Protocol.ConsumerLimits.MaxCredits, v => Credits = v);
+            case "--repeat":
+                return ParseInt(option, value, 1, 100, v => Repeat = v);
+            case "--fetch":
+                if (!bool.TryParse(value, out bool fetch))
+                {
+                    return $"option --fetch: '{value}' is not true or false";
+                }
+
+                Fetch = fetch;
+                return null;
             case "--snapshot":
                 if (!bool.TryParse(value, out bool snapshot))
                 {
@@ -334,7 +408,7 @@ internal sealed class LoadGenOptions
         }
     }
 
-    private string? Validate(bool modeGiven, bool pacingGiven, string currentDirectory)
+    private string? Validate(bool modeGiven, bool pacingGiven, bool fromGiven, string currentDirectory)
     {
         if (Verb == LoadGenVerb.Load)
         {
@@ -357,6 +431,16 @@ internal sealed class LoadGenOptions
             {
                 return "option --pacing applies only to --mode open";
             }
+
+            if (fromGiven && Subscribers == 0)
+            {
+                return "option --subscribe-from applies only with --subscribers 1 or more";
+            }
+        }
+
+        if (Credits == 0)
+        {
+            Credits = Verb == LoadGenVerb.Catchup ? CatchupCredits : Client.SubscriptionOptions.DefaultCredits;
         }
 
         if (Batch > Window)
@@ -378,11 +462,15 @@ internal sealed class LoadGenOptions
 
         if (Name.Length == 0)
         {
-            Name = Verb == LoadGenVerb.Recovery
-                ? string.Create(CultureInfo.InvariantCulture, $"recovery-{Events}{(Snapshot ? "-snapshot" : string.Empty)}")
-                : Mode == LoadMode.Open
-                    ? string.Create(CultureInfo.InvariantCulture, $"open-{Rate}-{Durability}{(Pacing == OpenLoopPacing.Spread ? "-spread" : string.Empty)}")
-                    : $"closed-{Durability}";
+            string subscribers = Subscribers > 0 ? string.Create(CultureInfo.InvariantCulture, $"-subs{Subscribers}") : string.Empty;
+            Name = Verb switch
+            {
+                LoadGenVerb.Recovery => string.Create(CultureInfo.InvariantCulture, $"recovery-{Events}{(Snapshot ? "-snapshot" : string.Empty)}"),
+                LoadGenVerb.Catchup => string.Create(CultureInfo.InvariantCulture, $"catchup-{Events}"),
+                _ => Mode == LoadMode.Open
+                    ? string.Create(CultureInfo.InvariantCulture, $"open-{Rate}-{Durability}{(Pacing == OpenLoopPacing.Spread ? "-spread" : string.Empty)}{subscribers}")
+                    : $"closed-{Durability}{subscribers}",
+            };
         }
 
         return null;

@@ -1,8 +1,12 @@
 namespace Pipeline.LoadGen;
 
-/// <summary>What the generator does: a timed load run, or a journal build-up followed by a timed restart.</summary>
+/// <summary>
+/// What the generator does: a timed load run, a journal build-up followed by a timed restart, or a store build-up
+/// followed by timed reads of all of it (one subscriber, then FETCH).
+/// </summary>
 internal enum LoadGenVerb
 {
     Load,
     Recovery,
+    Catchup,
 }

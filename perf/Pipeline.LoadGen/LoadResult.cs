@@ -31,6 +31,7 @@ namespace Pipeline.LoadGen;
 /// null where it could not be read (not Linux).
 /// </param>
 /// <param name="Timeline">The latency per 100 ms of the measured part, by intended send time.</param>
+/// <param name="Subscribers">With <c>--subscribers N</c> (N &gt;= 1): what the subscribers received and how fast; null without.</param>
 internal sealed record LoadResult(
     [property: JsonPropertyOrder(-2)] string Name,
     string Mode,
@@ -52,7 +53,8 @@ internal sealed record LoadResult(
     LatencySummary LatencyUs,
     LatencySummary? ServiceUs,
     MachineCpuReport? MachineCpu,
-    TimelineReport Timeline)
+    TimelineReport Timeline,
+    SubscribersReport? Subscribers = null)
 {
     /// <summary>Always "load".</summary>
     [JsonPropertyOrder(-1)]

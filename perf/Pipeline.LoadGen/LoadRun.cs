@@ -20,6 +20,9 @@ internal static class LoadRun
     /// <summary>How long the answers to the last commands may take after the end.</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long the subscribers may take after the drain to reach the final head.</summary>
+    public static readonly TimeSpan SubscriberSettleTimeout = TimeSpan.FromSeconds(10);
+
     private static readonly TimeSpan s_serverStartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan s_serverStopTimeout = TimeSpan.FromSeconds(30);
 
@@ -28,6 +31,9 @@ internal static class LoadRun
         string? failure = null;
         LoadOutcome? outcome = null;
         ServerProcess? server = null;
+        SubscriberGroup? subscribers = null;
+        SubscribersReport? subscribersReport = null;
+        HdrHistogram.LongHistogram? delivery = null;
         try
         {
             server = o.Port == 0
@@ -36,10 +42,28 @@ internal static class LoadRun
             int port = server?.Port ?? o.Port;
             output.WriteLine($"server  {(server is null ? "external" : "started")} on {o.Host}:{port}, durability {(server is null ? "as configured there" : o.Durability)}");
             await SetupAsync(o.Host, port, o.Accounts, output).ConfigureAwait(false);
+            if (o.Subscribers > 0)
+            {
+                subscribers = await SubscriberGroup.ConnectAsync(o.Host, port, o.Subscribers, o.SubscribeFromStart, o.Credits, TimeProvider.System).ConfigureAwait(false);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"subs    {o.Subscribers} subscribers connected (protocol 3, credits {o.Credits}); they subscribe from the {(o.SubscribeFromStart ? "start" : "end")} of the store when the measured part starts"));
+            }
+
             outcome = o.Mode == LoadMode.Open
-                ? await RunOpenAsync(o, port, server, output).ConfigureAwait(false)
-                : await RunClosedAsync(o.Host, port, o.Connections, o.Accounts, o.Window, o.Batch, o.Warmup, o.Duration, long.MaxValue, server, output).ConfigureAwait(false);
+                ? await RunOpenAsync(o, port, server, subscribers, output).ConfigureAwait(false)
+                : await RunClosedAsync(o.Host, port, o.Connections, o.Accounts, o.Window, o.Batch, o.Warmup, o.Duration, long.MaxValue, server, output, subscribers).ConfigureAwait(false);
             failure = outcome.Failure;
+            if (subscribers is not null)
+            {
+                if (outcome.ServerExitCode is null)
+                {
+                    await subscribers.SettleAsync(outcome.MaxSequence, SubscriberSettleTimeout).ConfigureAwait(false);
+                }
+
+                await subscribers.StopAsync().ConfigureAwait(false);
+                delivery = subscribers.MergedDurable();
+                subscribersReport = subscribers.Report(o.Name + ".subscribe.hgrm", delivery, o.Duration);
+                failure ??= subscribersReport.Failure;
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -47,6 +71,11 @@ internal static class LoadRun
         }
         finally
         {
+            if (subscribers is not null)
+            {
+                await subscribers.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (server is not null)
             {
                 if (failure is null && server.Exited.IsCompleted)
@@ -93,9 +122,16 @@ internal static class LoadRun
             LatencySummary.From(merged.Latency),
             merged.Service is null ? null : LatencySummary.From(merged.Service),
             outcome?.MachineCpu,
-            new TimelineReport((int)LatencyRecorder.TimelineInterval.TotalMilliseconds, merged.Timeline.Intervals(merged.TimestampFrequency)));
+            new TimelineReport((int)LatencyRecorder.TimelineInterval.TotalMilliseconds, merged.Timeline.Intervals(merged.TimestampFrequency)),
+            subscribersReport);
         (string json, string hgrm) = RunResultWriter.WriteLoad(o.OutDirectory, result, merged.Latency);
         Report(result, output);
+        if (subscribersReport is not null && delivery is not null)
+        {
+            SubscriberGroup.Write(subscribersReport, output);
+            output.WriteLine($"hgrm    {RunResultWriter.WriteSubscribeHgrm(o.OutDirectory, subscribersReport, delivery)}");
+        }
+
         output.WriteLine($"json    {json}");
         output.WriteLine($"hgrm    {hgrm}");
         return result.Failed ? 1 : 0;
@@ -147,7 +183,7 @@ internal static class LoadRun
         }
     }
 
-    private static async Task<LoadOutcome> RunOpenAsync(LoadGenOptions o, int port, ServerProcess? server, TextWriter output)
+    private static async Task<LoadOutcome> RunOpenAsync(LoadGenOptions o, int port, ServerProcess? server, SubscriberGroup? subscribers, TextWriter output)
     {
         PipelineClient[] clients = await ConnectAsync(o.Host, port, o.Connections).ConfigureAwait(false);
         try
@@ -169,7 +205,7 @@ internal static class LoadRun
             var schedule = new OpenLoopSchedule(o.Rate, start, frequency, o.Connections);
             for (int c = 0; c < o.Connections; c++)
             {
-                trackers[c] = new ConnectionTracker(c, schedule, time, measureFrom);
+                trackers[c] = new ConnectionTracker(c, schedule, time, measureFrom, subscribers?.Times);
                 senders[c] = new ClientBatchSender(clients[c], trackers[c], trackers[c]);
             }
 
@@ -180,8 +216,14 @@ internal static class LoadRun
             using var footprint = GcFootprint.Start();
             Task<MachineCpuReport?> cpu = MachineCpuWindow.MeasureAsync(time, measureFrom, end, CpuTimes.Read, stop.Token);
             Task<string?> serverCpu = MeasureServerCpuAsync(server, trackers, time, measureFrom, end, stop.Token);
+            subscribers?.Start(measureFrom, end);
             Task pacing = driver.RunAsync(time, stop.Token);
             int? exitCode = await WaitOrServerExitAsync(pacing, server, Timeout.InfiniteTimeSpan).ConfigureAwait(false);
+            if (subscribers is not null && exitCode is null)
+            {
+                await subscribers.MarkEndAsync().ConfigureAwait(false);
+            }
+
             await stop.CancelAsync().ConfigureAwait(false);
             await pacing.ConfigureAwait(false);
             MachineCpuReport? machineCpu = await cpu.ConfigureAwait(false);
@@ -204,7 +246,7 @@ internal static class LoadRun
     }
 
     /// <summary>Closed loop for a time (load) or a command count (the recovery verb's journal build-up).</summary>
-    public static async Task<LoadOutcome> RunClosedAsync(string host, int port, int connections, int accounts, int window, int batch, TimeSpan warmup, TimeSpan duration, long commandLimit, ServerProcess? server, TextWriter output)
+    public static async Task<LoadOutcome> RunClosedAsync(string host, int port, int connections, int accounts, int window, int batch, TimeSpan warmup, TimeSpan duration, long commandLimit, ServerProcess? server, TextWriter output, SubscriberGroup? subscribers = null)
     {
         PipelineClient[] clients = await ConnectAsync(host, port, connections).ConfigureAwait(false);
         try
@@ -224,7 +266,7 @@ internal static class LoadRun
             var loops = new ClosedLoopConnection[connections];
             for (int c = 0; c < connections; c++)
             {
-                trackers[c] = new ConnectionTracker(c, schedule: null, time, measureFrom);
+                trackers[c] = new ConnectionTracker(c, schedule: null, time, measureFrom, subscribers?.Times);
                 long limit = commandLimit == long.MaxValue ? long.MaxValue : (commandLimit / connections) + (c < commandLimit % connections ? 1 : 0);
                 loops[c] = new ClosedLoopConnection(trackers[c], workloads[c], time, window, batch, end, limit);
             }
@@ -238,6 +280,7 @@ internal static class LoadRun
             using var measured = new CancellationTokenSource();
             Task<MachineCpuReport?> cpu = MachineCpuWindow.MeasureAsync(time, measureFrom, end, CpuTimes.Read, measured.Token);
             Task<string?> serverCpu = MeasureServerCpuAsync(server, trackers, time, measureFrom, end, measured.Token);
+            subscribers?.Start(measureFrom, end);
             for (int c = 0; c < connections; c++)
             {
                 loops[c].Start(new ClientBatchSender(clients[c], loops[c], trackers[c]));
@@ -247,6 +290,11 @@ internal static class LoadRun
             Task finished = Task.WhenAll(trackers.Select(t => t.Drained));
             TimeSpan untilEnd = end == long.MaxValue ? Timeout.InfiniteTimeSpan : time.GetElapsedTime(time.GetTimestamp(), end);
             int? exitCode = await WaitOrServerExitAsync(finished, server, untilEnd).ConfigureAwait(false);
+            if (subscribers is not null && exitCode is null)
+            {
+                await subscribers.MarkEndAsync().ConfigureAwait(false);
+            }
+
             await measured.CancelAsync().ConfigureAwait(false);
             MachineCpuReport? machineCpu = await cpu.ConfigureAwait(false);
             string? serverCpuLine = await serverCpu.ConfigureAwait(false);

@@ -5,7 +5,8 @@ using System.Threading.Tasks;
 namespace Pipeline.LoadGen;
 
 // The end-to-end load generator: drives the real server over TCP with the ledger mix (open or closed loop) and records
-// acknowledgement latency in µs in HdrHistogram, or measures restart and replay after a crash (recovery). See
+// acknowledgement latency in µs in HdrHistogram (and, with subscribers, their delivery latency), measures restart and
+// replay after a crash (recovery), or how fast one client reads a filled event store from the start (catchup). See
 // LoadGenOptions.Usage for the command line.
 internal static class Program
 {
@@ -25,9 +26,12 @@ internal static class Program
             return exitCode;
         }
 
-        return options.Verb == LoadGenVerb.Recovery
-            ? await RecoveryRun.RunAsync(options, Console.Out).ConfigureAwait(false)
-            : await LoadRun.RunAsync(options, Console.Out).ConfigureAwait(false);
+        return options.Verb switch
+        {
+            LoadGenVerb.Recovery => await RecoveryRun.RunAsync(options, Console.Out).ConfigureAwait(false),
+            LoadGenVerb.Catchup => await CatchupRun.RunAsync(options, Console.Out).ConfigureAwait(false),
+            _ => await LoadRun.RunAsync(options, Console.Out).ConfigureAwait(false),
+        };
     }
 
     /// <summary>

@@ -40,12 +40,35 @@ internal static class RunResultWriter
         return (json, hgrm);
     }
 
+    /// <summary>Writes the subscribers' durable -> received histogram (<see cref="SubscribersReport.Hgrm"/>) into <paramref name="directory"/>; returns its path.</summary>
+    public static string WriteSubscribeHgrm(string directory, SubscribersReport report, HistogramBase delivery)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Directory.CreateDirectory(directory);
+        string hgrm = Path.Combine(directory, report.Hgrm);
+        using var writer = new StreamWriter(hgrm, append: false, new UTF8Encoding(false));
+        WriteHgrm(writer, delivery);
+        return hgrm;
+    }
+
     /// <summary>Writes <c>&lt;name&gt;.json</c> into <paramref name="directory"/>; returns its path.</summary>
     public static string WriteRecovery(string directory, RecoveryResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        return WriteJson(directory, result.Name, result);
+    }
+
+    /// <summary>Writes <c>&lt;name&gt;.json</c> into <paramref name="directory"/>; returns its path.</summary>
+    public static string WriteCatchup(string directory, CatchupResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return WriteJson(directory, result.Name, result);
+    }
+
+    private static string WriteJson<T>(string directory, string name, T result)
+    {
         Directory.CreateDirectory(directory);
-        string json = Path.Combine(directory, result.Name + ".json");
+        string json = Path.Combine(directory, name + ".json");
         File.WriteAllText(json, JsonSerializer.Serialize(result, JsonOptions) + "\n");
         return json;
     }

@@ -39,6 +39,8 @@ internal sealed class Comparison
         comparison.Pair("load", a.Load, b.Load, r => r.Name, r => r.Failed, LoadMetrics);
         comparison.ComparePacing(a.Load, b.Load);
         comparison.Pair("recovery", a.Recovery, b.Recovery, r => r.Name, r => r.Failed, RecoveryMetrics);
+        comparison.Pair("consumers", a.Consumers, b.Consumers, r => r.Name, r => r.Failed, ConsumerMetrics);
+        comparison.Pair("catchup", a.Catchup, b.Catchup, r => r.Name, r => r.Failed, CatchupMetrics);
         comparison.Pair("micro", a.Benchmarks, b.Benchmarks, r => r.DisplayName, r => r.MeanNs is null, BenchmarkMetrics);
         comparison.Pair("ring-latency", a.RingLatency, b.RingLatency, r => r.Key, r => r.Count == 0, RingLatencyMetrics);
         return comparison;
@@ -67,6 +69,8 @@ internal sealed class Comparison
 
         AppendKind(text, "load", "load (throughput and latency percentiles)");
         AppendKind(text, "recovery", "recovery");
+        AppendKind(text, "consumers", "consumers (ingest throughput, subscribers' events/s, delivery durable -> received)");
+        AppendKind(text, "catchup", "catch-up (one client reading the store from the start)");
         AppendKind(text, "micro", "micro-benchmarks");
         AppendKind(text, "ring-latency", "ring latency (scenario@rate, ns from send)");
         foreach (string name in OnlyInA)
@@ -194,6 +198,26 @@ internal sealed class Comparison
     [
         new("restart s", a.RestartSeconds, b.RestartSeconds, HigherIsBetter: false),
         new("replay events/s", a.ReplayEventsPerSecond, b.ReplayEventsPerSecond, HigherIsBetter: true),
+    ];
+
+    private static List<MetricRatio> ConsumerMetrics(LoadRun a, LoadRun b)
+    {
+        LatencyStats da = a.Subscribers?.DurableToReceivedUs ?? new LatencyStats();
+        LatencyStats db = b.Subscribers?.DurableToReceivedUs ?? new LatencyStats();
+        return
+        [
+            new("throughput", a.Throughput, b.Throughput, HigherIsBetter: true),
+            new("sub events/s", a.Subscribers?.EventsPerSecond ?? 0, b.Subscribers?.EventsPerSecond ?? 0, HigherIsBetter: true),
+            new("deliver p50", da.P50, db.P50, HigherIsBetter: false),
+            new("deliver p99", da.P99, db.P99, HigherIsBetter: false),
+            new("deliver p99.9", da.P999, db.P999, HigherIsBetter: false),
+        ];
+    }
+
+    private static List<MetricRatio> CatchupMetrics(CatchupRun a, CatchupRun b) =>
+    [
+        new("subscribe events/s", a.EventsPerSecond, b.EventsPerSecond, HigherIsBetter: true),
+        new("fetch events/s", a.FetchEventsPerSecond ?? double.NaN, b.FetchEventsPerSecond ?? double.NaN, HigherIsBetter: true),
     ];
 
     private static List<MetricRatio> BenchmarkMetrics(BenchmarkResult a, BenchmarkResult b) =>

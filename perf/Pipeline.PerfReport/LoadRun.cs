@@ -53,4 +53,11 @@ internal sealed class LoadRun
     public LatencyStats? LatencyUs { get; init; }
 
     public LatencyStats? ServiceUs { get; init; }
+
+    /// <summary>With subscribers beside the publishers (the consumers stage); null for a run without.</summary>
+    public SubscribersStats? Subscribers { get; init; }
+
+    /// <summary>How many subscribers read beside the publishers (0 without).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int SubscriberCount => Subscribers?.Count ?? 0;
 }

@@ -20,6 +20,12 @@ internal sealed class RunSummary
 
     public List<RecoveryRun> Recovery { get; init; } = [];
 
+    /// <summary>The consumers stage's load runs (consumers/*.json of kind load): with and without subscribers.</summary>
+    public List<LoadRun> Consumers { get; init; } = [];
+
+    /// <summary>The consumers stage's catch-up runs (consumers/*.json of kind catchup).</summary>
+    public List<CatchupRun> Catchup { get; init; } = [];
+
     public List<BenchmarkResult> Benchmarks { get; init; } = [];
 
     /// <summary>The ring latency harness's runs (micro/latency/latency.json), empty when it did not run.</summary>

@@ -7,13 +7,14 @@ namespace Pipeline.PerfReport;
 
 /// <summary>
 /// Collects one results folder into a <see cref="RunSummary"/>: probes.json, load/*.json, recovery/*.json,
-/// micro/results (BenchmarkDotNet) and micro/failed.txt. A result file that cannot be read is a failure of its
+/// consumers/*.json (load runs with subscribers, catch-up runs), micro/results (BenchmarkDotNet) and micro/failed.txt. A result file that cannot be read is a failure of its
 /// own, never a silently missing row; a load run with errors is a failed run even if LoadGen did not say so.
 /// </summary>
 internal static class SummaryBuilder
 {
     public const string ProbesFile = "probes.json";
     public const string MicroFailedFile = "failed.txt";
+    public const string ConsumersFolder = "consumers";
 
     public static RunSummary Build(string directory)
     {
@@ -59,6 +60,8 @@ internal static class SummaryBuilder
             summary.Recovery.Add(ReadRun(path, static (p, e) => new RecoveryRun { Failed = true, Failure = e }, summary));
         }
 
+        ReadConsumers(directory, summary);
+
         foreach (LoadRun run in summary.Load)
         {
             if (run.Failed)
@@ -75,12 +78,76 @@ internal static class SummaryBuilder
             }
         }
 
+        foreach (CatchupRun run in summary.Catchup)
+        {
+            if (run.Failed)
+            {
+                summary.Failures.Add($"catchup {run.Name}: {run.Failure ?? "failed"}");
+            }
+        }
+
+        foreach (LoadRun run in summary.Consumers)
+        {
+            if (run.Failed)
+            {
+                summary.Failures.Add($"consumers {run.Name}: {run.Failure ?? "failed"}");
+            }
+        }
+
         if (summary.MicroFailure is not null)
         {
             summary.Failures.Add("micro: " + summary.MicroFailure);
         }
 
         return summary;
+    }
+
+    // consumers/: catch-up runs (kind catchup) and load runs with or without subscribers (kind load). A file whose
+    // kind cannot be read is taken as a load run, so that its failure is reported under its name.
+    private static void ReadConsumers(string directory, RunSummary summary)
+    {
+        foreach (string path in JsonFiles(Path.Combine(directory, ConsumersFolder)))
+        {
+            if (PeekKind(path) == "catchup")
+            {
+                summary.Catchup.Add(ReadRun(path, static (p, e) => new CatchupRun { Failed = true, Failure = e }, summary));
+                continue;
+            }
+
+            LoadRun run = ReadRun(path, static (p, e) => new LoadRun { Failed = true, Failure = e }, summary);
+            if (!run.Failed && run.Errors > 0)
+            {
+                run.Failed = true;
+                run.Failure = $"{run.Errors} errors";
+            }
+
+            summary.Consumers.Add(run);
+        }
+
+        // Closed loop before open, fewer subscribers first: the order of the Consumers table.
+        summary.Consumers.Sort(static (a, b) =>
+        {
+            int order = string.CompareOrdinal(a.Mode, b.Mode);
+            order = order != 0 ? order : a.SubscriberCount.CompareTo(b.SubscriberCount);
+            order = order != 0 ? order : (a.TargetRate ?? 0).CompareTo(b.TargetRate ?? 0);
+            return order != 0 ? order : string.CompareOrdinal(a.Name, b.Name);
+        });
+    }
+
+    private static string? PeekKind(string path)
+    {
+        try
+        {
+            using FileStream stream = File.OpenRead(path);
+            using JsonDocument document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("kind", out JsonElement kind) && kind.ValueKind == JsonValueKind.String
+                ? kind.GetString()
+                : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The percentile lines of each successful load run that has a readable .hgrm next to its JSON.</summary>
@@ -130,6 +197,9 @@ internal static class SummaryBuilder
                 case RecoveryRun recovery when string.IsNullOrEmpty(recovery.Name):
                     recovery.Name = name;
                     break;
+                case CatchupRun catchup when string.IsNullOrEmpty(catchup.Name):
+                    catchup.Name = name;
+                    break;
             }
 
             return run;
@@ -144,6 +214,9 @@ internal static class SummaryBuilder
                     break;
                 case RecoveryRun recovery:
                     recovery.Name = name;
+                    break;
+                case CatchupRun catchup:
+                    catchup.Name = name;
                     break;
             }
 

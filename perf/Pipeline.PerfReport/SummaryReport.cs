@@ -31,6 +31,29 @@ internal static class SummaryReport
             md.Append("## Recovery (restart with replay)\n\n").Append(RecoveryTable(summary.Recovery).ToMarkdown()).Append('\n');
         }
 
+        if (summary.Consumers.Count + summary.Catchup.Count > 0)
+        {
+            md.Append("## Consumers (issue 15: subscriptions; consumers/)\n\n");
+            TextTable targets = ConsumersReport.Targets(summary);
+            if (targets.RowCount > 0)
+            {
+                md.Append(targets.ToMarkdown()).Append('\n');
+            }
+
+            md.Append("Live delivery latency is an event's receive time minus the time its publisher saw the ACK of its command ")
+                .Append("(sent once the command is durable), both on the load generator's clock; events received before their ACK count as 0. ")
+                .Append("Histograms: consumers/<run>.subscribe.hgrm.\n\n");
+            if (summary.Consumers.Count > 0)
+            {
+                md.Append(ConsumersReport.Runs(summary.Consumers).ToMarkdown()).Append('\n');
+            }
+
+            if (summary.Catchup.Count > 0)
+            {
+                md.Append(ConsumersReport.Catchup(summary.Catchup).ToMarkdown()).Append('\n');
+            }
+        }
+
         if (summary.Benchmarks.Count > 0)
         {
             md.Append("## Micro-benchmarks (BenchmarkDotNet; reports in micro/results/)\n\n")
@@ -65,6 +88,25 @@ internal static class SummaryReport
         if (summary.Recovery.Count > 0)
         {
             text.Append("recovery\n").Append(RecoveryTable(summary.Recovery).ToText()).Append('\n');
+        }
+
+        if (summary.Consumers.Count + summary.Catchup.Count > 0)
+        {
+            TextTable targets = ConsumersReport.Targets(summary);
+            if (targets.RowCount > 0)
+            {
+                text.Append("consumers (issue 15)\n").Append(targets.ToText()).Append('\n');
+            }
+
+            if (summary.Consumers.Count > 0)
+            {
+                text.Append("consumers: load runs (deliver = durable -> received, µs)\n").Append(ConsumersReport.Runs(summary.Consumers).ToText()).Append('\n');
+            }
+
+            if (summary.Catchup.Count > 0)
+            {
+                text.Append("consumers: catch-up\n").Append(ConsumersReport.Catchup(summary.Catchup).ToText()).Append('\n');
+            }
         }
 
         if (summary.Benchmarks.Count > 0)

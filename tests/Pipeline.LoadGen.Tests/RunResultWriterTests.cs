@@ -90,7 +90,7 @@ public sealed class RunResultWriterTests
         JsonElement root = json.RootElement;
 
         Assert.Equal(
-            ["name", "kind", "mode", "durability", "targetRate", "pacing", "connections", "window", "batch", "durationSeconds", "commands", "acks", "rejected", "errors", "throughput", "failed", "failure", "hgrm", "latencyUs", "serviceUs", "machineCpu", "timeline"],
+            ["name", "kind", "mode", "durability", "targetRate", "pacing", "connections", "window", "batch", "durationSeconds", "commands", "acks", "rejected", "errors", "throughput", "failed", "failure", "hgrm", "latencyUs", "serviceUs", "machineCpu", "timeline", "subscribers"],
             root.EnumerateObject().Select(p => p.Name));
         JsonElement cpu = root.GetProperty("machineCpu");
         Assert.Equal(["busyPercent", "idlePercent", "stealPercent", "cpus"], cpu.EnumerateObject().Select(p => p.Name));
@@ -167,6 +167,88 @@ public sealed class RunResultWriterTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private static SubscribersReport SampleSubscribers() => new(
+        100,
+        "end",
+        1024,
+        4_000_000,
+        400_000,
+        1_234_567,
+        42,
+        99,
+        1_300_000,
+        100,
+        0.25,
+        17,
+        0,
+        0,
+        null,
+        "closed-Batch-subs100.subscribe.hgrm",
+        LatencySummary.From(SampleHistogram()),
+        LatencySummary.From(SampleHistogram()),
+        [new SubscriberLine(0, 4_100, 4_000, 1_234_525, 42, true)]);
+
+    [Fact]
+    public void LoadResult_WithSubscribers_HasTheSubscriberFieldsThatPerfReportReads()
+    {
+        LoadResult result = SampleLoad(open: false) with { Subscribers = SampleSubscribers() };
+
+        using JsonDocument json = JsonDocument.Parse(JsonSerializer.Serialize(result, RunResultWriter.JsonOptions));
+
+        JsonElement subscribers = json.RootElement.GetProperty("subscribers");
+        Assert.Equal(
+            ["count", "from", "credits", "eventsReceived", "eventsPerSecond", "headAtEnd", "maxLagAtEnd", "caughtUp", "finalHead", "settled", "settleSeconds", "beforeAck", "untimed", "failed", "failure", "hgrm", "durableToReceivedUs", "sentToReceivedUs", "perSubscriber"],
+            subscribers.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(100, subscribers.GetProperty("count").GetInt32());
+        Assert.Equal(42, subscribers.GetProperty("maxLagAtEnd").GetInt64());
+        Assert.Equal(["p50", "p90", "p99", "p99_9", "p99_99", "max", "mean", "count"], subscribers.GetProperty("durableToReceivedUs").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["index", "received", "measuredReceived", "lastPosition", "lagAtEnd", "caughtUp"], subscribers.GetProperty("perSubscriber")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(JsonSerializer.Serialize(SampleLoad(open: false), RunResultWriter.JsonOptions)).RootElement.GetProperty("subscribers").ValueKind);
+    }
+
+    [Fact]
+    public void WriteSubscribeHgrm_IntoAFolder_WritesNameDotSubscribeDotHgrm()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "loadgen-tests-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string hgrm = RunResultWriter.WriteSubscribeHgrm(directory, SampleSubscribers(), SampleHistogram());
+
+            Assert.Equal(Path.Combine(directory, "closed-Batch-subs100.subscribe.hgrm"), hgrm);
+            Assert.Contains("Total count", File.ReadAllText(hgrm), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void CatchupResult_Serialized_HasExactlyTheSchemaFieldsInOrder()
+    {
+        var read = new CatchupRead(2.0, 2_600_000, 360_000_000, 1_300_000, 180_000_000);
+        var result = new CatchupResult("catchup-2M", 2_000_000, "Batch", 3.5, 2_600_000, 8192, 3, 1_300_000, 180_000_000, [read, read, read], 900_000, 120_000_000, [read], false, null);
+
+        using JsonDocument json = JsonDocument.Parse(JsonSerializer.Serialize(result, RunResultWriter.JsonOptions));
+
+        Assert.Equal(
+            ["name", "kind", "commands", "durability", "fillSeconds", "storeEvents", "credits", "repeat", "eventsPerSecond", "bytesPerSecond", "reads", "fetchEventsPerSecond", "fetchBytesPerSecond", "fetchReads", "failed", "failure"],
+            json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("catchup", json.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(["seconds", "events", "bytes", "eventsPerSecond", "bytesPerSecond"], json.RootElement.GetProperty("reads")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(3, json.RootElement.GetProperty("reads").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData(new double[] { 3 }, 3)]
+    [InlineData(new double[] { 5, 1, 3 }, 3)]
+    [InlineData(new double[] { 4, 1, 3, 2 }, 2.5)]
+    [InlineData(new double[0], 0)]
+    public void Median_OddEvenAndNone_IsTheMiddle(double[] values, double expected)
+    {
+        Assert.Equal(expected, CatchupRun.Median(values));
     }
 
     [Fact]

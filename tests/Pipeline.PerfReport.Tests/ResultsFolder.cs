@@ -53,6 +53,56 @@ internal sealed class ResultsFolder : IDisposable
         File.WriteAllText(Combine("recovery", name + ".json"), json);
     }
 
+    /// <summary>
+    /// A consumers-stage load run (consumers/NAME.json, LoadGen's schema) with <paramref name="subscribers"/>
+    /// subscribers (0: no <c>subscribers</c> object), delivery percentiles <paramref name="deliverP50"/> times 1, 2, 4,
+    /// 8, 16, 32.
+    /// </summary>
+    public void AddConsumerLoad(string name, int subscribers, double throughput, double deliverP50 = 100, string mode = "closed", double? targetRate = null, long maxLag = 0, int caughtUp = -1, long beforeAck = 0, bool failed = false, string? failure = null)
+    {
+        Directory.CreateDirectory(Combine("consumers"));
+        string subscribersJson = subscribers == 0 ? "null" : string.Create(CultureInfo.InvariantCulture, $$"""
+            {"count": {{subscribers}}, "from": "end", "credits": 1024, "eventsReceived": {{throughput * 13 * subscribers}}, "eventsPerSecond": {{throughput * 1.3 * subscribers}},
+             "headAtEnd": 5000000, "maxLagAtEnd": {{maxLag}}, "caughtUp": {{(caughtUp < 0 ? subscribers : caughtUp)}}, "finalHead": 5100000, "settled": {{subscribers}}, "settleSeconds": 0.1,
+             "beforeAck": {{beforeAck}}, "untimed": 0, "failed": 0, "failure": null, "hgrm": "{{name}}.subscribe.hgrm",
+             "durableToReceivedUs": {{Stats(deliverP50)}}, "sentToReceivedUs": {{Stats(deliverP50 * 3)}},
+             "perSubscriber": [{"index": 0, "received": 10, "measuredReceived": 10, "lastPosition": 5000000, "lagAtEnd": {{maxLag}}, "caughtUp": true}]}
+            """);
+        string json = string.Create(CultureInfo.InvariantCulture, $$"""
+            {
+              "name": "{{name}}", "kind": "load", "mode": "{{mode}}", "durability": "Batch", "targetRate": {{(targetRate is { } t ? t.ToString(CultureInfo.InvariantCulture) : "null")}}, "pacing": null,
+              "connections": 8, "window": 1024, "batch": 64, "durationSeconds": 10,
+              "commands": 500000, "acks": 499990, "rejected": 10, "errors": 0, "throughput": {{throughput}},
+              "failed": {{(failed ? "true" : "false")}}, "failure": {{(failure is null ? "null" : "\"" + failure + "\"")}},
+              "hgrm": "{{name}}.hgrm", "latencyUs": {{Stats(100)}}, "serviceUs": null, "machineCpu": null,
+              "timeline": {"intervalMs": 100, "intervals": []},
+              "subscribers": {{subscribersJson}}
+            }
+            """);
+        File.WriteAllText(Combine("consumers", name + ".json"), json);
+    }
+
+    /// <summary>A catch-up run (consumers/NAME.json, LoadGen's schema): three subscriber reads and one FETCH read (none without a FETCH rate).</summary>
+    public void AddCatchup(string name, double eventsPerSecond, double? fetchEventsPerSecond = 800_000, bool failed = false, string? failure = null)
+    {
+        Directory.CreateDirectory(Combine("consumers"));
+        string read = string.Create(CultureInfo.InvariantCulture, $$"""{"seconds": 2, "events": 2600000, "bytes": 367001600, "eventsPerSecond": {{eventsPerSecond}}, "bytesPerSecond": 183500800}""");
+        string fetchReads = fetchEventsPerSecond is null ? "[]" : "[" + read + "]";
+        string fetchRate = fetchEventsPerSecond is { } f ? f.ToString(CultureInfo.InvariantCulture) : "null";
+        string fetchBytes = fetchEventsPerSecond is null ? "null" : "104857600";
+        string json = string.Create(CultureInfo.InvariantCulture, $$"""
+            {"name": "{{name}}", "kind": "catchup", "commands": 2000000, "durability": "Batch", "fillSeconds": 3.25, "storeEvents": 2600000,
+             "credits": 8192, "repeat": 3, "eventsPerSecond": {{eventsPerSecond}}, "bytesPerSecond": 183500800,
+             "reads": [{{read}}, {{read}}, {{read}}],
+             "fetchEventsPerSecond": {{fetchRate}}, "fetchBytesPerSecond": {{fetchBytes}}, "fetchReads": {{fetchReads}},
+             "failed": {{(failed ? "true" : "false")}}, "failure": {{(failure is null ? "null" : "\"" + failure + "\"")}}}
+            """);
+        File.WriteAllText(Combine("consumers", name + ".json"), json);
+    }
+
+    private static string Stats(double p50) => string.Create(CultureInfo.InvariantCulture,
+        $$"""{ "p50": {{p50}}, "p90": {{p50 * 2}}, "p99": {{p50 * 4}}, "p99_9": {{p50 * 8}}, "p99_99": {{p50 * 16}}, "max": {{p50 * 32}}, "mean": {{p50 * 1.1}}, "count": 1000000 }""");
+
     public void AddProbes(double handoffNs, double diskP99Us, string cpu = "AMD EPYC", string commit = "abc123")
     {
         PerfJson.Write(Combine("probes.json"), Probes(handoffNs, diskP99Us, cpu, commit));
