@@ -63,7 +63,8 @@ internal sealed class Subscription
     /// <summary>Completes when the subscription has finished (its SUB_END, if any, is queued; its consumer is free).</summary>
     public Task Completion => _completion.Task;
 
-    public void Start() => _ = Task.Run(RunAsync);
+    // On the subscription thread; every await below resumes there (ConfigureAwait(true): the scheduler is captured).
+    public void Start() => _ = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, SubscriptionScheduler.Shared).Unwrap();
 
     /// <summary>Adds credits unless the outstanding credits would pass <see cref="ConsumerLimits.MaxCredits"/>; wakes the loop.</summary>
     public bool TryAddCredits(uint credits, out long outstanding)
@@ -154,7 +155,7 @@ internal sealed class Subscription
             }
 
             Connection.SendSubscribed(Id, (ulong)_next, (ulong)_service.Reader.Head.Position);
-            (status, message) = await ServeAsync(token).ConfigureAwait(false);
+            (status, message) = await ServeAsync(token).ConfigureAwait(true);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -226,7 +227,7 @@ internal sealed class Subscription
                 if (!Connection.HasOutputRoom)
                 {
                     // A subscriber that does not read stalls here, holding one frame's memory, and reads nothing.
-                    if (!await Connection.WaitForOutputRoomAsync(token).ConfigureAwait(false))
+                    if (!await Connection.WaitForOutputRoomAsync(token).ConfigureAwait(true))
                     {
                         return (ConnectionClosedStatus, string.Empty);
                     }
@@ -241,7 +242,7 @@ internal sealed class Subscription
                     : reader.ReadForward(_next, options.MaxExaminedPerBatch, sink);
                 if (builder.Count > 0)
                 {
-                    if (!await Connection.SendPushAsync(builder, token).ConfigureAwait(false))
+                    if (!await Connection.SendPushAsync(builder, token).ConfigureAwait(true))
                     {
                         return (ConnectionClosedStatus, string.Empty);
                     }
@@ -258,7 +259,7 @@ internal sealed class Subscription
                         $"the event at {read.Next} does not fit a frame of {Connection.MaxFrameLength} bytes"));
                 }
 
-                // Let the other subscriptions (and everything else on the pool) have the store and the thread.
+                // Let the other subscriptions have the store and the thread (back of the subscription thread's queue).
                 await Task.Yield();
                 continue;
             }
@@ -282,7 +283,7 @@ internal sealed class Subscription
                 continue;
             }
 
-            await WaitAsync(_next > head, options.HeartbeatInterval - idle, token).ConfigureAwait(false);
+            await WaitAsync(_next > head, options.HeartbeatInterval - idle, token).ConfigureAwait(true);
         }
 
         return EndRequest();
@@ -310,8 +311,9 @@ internal sealed class Subscription
             any = Task.WhenAny(_pendingWake, _pendingDelay);
         }
 
-        // Off the thread that completed the wait (a CREDIT's reader, the engine's visibility thread, a cancellation).
-        await any.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        // Back on the subscription thread, never inline on the thread that completed the wait (a CREDIT's reader, the
+        // engine's visibility thread, a cancellation).
+        await any.ConfigureAwait(ConfigureAwaitOptions.ForceYielding | ConfigureAwaitOptions.ContinueOnCapturedContext);
         if (_pendingWake.IsCompleted)
         {
             _pendingWake = null;
