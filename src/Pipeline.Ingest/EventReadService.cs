@@ -157,7 +157,7 @@ public sealed class EventReadService
     };
 
     // Positions and versions above 2^63 - 1 cannot exist; they read as the largest one.
-    private static long ToLong(ulong value) => value > long.MaxValue ? long.MaxValue : (long)value;
+    internal static long ToLong(ulong value) => value > long.MaxValue ? long.MaxValue : (long)value;
 
     internal readonly record struct Request(ulong RequestId, ReadSelector Selector, ulong From, int MaxCount, long MinSequence, ulong ProducerId, byte[] Key);
 

@@ -59,7 +59,7 @@ public sealed class FetchService
             return;
         }
 
-        var request = new Request(frame.RequestId, Math.Max(1, SubscriptionService.ToLong(frame.From)), (int)frame.MaxCount, frame.MaxBytes,
+        var request = new Request(frame.RequestId, Math.Max(1, EventReadService.ToLong(frame.From)), (int)frame.MaxCount, frame.MaxBytes,
             TimeSpan.FromMilliseconds(frame.MaxWaitMs), frame.CreateFilter());
         _ = Task.Run(() => ServeAsync(connection, request));
     }

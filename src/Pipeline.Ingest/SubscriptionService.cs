@@ -98,7 +98,7 @@ public sealed class SubscriptionService
         {
             SubscriptionStart.Beginning => 1,
             SubscriptionStart.End => Reader.Head.Position + 1, // the head at the SUBSCRIBE
-            SubscriptionStart.StartAt => Math.Max(1, ToLong(frame.From)),
+            SubscriptionStart.StartAt => Math.Max(1, EventReadService.ToLong(frame.From)),
             _ => 0, // CHECKPOINT: the loop reads it (it may wait for an fsync)
         };
         var subscription = new Subscription(this, connection, id, start, frame.Credits, frame.CreateFilter(), consumer);
@@ -257,8 +257,6 @@ public sealed class SubscriptionService
         Log.SubscriptionRequestRefused(Logger, connection.Id, id, status, message);
         connection.SendSubEnd(id, status, 0, message);
     }
-
-    internal static long ToLong(ulong value) => value > long.MaxValue ? long.MaxValue : (long)value;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

@@ -69,30 +69,31 @@ public static partial class ServerFrames
     /// <summary>SUB_END: subscription_id:u64, status:u8, next:u64, message:string.</summary>
     public static bool TryParseSubEnd(ReadOnlySpan<byte> body, out SubEndFrame frame)
     {
-        var reader = new BodyReader(body);
-        if (reader.TryReadUInt64(out ulong subscriptionId) && reader.TryReadByte(out byte status) && reader.TryReadUInt64(out ulong next)
-            && reader.TryReadString(out ReadOnlySpan<byte> message) && reader.IsAtEnd)
-        {
-            frame = new SubEndFrame(subscriptionId, (SubscriptionEndStatus)status, next, message);
-            return true;
-        }
-
-        frame = default;
-        return false;
+        bool ok = TryParseIdStatusPositionMessage(body, out ulong subscriptionId, out byte status, out ulong next, out ReadOnlySpan<byte> message);
+        frame = ok ? new SubEndFrame(subscriptionId, (SubscriptionEndStatus)status, next, message) : default;
+        return ok;
     }
 
     /// <summary>CONSUMER_RESULT: request_id:u64, status:u8, position:u64, message:string.</summary>
     public static bool TryParseConsumerResult(ReadOnlySpan<byte> body, out ConsumerResultFrame frame)
     {
+        bool ok = TryParseIdStatusPositionMessage(body, out ulong requestId, out byte status, out ulong position, out ReadOnlySpan<byte> message);
+        frame = ok ? new ConsumerResultFrame(requestId, (ConsumerResultStatus)status, position, message) : default;
+        return ok;
+    }
+
+    // The layout SUB_END and CONSUMER_RESULT share (FrameWriter writes both with WriteIdStatusPositionMessage).
+    private static bool TryParseIdStatusPositionMessage(ReadOnlySpan<byte> body, out ulong id, out byte status, out ulong position, out ReadOnlySpan<byte> message)
+    {
         var reader = new BodyReader(body);
-        if (reader.TryReadUInt64(out ulong requestId) && reader.TryReadByte(out byte status) && reader.TryReadUInt64(out ulong position)
-            && reader.TryReadString(out ReadOnlySpan<byte> message) && reader.IsAtEnd)
+        if (reader.TryReadUInt64(out id) && reader.TryReadByte(out status) && reader.TryReadUInt64(out position)
+            && reader.TryReadString(out message) && reader.IsAtEnd)
         {
-            frame = new ConsumerResultFrame(requestId, (ConsumerResultStatus)status, position, message);
             return true;
         }
 
-        frame = default;
+        (id, status, position) = (0, 0, 0);
+        message = default;
         return false;
     }
 }
