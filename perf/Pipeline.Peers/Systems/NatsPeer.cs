@@ -1,0 +1,28 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Pipeline.Peers.Systems;
+
+// Placeholder until the driver lands: every use says it is not built.
+internal sealed class NatsPeer(bool syncAlways) : IPeerSystem
+{
+    public string Name => syncAlways ? "nats-sync" : "nats";
+
+    public string Settings => "not built";
+
+    public bool FsyncBeforeAck => false;
+
+    public int MaxBatchesInFlight => 1;
+
+    public string? Missing() => "not built yet";
+
+    public Task StartAsync(string dataDirectory, TextWriter log, CancellationToken cancellationToken) =>
+        throw new PeerUnavailableException("NatsPeer is not built yet");
+
+    public Task<IPeerConnection> ConnectAsync(int index, CancellationToken cancellationToken) =>
+        throw new PeerUnavailableException("NatsPeer is not built yet");
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
