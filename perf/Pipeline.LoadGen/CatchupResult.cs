@@ -19,6 +19,7 @@ namespace Pipeline.LoadGen;
 /// <param name="FetchReads">Every FETCH read, in order (empty when not run).</param>
 /// <param name="Failed">True when a step failed.</param>
 /// <param name="Failure">Why, or null.</param>
+/// <param name="StreamRead">The probe stream's timed reads (one stream of 1,000 events spread over the store); null when not run.</param>
 internal sealed record CatchupResult(
     [property: JsonPropertyOrder(-2)] string Name,
     long Commands,
@@ -34,9 +35,17 @@ internal sealed record CatchupResult(
     double? FetchBytesPerSecond,
     IReadOnlyList<CatchupRead> FetchReads,
     bool Failed,
-    string? Failure)
+    string? Failure,
+    StreamReadReport? StreamRead = null)
 {
     /// <summary>Always "catchup".</summary>
     [JsonPropertyOrder(-1)]
     public string Kind => "catchup";
 }
+
+/// <summary>Timed reads of one stream, all of its events each time (READ by stream, in pages of up to 10,000).</summary>
+/// <param name="Stream">The stream read.</param>
+/// <param name="StreamEvents">Events each read returned.</param>
+/// <param name="Reads">Timed reads (after 5 untimed).</param>
+/// <param name="Us">The time of one whole read, µs.</param>
+internal sealed record StreamReadReport(string Stream, long StreamEvents, int Reads, LatencySummary Us);

@@ -13,7 +13,7 @@ internal sealed class LoadGenOptions
           Pipeline.LoadGen load --mode open --rate RATE [options]    (--rate alone implies --mode open; the verb load may be left out)
           Pipeline.LoadGen load --mode closed [--window N] [--batch N] [options]
           Pipeline.LoadGen recovery --events N [--snapshot true|false] [options]
-          Pipeline.LoadGen catchup --events N [--repeat R] [--credits N] [--fetch true|false] [options]
+          Pipeline.LoadGen catchup --events N [--repeat R] [--credits N] [--fetch true|false] [--stream-reads N] [options]
 
         load options:
           --mode open|closed        open: a fixed rate, latency from each command's intended send time
@@ -47,6 +47,9 @@ internal sealed class LoadGenOptions
           --events N                commands to publish before the reads (default 1000000)
           --repeat R                reads of the whole store, 1 to 100; the result is their median (default 3)
           --fetch true|false        also read it with FETCH (max_count 10000) in a loop, R times (default true)
+          --stream-reads N          time N reads of one stream of exactly 1,000 events spread over the store (the
+                                    account "probe": opened, then 999 deposits sent as the fill passes each
+                                    thousandth of its commands), after 5 untimed; 0 to skip (default 50)
         common options:
           --connections N           connections (default 8)
           --accounts N              ledger accounts opened by the setup (default 10000)
@@ -122,6 +125,9 @@ internal sealed class LoadGenOptions
 
     /// <summary>Catch-up: reads of the whole store (the result is their median).</summary>
     public int Repeat { get; private set; } = 3;
+
+    /// <summary>Catch-up: timed reads of the probe stream (1,000 events spread over the store); 0 to skip.</summary>
+    public int StreamReads { get; private set; } = 50;
 
     /// <summary>Catch-up: also read the store with FETCH.</summary>
     public bool Fetch { get; private set; } = true;
@@ -251,7 +257,7 @@ internal sealed class LoadGenOptions
     private static bool IsKnown(string option) => option is "--mode" or "--rate" or "--pacing" or "--host" or "--port" or "--durability"
         or "--connections" or "--window" or "--batch" or "--duration" or "--warmup" or "--accounts" or "--events"
         or "--snapshot" or "--keep-data" or "--out" or "--name" or "--server-args" or "--subscribers" or "--subscribe-from"
-        or "--credits" or "--repeat" or "--fetch";
+        or "--credits" or "--repeat" or "--fetch" or "--stream-reads";
 
     private static bool AppliesTo(string option, LoadGenVerb verb) => option switch
     {
@@ -259,7 +265,7 @@ internal sealed class LoadGenOptions
         "--durability" or "--credits" => verb is LoadGenVerb.Load or LoadGenVerb.Catchup,
         "--events" => verb is LoadGenVerb.Recovery or LoadGenVerb.Catchup,
         "--snapshot" or "--keep-data" => verb == LoadGenVerb.Recovery,
-        "--repeat" or "--fetch" => verb == LoadGenVerb.Catchup,
+        "--repeat" or "--fetch" or "--stream-reads" => verb == LoadGenVerb.Catchup,
         _ => true,
     };
 
@@ -362,6 +368,8 @@ internal sealed class LoadGenOptions
                 return ParseInt(option, value, 1, Protocol.ConsumerLimits.MaxCredits, v => Credits = v);
             case "--repeat":
                 return ParseInt(option, value, 1, 100, v => Repeat = v);
+            case "--stream-reads":
+                return ParseInt(option, value, 0, 100_000, v => StreamReads = v);
             case "--fetch":
                 if (!bool.TryParse(value, out bool fetch))
                 {

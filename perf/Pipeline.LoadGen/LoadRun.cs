@@ -246,7 +246,7 @@ internal static class LoadRun
     }
 
     /// <summary>Closed loop for a time (load) or a command count (the recovery verb's journal build-up).</summary>
-    public static async Task<LoadOutcome> RunClosedAsync(string host, int port, int connections, int accounts, int window, int batch, TimeSpan warmup, TimeSpan duration, long commandLimit, ServerProcess? server, TextWriter output, SubscriberGroup? subscribers = null)
+    public static async Task<LoadOutcome> RunClosedAsync(string host, int port, int connections, int accounts, int window, int batch, TimeSpan warmup, TimeSpan duration, long commandLimit, ServerProcess? server, TextWriter output, SubscriberGroup? subscribers = null, Action<IReadOnlyList<ConnectionTracker>>? onStarted = null)
     {
         PipelineClient[] clients = await ConnectAsync(host, port, connections).ConfigureAwait(false);
         try
@@ -281,6 +281,7 @@ internal static class LoadRun
             Task<MachineCpuReport?> cpu = MachineCpuWindow.MeasureAsync(time, measureFrom, end, CpuTimes.Read, measured.Token);
             Task<string?> serverCpu = MeasureServerCpuAsync(server, trackers, time, measureFrom, end, measured.Token);
             subscribers?.Start(measureFrom, end);
+            onStarted?.Invoke(trackers);
             for (int c = 0; c < connections; c++)
             {
                 loops[c].Start(new ClientBatchSender(clients[c], loops[c], trackers[c]));

@@ -234,7 +234,7 @@ public sealed class RunResultWriterTests
         using JsonDocument json = JsonDocument.Parse(JsonSerializer.Serialize(result, RunResultWriter.JsonOptions));
 
         Assert.Equal(
-            ["name", "kind", "commands", "durability", "fillSeconds", "storeEvents", "credits", "repeat", "eventsPerSecond", "bytesPerSecond", "reads", "fetchEventsPerSecond", "fetchBytesPerSecond", "fetchReads", "failed", "failure"],
+            ["name", "kind", "commands", "durability", "fillSeconds", "storeEvents", "credits", "repeat", "eventsPerSecond", "bytesPerSecond", "reads", "fetchEventsPerSecond", "fetchBytesPerSecond", "fetchReads", "failed", "failure", "streamRead"],
             json.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal("catchup", json.RootElement.GetProperty("kind").GetString());
         Assert.Equal(["seconds", "events", "bytes", "eventsPerSecond", "bytesPerSecond"], json.RootElement.GetProperty("reads")[0].EnumerateObject().Select(p => p.Name));

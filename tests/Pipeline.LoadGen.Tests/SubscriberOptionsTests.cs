@@ -106,6 +106,14 @@ public sealed class SubscriberOptionsTests
         Assert.Equal(65_536, o.Credits);
         Assert.False(o.Fetch);
         Assert.Equal("None", o.Durability);
+        Assert.Equal(50, o.StreamReads);
+    }
+
+    [Fact]
+    public void TryParse_CatchupStreamReads_TakesACountOrZeroToSkip()
+    {
+        Assert.Equal(7, ParseOk("catchup", "--stream-reads", "7", "--out", "d").StreamReads);
+        Assert.Equal(0, ParseOk("catchup", "--stream-reads", "0", "--out", "d").StreamReads);
     }
 
     [Theory]
@@ -113,6 +121,7 @@ public sealed class SubscriberOptionsTests
     [InlineData("--repeat", "101", "option --repeat: '101' is not a whole number from 1 to 100")]
     [InlineData("--fetch", "yes", "option --fetch: 'yes' is not true or false")]
     [InlineData("--events", "0", "option --events: '0' is not a positive whole number (e.g. 1000000, 1M)")]
+    [InlineData("--stream-reads", "-1", "option --stream-reads: '-1' is not a whole number from 0 to 100000")]
     [InlineData("--mode", "closed", "option --mode does not apply to the catchup verb")]
     [InlineData("--snapshot", "true", "option --snapshot does not apply to the catchup verb")]
     public void TryParse_BadCatchupValue_IsRefusedWithTheRule(string option, string value, string expected)
