@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Summarise several run-perf.sh result folders into the markdown tables of docs/perf.md.
+"""Summarise several run-perf.sh result folders into the markdown tables of docs/perf.md (the medians there;
+the per-run rows of the runs2 series are kept in perf/results/archive/perf-md-run-dumps-2026-12.md).
 
 Usage: perf/summarize-runs.py perf/results/runs/linear-1 perf/results/runs/linear-2 ...
 
