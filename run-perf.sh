@@ -14,7 +14,12 @@ Usage: ./run-perf.sh [options] [-- extra BenchmarkDotNet arguments]
 Stages (all by default): micro (BenchmarkDotNet, then the ring latency harness: a paced producer per wait
 strategy and a Channel, HdrHistogram), load (end to end over TCP), recovery (restart with replay), consumers
 (subscriptions: one subscriber reading a filled store from the start (catch-up), closed loop Batch with 0, 1 and
-100 subscribers interleaved, open loop at 100k/s Batch with 1 subscriber timing live delivery).
+100 subscribers interleaved, open loop at 100k/s Batch with 1 subscriber timing live delivery), peers (the same
+workloads against Pipeline and against Marten on PostgreSQL, Redis Streams and NATS JetStream, each a real server
+started on a free port with its data in the run's folder: durable appends closed loop (8 connections) and open
+loop at fixed rates, one 1,000-event stream read out of a filled store and a full catch-up read, live delivery to
+one subscriber; systems interleaved within each workload; a peer that is not installed is skipped, with the
+reason, in the log and the summary).
 
   --quick              within ~3 minutes: micro = Channel vs Ring_Yielding_Batch64 (OneToOne), the PUBLISH frame
                        decode, the ledger JSON decode and the journal append (durability None), BDN's quick job,
@@ -26,7 +31,7 @@ strategy and a Channel, HdrHistogram), load (end to end over TCP), recovery (res
                        after 3 s warm-up; recovery = 2M events with and without a snapshot; consumers = catch-up
                        of 2M commands (3 reads each way), closed Batch with 0, 1, 100 subscribers and open 100k
                        Batch with 1, 10 s each after 3 s warm-up)
-  --only STAGES        run only these stages: micro, load, recovery, consumers (repeat or comma separate)
+  --only STAGES        run only these stages: micro, load, recovery, consumers, peers (repeat or comma separate)
   --rates LIST         open-loop rates, comma separated (e.g. 50k,100k,200k); with --quick it replaces the
                        quick run list by rates x durabilities
   --durability LIST    durability modes of the load runs, comma separated (default Batch,None)
@@ -44,6 +49,11 @@ strategy and a Channel, HdrHistogram), load (end to end over TCP), recovery (res
   --filter GLOB        BenchmarkDotNet --filter; repeat for several globs (default '*', quick: see above)
   --events N           recovery: events journaled before the restart; consumers: commands in the store the
                        catch-up reads (default 2000000, quick 200000)
+  --peers LIST         peers stage: the systems besides Pipeline, comma separated (default
+                       marten,marten-batch,redis,nats,nats-sync; see Pipeline.Peers systems)
+  --peer-rates LIST    peers stage: the open-loop append rates (default 1k,10k; quick 1k)
+  --peer-subscribe-rate RATE  peers stage: the subscribe workload's rate (default 5k)
+  --peer-events N      peers stage: events in the store the read workload fills (default 1000000, quick 100000)
   --out DIR            results folder (default perf/results/<UTC timestamp>)
   --wait-quiet SECONDS before each stage, wait up to SECONDS for the machine to be quiet (< 15% CPU busy
                        over 2 s and Linux CPU pressure some avg10 < 10%); the run goes on, noted in the
@@ -73,6 +83,10 @@ event_store=on
 rounds=1
 events=''
 subscriber_counts='0,1,100'
+peers_list='marten,marten-batch,redis,nats,nats-sync'
+peer_rates=''
+peer_subscribe_rate=5k
+peer_events=''
 consumer_rate=100k
 out=''
 wait_quiet=0
@@ -95,6 +109,10 @@ while [ $# -gt 0 ]; do
     --filter) need "$@"; filters+=("$2"); shift 2 ;;
     --events) need "$@"; events="$2"; shift 2 ;;
     --subscribers) need "$@"; subscriber_counts="$2"; shift 2 ;;
+    --peers) need "$@"; peers_list="$2"; shift 2 ;;
+    --peer-rates) need "$@"; peer_rates="$2"; shift 2 ;;
+    --peer-subscribe-rate) need "$@"; peer_subscribe_rate="$2"; shift 2 ;;
+    --peer-events) need "$@"; peer_events="$2"; shift 2 ;;
     --out) need "$@"; out="$2"; shift 2 ;;
     --wait-quiet) need "$@"; wait_quiet="$2"; shift 2 ;;
     --compare)
@@ -107,7 +125,7 @@ while [ $# -gt 0 ]; do
 done
 
 is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
-for pair in "duration:${duration:-1}" "connections:$connections" "events:${events:-1}" "wait-quiet:$wait_quiet"; do
+for pair in "duration:${duration:-1}" "connections:$connections" "events:${events:-1}" "wait-quiet:$wait_quiet" "peer-events:${peer_events:-1}"; do
   is_uint "${pair#*:}" || { echo "--${pair%%:*} must be a whole number, got '${pair#*:}'" >&2; exit 2; }
 done
 
@@ -122,9 +140,9 @@ case "$pacing" in
   *) echo "--pacing must be shared or spread, got '$pacing'" >&2; exit 2 ;;
 esac
 
-run_micro=1 run_load=1 run_recovery=1 run_consumers=1
+run_micro=1 run_load=1 run_recovery=1 run_consumers=1 run_peers=1
 if [ -n "$only" ]; then
-  run_micro=0 run_load=0 run_recovery=0 run_consumers=0
+  run_micro=0 run_load=0 run_recovery=0 run_consumers=0 run_peers=0
   IFS=',' read -r -a stages <<< "${only#,}"
   for stage in "${stages[@]}"; do
     case "$stage" in
@@ -132,8 +150,9 @@ if [ -n "$only" ]; then
       load) run_load=1 ;;
       recovery) run_recovery=1 ;;
       consumers) run_consumers=1 ;;
+      peers) run_peers=1 ;;
       '') ;;
-      *) echo "--only: unknown stage '$stage' (micro, load, recovery, consumers)" >&2; exit 2 ;;
+      *) echo "--only: unknown stage '$stage' (micro, load, recovery, consumers, peers)" >&2; exit 2 ;;
     esac
   done
 fi
@@ -142,6 +161,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 release="bin/Release/net10.0"
 report_dll="$root/perf/Pipeline.PerfReport/$release/Pipeline.PerfReport.dll"
 loadgen_dll="$root/perf/Pipeline.LoadGen/$release/Pipeline.LoadGen.dll"
+peers_dll="$root/perf/Pipeline.Peers/$release/Pipeline.Peers.dll"
 bench_dir="$root/perf/Pipeline.Benchmarks"
 suite_start=$SECONDS
 
@@ -293,7 +313,8 @@ build perf/Pipeline.PerfReport/Pipeline.PerfReport.csproj
 [ "$run_micro" -eq 1 ] && build perf/Pipeline.Benchmarks/Pipeline.Benchmarks.csproj
 [ "$run_micro" -eq 1 ] && build perf/Pipeline.LatencyHarness/Pipeline.LatencyHarness.csproj
 # LoadGen references Pipeline.Server and starts the server from its own output folder.
-{ [ "$run_load" -eq 1 ] || [ "$run_recovery" -eq 1 ] || [ "$run_consumers" -eq 1 ]; } && build perf/Pipeline.LoadGen/Pipeline.LoadGen.csproj
+{ [ "$run_load" -eq 1 ] || [ "$run_recovery" -eq 1 ] || [ "$run_consumers" -eq 1 ] || [ "$run_peers" -eq 1 ]; } && build perf/Pipeline.LoadGen/Pipeline.LoadGen.csproj
+[ "$run_peers" -eq 1 ] && build perf/Pipeline.Peers/Pipeline.Peers.csproj
 
 stage "probes (handoff, disk flush, disk stall watch, machine)"
 # The stall watch syncs back to back for a while: a disk that stalls an fsync now and then shows it here, and every
@@ -473,6 +494,88 @@ if [ "$run_consumers" -eq 1 ]; then
       throughput "commands/s acknowledged" consumers
     if [ "$subs" -gt 0 ] && ! grep -q '"failed" *: *true' "$out/consumers/$name.json"; then
       echo "    subscribers: $(json_number "$out/consumers/$name.json" eventsPerSecond) events/s received in all, slowest lag at the end $(json_number "$out/consumers/$name.json" maxLagAtEnd) events"
+    fi
+  done
+fi
+
+if [ "$run_peers" -eq 1 ]; then
+  duration="${duration:-$([ "$quick" -eq 1 ] && echo 3 || echo 10)}"
+  warmup=$([ "$quick" -eq 1 ] && echo 1 || echo 3)
+  peer_events="${peer_events:-$([ "$quick" -eq 1 ] && echo 100000 || echo 1000000)}"
+  peer_rates="${peer_rates:-$([ "$quick" -eq 1 ] && echo 1k || echo 1k,10k)}"
+  case "$rounds" in ''|*[!0-9]*|0) echo "--rounds takes a positive integer (got '$rounds')" >&2; exit 2 ;; esac
+  IFS=',' read -r -a plist <<< "$peers_list"
+  IFS=',' read -r -a prlist <<< "$peer_rates"
+  mkdir -p "$out/peers"
+  stage "peers (Pipeline against ${peers_list}: append closed and open at ${peer_rates}/s, subscribe at ${peer_subscribe_rate}/s, read of $(short_count "$peer_events"); ${duration} s each after ${warmup} s warm-up, $connections connections, $rounds round(s))"
+  # Said before anything runs, so a missing peer is never a silent gap: its runs are skipped (and the summary says why).
+  for p in "${plist[@]}"; do
+    dotnet "$peers_dll" check --system "$p" | sed 's/^/  /' || true
+  done
+  wait_for_quiet
+  # One run per line: workload system rate round; within a workload every system runs before the next workload, so the
+  # machine's drift hits them alike. pipeline = journal durability Batch (fsync before ACK), pipeline-none = None.
+  pruns=()
+  for ((k = 1; k <= rounds; k++)); do
+    for sys in pipeline pipeline-none "${plist[@]}"; do pruns+=("append-closed $sys - $k"); done
+    for r in "${prlist[@]}"; do
+      for sys in pipeline pipeline-none "${plist[@]}"; do pruns+=("append-open $sys $r $k"); done
+    done
+    for sys in pipeline "${plist[@]}"; do pruns+=("subscribe $sys $peer_subscribe_rate $k"); done
+    for sys in pipeline "${plist[@]}"; do pruns+=("read $sys - $k"); done
+  done
+  i=0
+  for spec in "${pruns[@]}"; do
+    i=$((i + 1))
+    read -r workload sys rate round <<< "$spec"
+    case "$workload" in
+      append-closed) name="$sys-append-closed" ;;
+      append-open) name="$sys-append-open-$rate" ;;
+      subscribe) name="$sys-subscribe-$rate" ;;
+      read) name="$sys-read" ;;
+    esac
+    if [ "$rounds" -gt 1 ]; then name="$name-r$round"; fi
+    echo "  [$(clock)] peers $i/${#pruns[@]} $name"
+    start=$SECONDS
+    rm -f "$out/peers/$name.json"
+    progress_pattern='.'
+    rc=0
+    if [ "${sys%%-*}" = pipeline ]; then
+      durability=$([ "$sys" = pipeline-none ] && echo None || echo Batch)
+      common=(--durability "$durability" --connections "$connections" --out "$out/peers" --name "$name")
+      case "$workload" in
+        append-closed) args=(load --mode closed --window 1024 --batch 64 --duration "$duration" --warmup "$warmup") ;;
+        append-open) args=(load --mode open --rate "$rate" --pacing "$pacing" --duration "$duration" --warmup "$warmup") ;;
+        subscribe) args=(load --mode open --rate "$rate" --pacing "$pacing" --subscribers 1 --duration "$duration" --warmup "$warmup") ;;
+        read) args=(catchup --events "$peer_events" --repeat 3 --fetch false --stream-reads 50) ;;
+      esac
+      run_logged "$name" "$out/peers/$name.log" dotnet "$loadgen_dll" "${args[@]}" "${common[@]}" || rc=$?
+      if [ "$workload" = read ]; then
+        finish_run catchup "$name" "$rc" "\"commands\": $peer_events, " eventsPerSecond "events/s caught up" peers
+      else
+        finish_run load "$name" "$rc" "\"durability\": \"$durability\", \"connections\": $connections, " throughput "commands/s acknowledged" peers
+      fi
+    else
+      case "$workload" in
+        append-closed) args=(--workload append --mode closed --duration "$duration" --warmup "$warmup") ;;
+        append-open) args=(--workload append --mode open --rate "$rate" --duration "$duration" --warmup "$warmup") ;;
+        subscribe) args=(--workload subscribe --rate "$rate" --duration "$duration" --warmup "$warmup") ;;
+        read) args=(--workload read --events "$peer_events") ;;
+      esac
+      run_logged "$name" "$out/peers/$name.log.console" dotnet "$peers_dll" run --system "$sys" "${args[@]}" \
+        --connections "$connections" --out "$out/peers" --name "$name" || rc=$?
+      # The server's data is not kept (a PostgreSQL cluster is hundreds of MB); its log is, in NAME.log.
+      rm -rf "$out/peers/$name.data"
+      if [ "$rc" -eq 3 ]; then
+        echo "    skipped: $(tail -n 1 "$out/peers/$name.log.console" | sed 's/^[^:]*: skipped: //')"
+      else
+        [ -f "$out/peers/$name.json" ] || write_stub "$out/peers/$name.json" "$name" peer "$rc" "$out/peers/$name.log.console" "\"system\": \"$sys\", "
+        if [ "$rc" -ne 0 ] || grep -q '"failed" *: *true' "$out/peers/$name.json"; then
+          fail "peers $name (exit code $rc; see peers/$name.log and peers/$name.log.console)"
+        else
+          echo "    ok in $((SECONDS - start)) s: $(tail -n 1 "$out/peers/$name.log.console" | cut -c1-160)"
+        fi
+      fi
     fi
   done
 fi
