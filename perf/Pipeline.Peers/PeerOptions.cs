@@ -38,7 +38,8 @@ internal sealed class PeerOptions
         options:
           --connections N     client connections (default 8)
           --window N          closed loop: events in flight per connection (default 1024; capped by the client)
-          --batch N           events per append call (default 64 closed, 1 open/subscribe; marten: 1, marten-batch: 64)
+          --batch N           most events per append call (default 64; marten 1). Open loop and subscribe: a sender
+                              takes what is due, up to this
           --rate RATE         open loop, subscribe: events per second (50000, 50k, 1.5M)
           --duration SECONDS  measured time (default 10)
           --warmup SECONDS    before the measured part, not recorded (default 3)
@@ -283,7 +284,7 @@ internal sealed class PeerOptions
 
         if (!batchGiven)
         {
-            Batch = PeerSystems.DefaultBatch(System, Workload == PeerWorkloadKind.Append && !OpenLoop);
+            Batch = PeerSystems.DefaultBatch(System);
         }
 
         if (!OpenLoop && Batch > Window)

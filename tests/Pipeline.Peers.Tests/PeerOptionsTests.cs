@@ -39,12 +39,13 @@ public class PeerOptionsTests
     }
 
     [Fact]
-    public void Open_loop_sends_each_event_when_due_and_names_the_rate()
+    public void Open_loop_takes_up_to_the_systems_batch_and_names_the_rate()
     {
         PeerOptions options = Parse("run", "--system", "nats", "--workload", "append", "--mode", "open", "--rate", "50k", "--out", "r");
         Assert.True(options.OpenLoop);
         Assert.Equal(50_000, options.Rate);
-        Assert.Equal(1, options.Batch);
+        Assert.Equal(64, options.Batch);
+        Assert.Equal(1, Parse("run", "--system", "marten", "--workload", "append", "--mode", "open", "--rate", "1k", "--out", "r").Batch);
         Assert.Equal("nats-append-open-50k", options.Name);
     }
 
