@@ -37,6 +37,9 @@ internal sealed class CatchupRun
 
     public List<CatchupReadStats> FetchReads { get; init; } = [];
 
+    /// <summary>Timed reads of one 1,000-event stream of the store; null when the load generator did not time them.</summary>
+    public CatchupStreamRead? StreamRead { get; init; }
+
     public bool Failed { get; set; }
 
     public string? Failure { get; set; }

@@ -16,6 +16,17 @@ internal sealed class Comparison
     /// <summary>Disk-flush p99s further apart than this factor: durable-mode figures are not comparable.</summary>
     public const double DiskSyncLimit = 2.0;
 
+    /// <summary>The peers stage's kinds are this followed by the workload family: "peers append-open".</summary>
+    public const string PeersKind = "peers ";
+
+    private static readonly (string Family, string Title)[] s_peerKinds =
+    [
+        (PeerRunName.AppendClosed, "peers: closed-loop appends (each system's own figures, B/A; a peer's change measures the machine or the peer, not Pipeline)"),
+        (PeerRunName.AppendOpen, "peers: open-loop appends (µs from the intended send time)"),
+        (PeerRunName.Read, "peers: reads (one 1,000-event stream, µs; catch-up of the store, events/s)"),
+        (PeerRunName.Subscribe, "peers: live delivery (sent -> received, µs)"),
+    ];
+
     public List<RunComparison> Runs { get; } = [];
 
     public List<string> OnlyInA { get; } = [];
@@ -41,6 +52,7 @@ internal sealed class Comparison
         comparison.Pair("recovery", a.Recovery, b.Recovery, r => r.Name, r => r.Failed, RecoveryMetrics);
         comparison.Pair("consumers", a.Consumers, b.Consumers, r => r.Name, r => r.Failed, ConsumerMetrics);
         comparison.Pair("catchup", a.Catchup, b.Catchup, r => r.Name, r => r.Failed, CatchupMetrics);
+        comparison.ComparePeers(a.Peers, b.Peers);
         comparison.Pair("micro", a.Benchmarks, b.Benchmarks, r => r.DisplayName, r => r.MeanNs is null, BenchmarkMetrics);
         comparison.Pair("ring-latency", a.RingLatency, b.RingLatency, r => r.Key, r => r.Count == 0, RingLatencyMetrics);
         return comparison;
@@ -71,6 +83,11 @@ internal sealed class Comparison
         AppendKind(text, "recovery", "recovery");
         AppendKind(text, "consumers", "consumers (ingest throughput, subscribers' events/s, delivery durable -> received)");
         AppendKind(text, "catchup", "catch-up (one client reading the store from the start)");
+        foreach ((string family, string title) in s_peerKinds)
+        {
+            AppendKind(text, PeersKind + family, title);
+        }
+
         AppendKind(text, "micro", "micro-benchmarks");
         AppendKind(text, "ring-latency", "ring latency (scenario@rate, ns from send)");
         foreach (string name in OnlyInA)
@@ -161,6 +178,98 @@ internal sealed class Comparison
             {
                 seen.Add(name(runB));
                 OnlyInB.Add($"{kind} {name(runB)}");
+            }
+        }
+    }
+
+    // Each system's figures per workload, paired by "system workload"; a system skipped on one side is listed as
+    // measured only on the other (with the reason), skipped on both as a note: it measured nothing to compare.
+    private void ComparePeers(PeersSummary? a, PeersSummary? b)
+    {
+        if (a is null && b is null)
+        {
+            return;
+        }
+
+        List<PeerFigures> inA = a?.Figures ?? [];
+        List<PeerFigures> inB = b?.Figures ?? [];
+        var byKey = new Dictionary<string, PeerFigures>(StringComparer.Ordinal);
+        foreach (PeerFigures f in inB)
+        {
+            byKey.TryAdd(f.Key, f);
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (PeerFigures fa in inA)
+        {
+            if (!seen.Add(fa.Key))
+            {
+                continue;
+            }
+
+            if (!byKey.TryGetValue(fa.Key, out PeerFigures? fb))
+            {
+                if (fa.Skipped is null)
+                {
+                    OnlyInA.Add("peers " + fa.Key);
+                }
+                else
+                {
+                    Notes.Add($"peers {fa.Key}: only in A, and skipped there ({fa.Skipped})");
+                }
+
+                continue;
+            }
+
+            switch (fa.Skipped, fb.Skipped)
+            {
+                case (not null, not null):
+                    Notes.Add($"peers {fa.Key}: skipped in both ({fb.Skipped})");
+                    continue;
+                case (not null, null):
+                    OnlyInB.Add($"peers {fa.Key} (skipped in A: {fa.Skipped})");
+                    continue;
+                case (null, not null):
+                    OnlyInA.Add($"peers {fa.Key} (skipped in B: {fb.Skipped})");
+                    continue;
+            }
+
+            string? failure = (fa.Rounds == 0, fb.Rounds == 0) switch
+            {
+                (true, true) => "FAILED in both",
+                (true, false) => "FAILED in A",
+                (false, true) => "FAILED in B",
+                _ => null,
+            };
+            var metrics = new List<MetricRatio>();
+            if (failure is null)
+            {
+                foreach (PeerMeasureDefinition d in PeerMeasureDefinition.All)
+                {
+                    if (d.Family == fa.Family)
+                    {
+                        metrics.Add(new MetricRatio(d.Figure, d.Get(fa) ?? double.NaN, d.Get(fb) ?? double.NaN, d.HigherIsBetter));
+                    }
+                }
+            }
+
+            Runs.Add(new RunComparison { Kind = PeersKind + fa.Family, Name = fa.Key, Failure = failure, Metrics = metrics });
+        }
+
+        foreach (PeerFigures fb in inB)
+        {
+            if (!seen.Add(fb.Key))
+            {
+                continue;
+            }
+
+            if (fb.Skipped is null)
+            {
+                OnlyInB.Add("peers " + fb.Key);
+            }
+            else
+            {
+                Notes.Add($"peers {fb.Key}: only in B, and skipped there ({fb.Skipped})");
             }
         }
     }

@@ -15,16 +15,36 @@ internal static class LatencyPlot
     public const int Width = 1100;
     public const int Height = 650;
 
+    /// <summary>Up to this many curves the legend sits inside the chart's upper-left corner.</summary>
+    public const int LegendInsideLimit = 8;
+
     /// <summary>Writes the plot; returns false (writing nothing) when no series has a plottable point.</summary>
     public static bool Write(string path, string title, IReadOnlyList<(string Name, IReadOnlyList<HgrmPoint> Points)> series)
     {
         ArgumentNullException.ThrowIfNull(series);
+        var lines = new List<PlotLine>(series.Count);
+        foreach ((string name, IReadOnlyList<HgrmPoint> points) in series)
+        {
+            lines.Add(new PlotLine(name, points));
+        }
+
+        return Write(path, title, lines);
+    }
+
+    /// <summary>
+    /// Writes the plot with each line's own colour and pattern (the peers plots: colour by system, pattern by rate);
+    /// returns false (writing nothing) when no line has a plottable point.
+    /// </summary>
+    public static bool Write(string path, string title, IReadOnlyList<PlotLine> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
         using var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
         double maxNines = 1;
         double minLog = double.MaxValue;
         double maxLog = double.MinValue;
         int plotted = 0;
-        foreach ((string name, IReadOnlyList<HgrmPoint> points) in series)
+        foreach ((string name, IReadOnlyList<HgrmPoint> points, int? color, int pattern) in lines)
         {
             var xs = new List<double>();
             var ys = new List<double>();
@@ -53,6 +73,18 @@ internal static class LatencyPlot
             var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray());
             line.LegendText = name;
             line.LineWidth = 2;
+            if (color is { } c)
+            {
+                line.Color = palette.GetColor(c);
+            }
+
+            line.LinePattern = (pattern % 4) switch
+            {
+                1 => LinePattern.Dashed,
+                2 => LinePattern.Dotted,
+                3 => LinePattern.DenselyDashed,
+                _ => LinePattern.Solid,
+            };
             plotted++;
         }
 
@@ -77,7 +109,16 @@ internal static class LatencyPlot
         plot.Title(title);
         plot.XLabel("percentile (log scale of 1/(1-percentile))");
         plot.YLabel("latency (µs, log scale)");
-        plot.ShowLegend(Alignment.UpperLeft);
+        if (plotted > LegendInsideLimit)
+        {
+            // A legend this long would hide the low curves in the corner: it goes beside the chart instead.
+            plot.ShowLegend(Edge.Right);
+        }
+        else
+        {
+            plot.ShowLegend(Alignment.UpperLeft);
+        }
+
         plot.SavePng(path, Width, Height);
         return true;
     }

@@ -25,8 +25,10 @@ internal static class Program
                  machine description, core-to-core handoff probe and disk-flush probe (N appends of 4 KiB,
                  each forced to disk, in a scratch file under DIR, default the folder of FILE) -> JSON
           summarize DIR
-                 DIR/probes.json, DIR/load/*.json (+ .hgrm), DIR/recovery/*.json, DIR/micro/results
-                 -> DIR/summary.json, DIR/summary.md, DIR/latency.png; prints the table; exit 1 if a run failed
+                 DIR/probes.json, DIR/load/*.json (+ .hgrm), DIR/recovery/*.json, DIR/consumers/*.json,
+                 DIR/peers/*.json (+ .hgrm), DIR/micro/results
+                 -> DIR/summary.json, DIR/summary.md, DIR/latency.png, DIR/peers-latency.png,
+                 DIR/peers-delivery.png; prints the tables; exit 1 if a run failed
           compare A B
                  A/summary.json vs B/summary.json: ratios B/A per run, regressions marked, probe differences warned
         """;
@@ -121,6 +123,14 @@ internal static class Program
         if (summary.Plot is not null)
         {
             Console.WriteLine("plot:    " + Path.Combine(summary.Directory, summary.Plot));
+        }
+
+        foreach (string? plot in (ReadOnlySpan<string?>)[summary.Peers?.Plot, summary.Peers?.DeliveryPlot])
+        {
+            if (plot is not null)
+            {
+                Console.WriteLine("plot:    " + Path.Combine(summary.Directory, plot));
+            }
         }
 
         return summary.Failures.Count == 0 ? Ok : RunFailed;

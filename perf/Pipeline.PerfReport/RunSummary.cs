@@ -26,6 +26,9 @@ internal sealed class RunSummary
     /// <summary>The consumers stage's catch-up runs (consumers/*.json of kind catchup).</summary>
     public List<CatchupRun> Catchup { get; init; } = [];
 
+    /// <summary>The peers stage (peers/): Pipeline and other stores on the same workloads; null when it did not run.</summary>
+    public PeersSummary? Peers { get; set; }
+
     public List<BenchmarkResult> Benchmarks { get; init; } = [];
 
     /// <summary>The ring latency harness's runs (micro/latency/latency.json), empty when it did not run.</summary>

@@ -1,9 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 
 namespace Pipeline.PerfReport;
 
-/// <summary>The <c>summarize</c> verb: summary.json, summary.md and latency.png from one results folder.</summary>
+/// <summary>The <c>summarize</c> verb: summary.json, summary.md, latency.png and the peers plots from one results folder.</summary>
 internal static class SummarizeCommand
 {
     public const string SummaryJson = "summary.json";
@@ -26,9 +27,34 @@ internal static class SummarizeCommand
             File.Delete(plotPath);
         }
 
+        if (summary.Peers is { } peers)
+        {
+            string name = Path.GetFileName(summary.Directory.TrimEnd('/'));
+            peers.Plot = WritePlot(directory, PeersBuilder.PlotFile, "Peers, open-loop append latency by percentile: " + name, PeersBuilder.PlotLines(summary, delivery: false));
+            peers.DeliveryPlot = WritePlot(directory, PeersBuilder.DeliveryPlotFile, "Peers, live delivery (sent -> received) by percentile: " + name, PeersBuilder.PlotLines(summary, delivery: true));
+        }
+        else
+        {
+            File.Delete(Path.Combine(directory, PeersBuilder.PlotFile));
+            File.Delete(Path.Combine(directory, PeersBuilder.DeliveryPlotFile));
+        }
+
         PerfJson.Write(Path.Combine(directory, SummaryJson), summary);
         File.WriteAllText(Path.Combine(directory, SummaryMarkdown), SummaryReport.Markdown(summary));
         return summary;
+    }
+
+    // Returns the file's name, or null (deleting a leftover of an earlier summarize) when there was nothing to draw.
+    private static string? WritePlot(string directory, string file, string title, List<PlotLine> lines)
+    {
+        string path = Path.Combine(directory, file);
+        if (lines.Count > 0 && LatencyPlot.Write(path, title, lines))
+        {
+            return file;
+        }
+
+        File.Delete(path);
+        return null;
     }
 
     public static RunSummary Load(string directory)

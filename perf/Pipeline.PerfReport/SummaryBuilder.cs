@@ -7,7 +7,7 @@ namespace Pipeline.PerfReport;
 
 /// <summary>
 /// Collects one results folder into a <see cref="RunSummary"/>: probes.json, load/*.json, recovery/*.json,
-/// consumers/*.json (load runs with subscribers, catch-up runs), micro/results (BenchmarkDotNet) and micro/failed.txt. A result file that cannot be read is a failure of its
+/// consumers/*.json (load runs with subscribers, catch-up runs), peers/*.json (<see cref="PeersBuilder"/>), micro/results (BenchmarkDotNet) and micro/failed.txt. A result file that cannot be read is a failure of its
 /// own, never a silently missing row; a load run with errors is a failed run even if LoadGen did not say so.
 /// </summary>
 internal static class SummaryBuilder
@@ -61,6 +61,7 @@ internal static class SummaryBuilder
         }
 
         ReadConsumers(directory, summary);
+        summary.Peers = PeersBuilder.Read(directory, summary);
 
         foreach (LoadRun run in summary.Load)
         {
@@ -91,6 +92,14 @@ internal static class SummaryBuilder
             if (run.Failed)
             {
                 summary.Failures.Add($"consumers {run.Name}: {run.Failure ?? "failed"}");
+            }
+        }
+
+        foreach (PeerStageRun run in summary.Peers?.Runs ?? [])
+        {
+            if (run.Failed)
+            {
+                summary.Failures.Add($"peers {run.Name}: {run.Failure ?? "failed"}");
             }
         }
 
@@ -138,16 +147,23 @@ internal static class SummaryBuilder
     {
         try
         {
-            using FileStream stream = File.OpenRead(path);
-            using JsonDocument document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("kind", out JsonElement kind) && kind.ValueKind == JsonValueKind.String
-                ? kind.GetString()
-                : null;
+            return ReadKind(path);
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
             return null;
         }
+    }
+
+    /// <summary>A result file's <c>kind</c>; null when it has none.</summary>
+    /// <exception cref="JsonException">The file is not JSON.</exception>
+    internal static string? ReadKind(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        using JsonDocument document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("kind", out JsonElement kind) && kind.ValueKind == JsonValueKind.String
+            ? kind.GetString()
+            : null;
     }
 
     /// <summary>The percentile lines of each successful load run that has a readable .hgrm next to its JSON.</summary>
@@ -284,7 +300,7 @@ internal static class SummaryBuilder
     }
 
     // Sorted by name so that summary.json diffs cleanly between runs.
-    private static string[] JsonFiles(string directory)
+    internal static string[] JsonFiles(string directory)
     {
         if (!Directory.Exists(directory))
         {

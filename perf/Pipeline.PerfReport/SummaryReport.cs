@@ -54,6 +54,11 @@ internal static class SummaryReport
             }
         }
 
+        if (summary.Peers is { } peers)
+        {
+            AppendPeers(md, peers, summary.Probes);
+        }
+
         if (summary.Benchmarks.Count > 0)
         {
             md.Append("## Micro-benchmarks (BenchmarkDotNet; reports in micro/results/)\n\n")
@@ -109,6 +114,15 @@ internal static class SummaryReport
             }
         }
 
+        if (summary.Peers is { } peers)
+        {
+            text.Append("peers\n").Append(PeersReport.Systems(peers).ToText()).Append('\n');
+            if (peers.Measures.Count > 0)
+            {
+                text.Append(PeersReport.Legend(peers)).Append('\n').Append(PeersReport.Measures(peers).ToText()).Append('\n');
+            }
+        }
+
         if (summary.Benchmarks.Count > 0)
         {
             text.Append("micro-benchmarks\n").Append(BenchmarkTable(summary.Benchmarks).ToText()).Append('\n');
@@ -154,6 +168,27 @@ internal static class SummaryReport
         table.Add(".NET", m.Dotnet);
         table.Add("commit", m.Commit);
         table.Add("load", m.Load);
+        AddProbes(table, probes);
+        table.Add("probed at", probes.MeasuredAtUtc.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        return table;
+    }
+
+    /// <summary>The probes alone (handoff, disk flush, stall watch, ideal group commit): what a stage's figures stand on.</summary>
+    public static TextTable ProbeTable(ProbeReport? probes)
+    {
+        var table = new TextTable("probe", "value");
+        if (probes is null)
+        {
+            table.Add("probes", "unknown (no probes.json)");
+            return table;
+        }
+
+        AddProbes(table, probes);
+        return table;
+    }
+
+    private static void AddProbes(TextTable table, ProbeReport probes)
+    {
         if (probes.Handoff is { } h)
         {
             table.Add("handoff probe", Format.Invariant($"{Format.Fixed(h.RoundTripNs, 0)} ns round trip (range {Format.Fixed(h.MinRoundTripNs, 0)}-{Format.Fixed(h.MaxRoundTripNs, 0)}), {Format.Fixed(h.OneWayNs, 0)} ns one way"));
@@ -176,9 +211,6 @@ internal static class SummaryReport
                 }
             }
         }
-
-        table.Add("probed at", probes.MeasuredAtUtc.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
-        return table;
     }
 
     public static TextTable LoadTable(IEnumerable<LoadRun> runs)
@@ -280,6 +312,41 @@ internal static class SummaryReport
         string before = start is null ? "-" : Format.Fixed(start.RoundTripNs, 0);
         string after = end is null ? "-" : Format.Fixed(end.RoundTripNs, 0);
         return $"harness handoff probe: {before} ns round trip before the runs, {after} ns after";
+    }
+
+    private static void AppendPeers(StringBuilder md, PeersSummary peers, ProbeReport? probes)
+    {
+        md.Append("## Peers (the same workloads against Pipeline and other stores; peers/)\n\n");
+        if (peers.Systems.Count == 0)
+        {
+            md.Append("No run results in peers/.\n\n");
+            return;
+        }
+
+        md.Append(PeersReport.Legend(peers)).Append("\n\n")
+            .Append(PeersReport.Systems(peers).ToMarkdown()).Append('\n');
+        if (peers.Measures.Count > 0)
+        {
+            md.Append(PeersReport.Measures(peers).ToMarkdown()).Append('\n');
+        }
+
+        md.Append("The machine during the run (probes.json): no store that fsyncs before its ACK can beat the disk's flush, nor the ideal group commit on it.\n\n")
+            .Append(ProbeTable(probes).ToMarkdown()).Append('\n');
+        if (peers.Plot is not null)
+        {
+            md.Append("![peers: open-loop append latency by percentile](").Append(peers.Plot).Append(")\n\n");
+        }
+
+        if (peers.DeliveryPlot is not null)
+        {
+            md.Append("![peers: live delivery latency by percentile](").Append(peers.DeliveryPlot).Append(")\n\n");
+        }
+
+        if (peers.Plot is not null || peers.DeliveryPlot is not null)
+        {
+            md.Append("Each curve is the round whose p99 is the median of its system's rounds; colour by system, line pattern by rate.")
+                .Append(peers.DeliveryPlot is null ? "\n\n" : " Pipeline is not on the delivery plot: LoadGen's delivery histogram is durable (ACK seen) -> received, not sent -> received like the peers' (the table has Pipeline's sent -> received figures).\n\n");
+        }
     }
 
     private static void AppendList(StringBuilder md, string title, List<string> items)

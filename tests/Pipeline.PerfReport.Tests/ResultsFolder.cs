@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using Pipeline.Testing;
+using Xunit;
 
 namespace Pipeline.PerfReport.Tests;
 
@@ -99,6 +100,114 @@ internal sealed class ResultsFolder : IDisposable
             """);
         File.WriteAllText(Combine("consumers", name + ".json"), json);
     }
+
+    /// <summary>
+    /// A peer run (peers/NAME.json, Pipeline.Peers' schema, <c>kind: peer</c>); the workload comes from the name. Append
+    /// latency and delivery percentiles are <paramref name="p50"/> times 1, 2, 4, 8, 16, 32; a read's stream read is too,
+    /// its catch-up <paramref name="catchup"/> events/s. <paramref name="skipped"/>: the run did not happen.
+    /// </summary>
+    public void AddPeer(string name, string system, double p50 = 100, double throughput = 10_000, double catchup = 200_000, bool fsync = true, string? settings = null, bool failed = false, string? failure = null, string? skipped = null, long unsent = 0, long errors = 0)
+    {
+        Directory.CreateDirectory(Combine("peers"));
+        Assert.True(PeerRunName.TryParse(name, out PeerRunName n), name);
+        string family = n.Family;
+        bool append = skipped is null && family != PeerRunName.Read;
+        string workload = family switch
+        {
+            PeerRunName.Read => "read",
+            PeerRunName.Subscribe => "subscribe",
+            _ => "append",
+        };
+        string mode = family == PeerRunName.Read ? "null" : family == PeerRunName.AppendClosed ? "\"closed\"" : "\"open\"";
+        string rate = n.Rate is { } r ? r.ToString(CultureInfo.InvariantCulture) : "null";
+        string read = skipped is null && family == PeerRunName.Read
+            ? string.Create(CultureInfo.InvariantCulture, $$"""{"storeEvents": 1000000, "fillSeconds": 12.5, "streamEvents": 1000, "streamReads": 50, "streamReadUs": {{Stats(p50)}}, "catchupSeconds": [5.1, 5.0, 5.2], "catchupEventsPerSecond": {{catchup}}}""")
+            : "null";
+        string subscribe = skipped is null && family == PeerRunName.Subscribe
+            ? string.Create(CultureInfo.InvariantCulture, $$"""{"appended": 100000, "delivered": 100000, "hgrm": "{{name}}.deliver.hgrm", "deliveryUs": {{Stats(p50)}}}""")
+            : "null";
+        string json = string.Create(CultureInfo.InvariantCulture, $$"""
+            {
+              "name": "{{name}}", "kind": "peer", "system": "{{system}}", "settings": "{{settings ?? system + " as configured"}}", "fsyncBeforeAck": {{(fsync ? "true" : "false")}},
+              "workload": "{{workload}}", "mode": {{mode}}, "targetRate": {{rate}}, "connections": 8, "window": null, "batch": 1,
+              "durationSeconds": {{(append ? 10 : 0)}}, "events": 100000, "acked": 100000, "errors": {{errors}}, "unsent": {{unsent}}, "throughput": {{(append ? throughput : 0)}},
+              "failed": {{(failed ? "true" : "false")}}, "failure": {{Quoted(failure)}}, "skipped": {{Quoted(skipped)}},
+              "hgrm": {{(append ? Quoted(name + ".hgrm") : "null")}}, "latencyUs": {{(append ? Stats(p50) : "null")}}, "serviceUs": null,
+              "read": {{read}}, "subscribe": {{subscribe}}, "machineCpu": null
+            }
+            """);
+        File.WriteAllText(Combine("peers", name + ".json"), json);
+        if (append)
+        {
+            File.WriteAllText(Combine("peers", name + ".hgrm"), Hgrm(p50));
+        }
+
+        if (subscribe != "null")
+        {
+            File.WriteAllText(Combine("peers", name + ".deliver.hgrm"), Hgrm(p50));
+        }
+    }
+
+    /// <summary>
+    /// Pipeline's load run in the peers stage (peers/NAME.json, LoadGen's schema); a subscribe workload (by its name)
+    /// has one subscriber whose sent -> received percentiles are <paramref name="p50"/> times 1, 2, 4, ... and whose
+    /// durable -> received ones are a third of those.
+    /// </summary>
+    public void AddPeerLoad(string name, double p50 = 100, double throughput = 100_000, string durability = "Batch", bool failed = false, string? failure = null)
+    {
+        Directory.CreateDirectory(Combine("peers"));
+        Assert.True(PeerRunName.TryParse(name, out PeerRunName n), name);
+        bool closed = n.Family == PeerRunName.AppendClosed;
+        bool subscribe = n.Family == PeerRunName.Subscribe;
+        string subscribers = !subscribe ? "null" : string.Create(CultureInfo.InvariantCulture, $$"""
+            {"count": 1, "from": "end", "credits": 1024, "eventsReceived": 130000, "eventsPerSecond": 13000, "headAtEnd": 5000000, "maxLagAtEnd": 0,
+             "caughtUp": 1, "finalHead": 5100000, "settled": 1, "settleSeconds": 0.1, "beforeAck": 0, "untimed": 0, "failed": 0, "failure": null,
+             "hgrm": "{{name}}.subscribe.hgrm", "durableToReceivedUs": {{Stats(p50 / 3)}}, "sentToReceivedUs": {{Stats(p50)}}, "perSubscriber": []}
+            """);
+        string rate = n.Rate is { } r ? r.ToString(CultureInfo.InvariantCulture) : "null";
+        string json = string.Create(CultureInfo.InvariantCulture, $$"""
+            {
+              "name": "{{name}}", "kind": "load", "mode": "{{(closed ? "closed" : "open")}}", "durability": "{{durability}}", "targetRate": {{rate}}, "pacing": {{(closed ? "null" : "\"shared\"")}},
+              "connections": 8, "window": {{(closed ? "1024" : "null")}}, "batch": {{(closed ? "64" : "null")}}, "durationSeconds": 10,
+              "commands": 1000000, "acks": 1000000, "rejected": 0, "errors": 0, "throughput": {{throughput}},
+              "failed": {{(failed ? "true" : "false")}}, "failure": {{Quoted(failure)}},
+              "hgrm": "{{name}}.hgrm", "latencyUs": {{Stats(subscribe ? 50 : p50)}}, "serviceUs": null, "machineCpu": null,
+              "timeline": {"intervalMs": 100, "intervals": []},
+              "subscribers": {{subscribers}}
+            }
+            """);
+        File.WriteAllText(Combine("peers", name + ".json"), json);
+        File.WriteAllText(Combine("peers", name + ".hgrm"), Hgrm(subscribe ? 50 : p50));
+        if (subscribe)
+        {
+            File.WriteAllText(Combine("peers", name + ".subscribe.hgrm"), Hgrm(p50 / 3));
+        }
+    }
+
+    /// <summary>
+    /// Pipeline's read workload in the peers stage (peers/NAME.json, the catch-up verb's schema): catch-up at
+    /// <paramref name="eventsPerSecond"/>, the probe stream read at <paramref name="streamP50"/> times 1, 2, 4, ...
+    /// (no <c>streamRead</c> when null).
+    /// </summary>
+    public void AddPeerCatchup(string name, double eventsPerSecond, double? streamP50 = 100, long streamEvents = 1000, string durability = "Batch")
+    {
+        Directory.CreateDirectory(Combine("peers"));
+        string read = string.Create(CultureInfo.InvariantCulture, $$"""{"seconds": 1, "events": 1000000, "bytes": 141000000, "eventsPerSecond": {{eventsPerSecond}}, "bytesPerSecond": 141000000}""");
+        string streamRead = streamP50 is { } s
+            ? string.Create(CultureInfo.InvariantCulture, $$"""{"stream": "account-probe", "streamEvents": {{streamEvents}}, "reads": 50, "us": {{Stats(s)}}}""")
+            : "null";
+        string json = string.Create(CultureInfo.InvariantCulture, $$"""
+            {"name": "{{name}}", "kind": "catchup", "commands": 1000000, "durability": "{{durability}}", "fillSeconds": 3.25, "storeEvents": 1000000,
+             "credits": 8192, "repeat": 3, "eventsPerSecond": {{eventsPerSecond}}, "bytesPerSecond": 141000000,
+             "reads": [{{read}}, {{read}}, {{read}}],
+             "fetchEventsPerSecond": null, "fetchBytesPerSecond": null, "fetchReads": [],
+             "streamRead": {{streamRead}},
+             "failed": false, "failure": null}
+            """);
+        File.WriteAllText(Combine("peers", name + ".json"), json);
+    }
+
+    private static string Quoted(string? text) => text is null ? "null" : "\"" + text + "\"";
 
     private static string Stats(double p50) => string.Create(CultureInfo.InvariantCulture,
         $$"""{ "p50": {{p50}}, "p90": {{p50 * 2}}, "p99": {{p50 * 4}}, "p99_9": {{p50 * 8}}, "p99_99": {{p50 * 16}}, "max": {{p50 * 32}}, "mean": {{p50 * 1.1}}, "count": 1000000 }""");
