@@ -33,6 +33,7 @@ internal static class LoadRun
         ServerProcess? server = null;
         SubscriberGroup? subscribers = null;
         SubscribersReport? subscribersReport = null;
+        HdrHistogram.LongHistogram? sentDelivery = null;
         HdrHistogram.LongHistogram? delivery = null;
         try
         {
@@ -61,7 +62,8 @@ internal static class LoadRun
 
                 await subscribers.StopAsync().ConfigureAwait(false);
                 delivery = subscribers.MergedDurable();
-                subscribersReport = subscribers.Report(o.Name + ".subscribe.hgrm", delivery, o.Duration);
+                sentDelivery = subscribers.MergedSent();
+                subscribersReport = subscribers.Report(o.Name + ".subscribe.hgrm", delivery, o.Duration, o.Name + ".subscribe-sent.hgrm");
                 failure ??= subscribersReport.Failure;
             }
         }
@@ -130,6 +132,10 @@ internal static class LoadRun
         {
             SubscriberGroup.Write(subscribersReport, output);
             output.WriteLine($"hgrm    {RunResultWriter.WriteSubscribeHgrm(o.OutDirectory, subscribersReport, delivery)}");
+            if (sentDelivery is not null && subscribersReport.SentHgrm is { } sentHgrm)
+            {
+                output.WriteLine($"hgrm    {RunResultWriter.WriteHgrmFile(o.OutDirectory, sentHgrm, sentDelivery)}");
+            }
         }
 
         output.WriteLine($"json    {json}");

@@ -51,6 +51,16 @@ internal static class RunResultWriter
         return hgrm;
     }
 
+    /// <summary>Writes <paramref name="histogram"/> as <paramref name="fileName"/> into <paramref name="directory"/>; returns its path.</summary>
+    public static string WriteHgrmFile(string directory, string fileName, HistogramBase histogram)
+    {
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, fileName);
+        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
+        WriteHgrm(writer, histogram);
+        return path;
+    }
+
     /// <summary>Writes <c>&lt;name&gt;.json</c> into <paramref name="directory"/>; returns its path.</summary>
     public static string WriteRecovery(string directory, RecoveryResult result)
     {

@@ -171,15 +171,23 @@ internal sealed class SubscriberGroup : IAsyncDisposable
         return merged;
     }
 
-    /// <summary>The run's subscriber figures (after <see cref="StopAsync"/>).</summary>
-    public SubscribersReport Report(string hgrm, LongHistogram durable, TimeSpan duration)
+    /// <summary>The merged sent -> received histogram (after <see cref="StopAsync"/>).</summary>
+    public LongHistogram MergedSent()
     {
-        ArgumentNullException.ThrowIfNull(durable);
-        var sendToReceive = new LongHistogram(LatencyRecorder.HighestTrackableMicroseconds, 3);
+        var merged = new LongHistogram(LatencyRecorder.HighestTrackableMicroseconds, 3);
         foreach (Subscriber s in _subscribers)
         {
-            sendToReceive.Add(s.SendToReceive);
+            merged.Add(s.SendToReceive);
         }
+
+        return merged;
+    }
+
+    /// <summary>The run's subscriber figures (after <see cref="StopAsync"/>).</summary>
+    public SubscribersReport Report(string hgrm, LongHistogram durable, TimeSpan duration, string? sentHgrm = null)
+    {
+        ArgumentNullException.ThrowIfNull(durable);
+        LongHistogram sendToReceive = MergedSent();
 
         long measured = _subscribers.Sum(s => s.MeasuredReceived);
         string? failure = _subscribers.Select(s => s.Failure is null ? null : string.Create(CultureInfo.InvariantCulture, $"subscriber {s.Index}: {s.Failure}")).FirstOrDefault(f => f is not null);
@@ -202,7 +210,8 @@ internal sealed class SubscriberGroup : IAsyncDisposable
             hgrm,
             LatencySummary.From(durable),
             LatencySummary.From(sendToReceive),
-            [.. _subscribers.Select(s => new SubscriberLine(s.Index, s.Received, s.MeasuredReceived, s.LastPosition, _lagAtEnd[s.Index], _caughtUpAtEnd[s.Index]))]);
+            [.. _subscribers.Select(s => new SubscriberLine(s.Index, s.Received, s.MeasuredReceived, s.LastPosition, _lagAtEnd[s.Index], _caughtUpAtEnd[s.Index]))],
+            sentHgrm);
     }
 
     /// <summary>The log lines of the subscribers' figures.</summary>

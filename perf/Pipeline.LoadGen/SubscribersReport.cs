@@ -29,6 +29,7 @@ namespace Pipeline.LoadGen;
 /// from the start: those after the subscriber's CAUGHT_UP).
 /// </param>
 /// <param name="SentToReceivedUs">The same events from their command's publish send, µs.</param>
+/// <param name="SentHgrm">The sent -> received histogram's file (<c>NAME.subscribe-sent.hgrm</c>), beside the JSON: the measure the peers stage sets against other systems.</param>
 /// <param name="PerSubscriber">One line per subscriber.</param>
 internal sealed record SubscribersReport(
     int Count,
@@ -49,4 +50,5 @@ internal sealed record SubscribersReport(
     string Hgrm,
     LatencySummary DurableToReceivedUs,
     LatencySummary SentToReceivedUs,
-    IReadOnlyList<SubscriberLine> PerSubscriber);
+    IReadOnlyList<SubscriberLine> PerSubscriber,
+    string? SentHgrm = null);

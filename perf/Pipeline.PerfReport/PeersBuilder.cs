@@ -119,9 +119,10 @@ internal static class PeersBuilder
             }
 
             PeerStageRun run = measured[(measured.Count - 1) / 2];
-            if (delivery && run.Kind == "load")
+            if (delivery && run.Kind == "load" && string.IsNullOrEmpty(run.DeliveryHgrm))
             {
-                // LoadGen's subscribe histogram is durable (ACK seen) -> received; the peers' is sent -> received.
+                // A run from before LoadGen wrote its sent -> received histogram: its .subscribe.hgrm is durable (ACK
+                // seen) -> received, not the peers' measure.
                 leftOut.Add(run.Name);
                 continue;
             }
@@ -146,7 +147,7 @@ internal static class PeersBuilder
 
         if (leftOut.Count > 0)
         {
-            summary.Notes.Add($"peers: {string.Join(", ", leftOut)} left out of the delivery plot: LoadGen's .subscribe.hgrm is durable -> received, not sent -> received as the peers' (the table has Pipeline's sent -> received figures)");
+            summary.Notes.Add($"peers: {string.Join(", ", leftOut)} left out of the delivery plot: no sent -> received histogram (a load generator from before it wrote .subscribe-sent.hgrm; the table has the figures)");
         }
 
         return lines;
@@ -295,7 +296,7 @@ internal static class PeersBuilder
             // sent -> received is the peers' measure; durable -> received would leave out Pipeline's ACK wait.
             DeliveryUs = subscribe ? l.Subscribers?.SentToReceivedUs : null,
             Hgrm = l.Hgrm,
-            DeliveryHgrm = subscribe ? l.Subscribers?.Hgrm : null,
+            DeliveryHgrm = subscribe ? l.Subscribers?.SentHgrm : null,
         };
     }
 

@@ -46,6 +46,9 @@ internal sealed class SubscribersStats
     /// <summary>The durable -> received histogram's file, beside the run's JSON.</summary>
     public string? Hgrm { get; init; }
 
+    /// <summary>The sent -> received histogram's file, beside the run's JSON (runs before it had none).</summary>
+    public string? SentHgrm { get; init; }
+
     /// <summary>Live delivery latency: received minus the publisher's ACK time, µs.</summary>
     public LatencyStats? DurableToReceivedUs { get; init; }
 

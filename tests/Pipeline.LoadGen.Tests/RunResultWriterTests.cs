@@ -199,7 +199,7 @@ public sealed class RunResultWriterTests
 
         JsonElement subscribers = json.RootElement.GetProperty("subscribers");
         Assert.Equal(
-            ["count", "from", "credits", "eventsReceived", "eventsPerSecond", "headAtEnd", "maxLagAtEnd", "caughtUp", "finalHead", "settled", "settleSeconds", "beforeAck", "untimed", "failed", "failure", "hgrm", "durableToReceivedUs", "sentToReceivedUs", "perSubscriber"],
+            ["count", "from", "credits", "eventsReceived", "eventsPerSecond", "headAtEnd", "maxLagAtEnd", "caughtUp", "finalHead", "settled", "settleSeconds", "beforeAck", "untimed", "failed", "failure", "hgrm", "durableToReceivedUs", "sentToReceivedUs", "perSubscriber", "sentHgrm"],
             subscribers.EnumerateObject().Select(p => p.Name));
         Assert.Equal(100, subscribers.GetProperty("count").GetInt32());
         Assert.Equal(42, subscribers.GetProperty("maxLagAtEnd").GetInt64());

@@ -253,7 +253,7 @@ public sealed class PeersSummaryTests
     }
 
     [Fact]
-    public void PlotLines_PeersStage_OneCurvePerSystemAndRateFromTheMedianRoundAndNoDurableDeliveryCurve()
+    public void PlotLines_PeersStage_OneCurvePerSystemAndRateFromTheMedianRoundAndNoCurveWithoutASentHistogram()
     {
         using ResultsFolder folder = StageFolder();
         RunSummary summary = SummaryBuilder.Build(folder.Path);
@@ -266,6 +266,20 @@ public sealed class PeersSummaryTests
         Assert.Equal(["redis 10k/s"], delivery.Select(l => l.Name));
         Assert.Equal(200, delivery[0].Points[1].Value);
         Assert.Contains(summary.Notes, n => n.StartsWith("peers: pipeline-subscribe-10k left out of the delivery plot", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PlotLines_PipelineSubscribeWithItsSentHistogram_IsOnTheDeliveryPlotWithThePeers()
+    {
+        using ResultsFolder folder = StageFolder();
+        folder.AddPeerLoad("pipeline-subscribe-10k", p50: 400, sentHgrm: true);
+        RunSummary summary = SummaryBuilder.Build(folder.Path);
+
+        var delivery = PeersBuilder.PlotLines(summary, delivery: true);
+
+        Assert.Equal(["pipeline 10k/s", "redis 10k/s"], delivery.Select(l => l.Name));
+        Assert.Equal(400, delivery[0].Points[1].Value);
+        Assert.DoesNotContain(summary.Notes, n => n.Contains("left out of the delivery plot", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -153,7 +153,7 @@ internal sealed class ResultsFolder : IDisposable
     /// has one subscriber whose sent -> received percentiles are <paramref name="p50"/> times 1, 2, 4, ... and whose
     /// durable -> received ones are a third of those.
     /// </summary>
-    public void AddPeerLoad(string name, double p50 = 100, double throughput = 100_000, string durability = "Batch", bool failed = false, string? failure = null)
+    public void AddPeerLoad(string name, double p50 = 100, double throughput = 100_000, string durability = "Batch", bool failed = false, string? failure = null, bool sentHgrm = false)
     {
         Directory.CreateDirectory(Combine("peers"));
         Assert.True(PeerRunName.TryParse(name, out PeerRunName n), name);
@@ -162,7 +162,8 @@ internal sealed class ResultsFolder : IDisposable
         string subscribers = !subscribe ? "null" : string.Create(CultureInfo.InvariantCulture, $$"""
             {"count": 1, "from": "end", "credits": 1024, "eventsReceived": 130000, "eventsPerSecond": 13000, "headAtEnd": 5000000, "maxLagAtEnd": 0,
              "caughtUp": 1, "finalHead": 5100000, "settled": 1, "settleSeconds": 0.1, "beforeAck": 0, "untimed": 0, "failed": 0, "failure": null,
-             "hgrm": "{{name}}.subscribe.hgrm", "durableToReceivedUs": {{Stats(p50 / 3)}}, "sentToReceivedUs": {{Stats(p50)}}, "perSubscriber": []}
+             "hgrm": "{{name}}.subscribe.hgrm", "durableToReceivedUs": {{Stats(p50 / 3)}}, "sentToReceivedUs": {{Stats(p50)}}, "perSubscriber": [],
+             "sentHgrm": {{(sentHgrm ? $"\"{name}.subscribe-sent.hgrm\"" : "null")}}}
             """);
         string rate = n.Rate is { } r ? r.ToString(CultureInfo.InvariantCulture) : "null";
         string json = string.Create(CultureInfo.InvariantCulture, $$"""
@@ -181,6 +182,10 @@ internal sealed class ResultsFolder : IDisposable
         if (subscribe)
         {
             File.WriteAllText(Combine("peers", name + ".subscribe.hgrm"), Hgrm(p50 / 3));
+            if (sentHgrm)
+            {
+                File.WriteAllText(Combine("peers", name + ".subscribe-sent.hgrm"), Hgrm(p50));
+            }
         }
     }
 
