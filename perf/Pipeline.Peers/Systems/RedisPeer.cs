@@ -166,7 +166,7 @@ internal sealed class RedisPeer : IPeerSystem
         // An event store must refuse writes rather than evict events when memory runs out.
         Line("maxmemory-policy noeviction");
 
-        // Threaded I/O pays off from about 4 cores (redis.conf); on 2 it only competes with the main thread.
+        // redis.conf suggests threaded I/O only from 4 cores with one left spare; on 2 it would compete with the main thread.
         Line("io-threads 1");
         return text.ToString();
     }
