@@ -28,7 +28,7 @@ namespace Pipeline.Peers.Systems;
 /// </remarks>
 internal sealed class MartenPeer : IPeerSystem
 {
-    /// <summary>Events per page when reading the whole store, as the daemon's catch-up pages (Marten's docs suggest 5,000 for small events).</summary>
+    /// <summary>Events per page when reading the whole store, as the daemon catches up (Marten's docs suggest 5,000 for small events).</summary>
     public const int ReadAllPageSize = 5000;
 
     /// <summary>
@@ -50,12 +50,18 @@ internal sealed class MartenPeer : IPeerSystem
         KeyValuePair.Create("wal_buffers", "16MB"),
         KeyValuePair.Create("max_wal_size", "16GB"),
         KeyValuePair.Create("checkpoint_timeout", "30min"),
+        KeyValuePair.Create("effective_cache_size", "18GB"),
+        KeyValuePair.Create("random_page_cost", "1.1"),
         KeyValuePair.Create("log_checkpoints", "on"),
     ];
 
     // Pool connections open on demand, so the pool holds as many as are used at once: one per driver connection (each
     // runs one session at a time) and the daemon's few. The cap stays under the server's max_connections (100).
     private const int MaxPoolSize = 64;
+
+    // Npgsql prepares a statement after its fifth use (Marten's append function call, its stream and page queries, the
+    // daemon's few): a handful per connection.
+    private const int MaxAutoPrepare = 32;
 
     private readonly int _commandsPerSession;
     private readonly MartenPeerSubscription _subscription = new();
@@ -73,9 +79,11 @@ internal sealed class MartenPeer : IPeerSystem
     public string Name => _commandsPerSession == 1 ? "marten" : "marten-batch";
 
     public string Settings =>
-        "PostgreSQL fsync on, synchronous_commit on, full_page_writes on, shared_buffers 6GB, wal_buffers 16MB, max_wal_size 16GB, checkpoint_timeout 30min; " +
-        $"Marten Quick append mode, string stream ids, expected version per stream, {(_commandsPerSession == 1 ? "one command" : $"up to {_commandsPerSession} commands")} per session, " +
-        $"Npgsql pool; subscriber: async daemon subscription polling every {DaemonPollingInterval.TotalMilliseconds:0} ms (no LISTEN/NOTIFY)";
+        "PostgreSQL fsync on, synchronous_commit on, full_page_writes on, shared_buffers 6GB, wal_buffers 16MB, max_wal_size 16GB, " +
+        "checkpoint_timeout 30min, effective_cache_size 18GB, random_page_cost 1.1; " +
+        $"Marten Quick append mode, string stream ids, expected version per stream, {(_commandsPerSession == 1 ? "one command" : $"up to {_commandsPerSession} commands")} per session; " +
+        "Npgsql pool, Max Auto Prepare 32, No Reset On Close; " +
+        $"subscriber: async daemon subscription polling every {DaemonPollingInterval.TotalMilliseconds:0} ms (no LISTEN/NOTIFY)";
 
     public bool FsyncBeforeAck => true;
 
@@ -115,6 +123,13 @@ internal sealed class MartenPeer : IPeerSystem
         {
             Pooling = true,
             MaxPoolSize = MaxPoolSize,
+            MaxAutoPrepare = MaxAutoPrepare,
+
+            // A session leaves no state on its connection (one READ COMMITTED transaction, no SET, temp table or lock),
+            // so the reset on return (DISCARD ALL, which also drops the server's cached plans of Marten's append
+            // function) buys nothing; measured here, skipping it and preparing statements took closed-loop appends
+            // from about 1,300 to about 1,900 events/s.
+            NoResetOnClose = true,
             ApplicationName = "pipeline-peers-marten",
         };
         _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
@@ -128,6 +143,9 @@ internal sealed class MartenPeer : IPeerSystem
             opts.Events.AppendMode = EventAppendMode.Quick;
             opts.Events.AddEventTypes(LedgerEventMapper.EventTypes);
             opts.Events.Subscribe(_subscription);
+
+            // Not UseListenNotifyForEventAppends: a transaction that sends NOTIFY holds a database-wide lock through its
+            // commit, which serializes the appenders' commits (and their WAL flushes) behind one another.
 
             // The daemon is built and started by SubscribeAsync, on this node only.
             opts.Projections.AsyncMode = DaemonMode.Solo;
