@@ -1,6 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using JasperFx.Events;
 using Pipeline.Peers;
 using Pipeline.Peers.Systems;
 using Pipeline.Testing;
@@ -8,8 +12,39 @@ using Xunit;
 
 namespace Pipeline.Peers.Tests;
 
-public class MartenPeerTests
+public sealed class MartenPeerTests : IDisposable
 {
+    private readonly TempDirectory _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [SkippableFact]
+    public async Task AppendAsync_StreamMovedByAnotherWriter_FailsTheWholeTransactionOnTheExpectedVersion()
+    {
+        Skip.If(PostgresServer.FindInstallation() is null, "PostgreSQL is not installed");
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default * 12);
+        CancellationToken token = timeout.Token;
+        await using var peer = new MartenPeer(commandsPerSession: 64);
+        await peer.StartAsync(_folder.Combine("data"), TextWriter.Null, token);
+        await using IPeerConnection first = await peer.ConnectAsync(0, token);
+        await using IPeerConnection second = await peer.ConnectAsync(1, token);
+
+        // One session with a stream twice and another once, then the first stream again: versions 1..3 and 1.
+        await first.AppendAsync(new[] { Deposit("account-acc-1", 1), Deposit("account-acc-2", 2), Deposit("account-acc-1", 3) }, token);
+        await first.AppendAsync(new[] { Deposit("account-acc-1", 4) }, token);
+
+        // The second connection has not seen account-acc-1: it expects a new stream, so its whole batch is refused,
+        // account-acc-3 included; the first connection, which has, goes on.
+        await Assert.ThrowsAsync<EventStreamUnexpectedMaxEventIdException>(() => second.AppendAsync(new[] { Deposit("account-acc-3", 5), Deposit("account-acc-1", 6) }, token));
+        await Assert.ThrowsAsync<EventStreamUnexpectedMaxEventIdException>(() => second.AppendAsync(new[] { Deposit("account-acc-1", 7) }, token));
+        await first.AppendAsync(new[] { Deposit("account-acc-1", 8) }, token);
+
+        Assert.Equal(4, await first.ReadStreamAsync("account-acc-1", token));
+        Assert.Equal(0, await second.ReadStreamAsync("account-acc-3", token));
+        // Marten fills the failed batch's sequence number with a tombstone; the store holds five ledger events.
+        Assert.Equal(5, await second.ReadAllAsync(token));
+    }
+
     [Fact]
     public void GroupByStream_KeepsEachStreamsEventsInOrder_StreamsInOrderOfFirstAppearance()
     {

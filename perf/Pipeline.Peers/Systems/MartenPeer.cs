@@ -276,7 +276,8 @@ internal sealed class MartenPeer : IPeerSystem
             return events.Count;
         }
 
-        // As the daemon catches up: pages of events in sequence order, each starting after the last one read.
+        // As the daemon catches up: pages of events in sequence order, each starting after the last one read; the
+        // events are read in full (deserialized), as a reader that does anything with them would.
         public async Task<long> ReadAllAsync(CancellationToken cancellationToken)
         {
             await using IQuerySession session = store.QuerySession();
@@ -290,7 +291,15 @@ internal sealed class MartenPeer : IPeerSystem
                     .Take(ReadAllPageSize)
                     .ToListAsync(cancellationToken)
                     .ConfigureAwait(false);
-                count += page.Count;
+                foreach (IEvent e in page)
+                {
+                    // Not the tombstones Marten writes in place of a failed transaction's sequence numbers.
+                    if (e.Data is ILedgerEvent)
+                    {
+                        count++;
+                    }
+                }
+
                 if (page.Count < ReadAllPageSize)
                 {
                     return count;
