@@ -126,9 +126,9 @@ internal sealed class MartenPeer : IPeerSystem
             MaxAutoPrepare = MaxAutoPrepare,
 
             // A session leaves no state on its connection (one READ COMMITTED transaction, no SET, temp table or lock),
-            // so the reset on return (DISCARD ALL, which also drops the server's cached plans of Marten's append
-            // function) buys nothing; measured here, skipping it and preparing statements took closed-loop appends
-            // from about 1,300 to about 1,900 events/s.
+            // so the reset on return buys nothing, and its DISCARD ALL makes the server re-plan what it had cached, the
+            // statements inside Marten's append function included. Measured here (closed loop, 8 connections): about
+            // 1,300 appends/s with the defaults, about 1,900 without the reset and with prepared statements.
             NoResetOnClose = true,
             ApplicationName = "pipeline-peers-marten",
         };
