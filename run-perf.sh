@@ -522,7 +522,12 @@ if [ "$run_peers" -eq 1 ]; then
       for sys in pipeline pipeline-none "${plist[@]}"; do pruns+=("append-open $sys $r $k"); done
     done
     for sys in pipeline "${plist[@]}"; do pruns+=("subscribe $sys $peer_subscribe_rate $k"); done
-    for sys in pipeline "${plist[@]}"; do pruns+=("read $sys - $k"); done
+    # Marten's reads are the same tables and queries whichever way its events were appended, and filling a store one
+    # event per transaction takes minutes: with marten-batch in the list, marten's read workload is left to it.
+    for sys in pipeline "${plist[@]}"; do
+      if [ "$sys" = marten ] && [[ ",$peers_list," == *,marten-batch,* ]]; then continue; fi
+      pruns+=("read $sys - $k")
+    done
   done
   i=0
   for spec in "${pruns[@]}"; do
