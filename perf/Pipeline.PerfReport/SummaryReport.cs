@@ -345,7 +345,7 @@ internal static class SummaryReport
         if (peers.Plot is not null || peers.DeliveryPlot is not null)
         {
             md.Append("Each curve is the round whose p99 is the median of its system's rounds; colour by system, line pattern by rate.")
-                .Append(peers.DeliveryPlot is null ? "\n\n" : " Pipeline is not on the delivery plot: LoadGen's delivery histogram is durable (ACK seen) -> received, not sent -> received like the peers' (the table has Pipeline's sent -> received figures).\n\n");
+                .Append(peers.DeliveryPlot is null ? "\n\n" : " Delivery curves are sent -> received for every system (Pipeline's from the load generator's .subscribe-sent.hgrm).\n\n");
         }
     }
 
