@@ -141,9 +141,18 @@ internal static class PeerRun
                 long got = Interlocked.Read(ref delivered);
                 var subscribe = new SubscribeReport(appended, got, hgrm, delivery.Summary());
                 PeerResult result = FromLoad(options, system, load, machine, subscribe);
-                return got < appended && !result.Failed
-                    ? result with { Failed = true, Failure = $"the subscriber received {got} of the {appended} events sent in the measured part" }
-                    : result;
+                if (result.Failed)
+                {
+                    return result;
+                }
+
+                // Nothing sent in the measured part means nothing was timed: the appends fell so far behind the rate
+                // that every send came after it. Not a pass.
+                return appended == 0
+                    ? result with { Failed = true, Failure = "no event was sent and acknowledged in the measured part (the appends fell behind the rate): delivery not measured" }
+                    : got < appended
+                        ? result with { Failed = true, Failure = $"the subscriber received {got} of the {appended} events sent in the measured part" }
+                        : result;
             }
         }
         finally

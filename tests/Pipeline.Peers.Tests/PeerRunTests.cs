@@ -108,6 +108,19 @@ public sealed class PeerRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_subscribe_run_whose_appends_all_fall_after_the_measured_part_fails_instead_of_passing_empty()
+    {
+        // One append in flight taking 0.5 s: the first is sent in the warm-up and ends after the measured part
+        // (0.1-0.3 s), so every event of the measured part is sent after it.
+        var system = new MemoryPeer { MaxBatchesInFlight = 1, AppendDelay = TimeSpan.FromMilliseconds(500) };
+        (int code, JsonElement json, _) = await RunAsync(Options("run", "--system", "memory", "--workload", "subscribe", "--rate", "50", "--connections", "1", "--duration", "0.2", "--warmup", "0.1"), system);
+
+        Assert.Equal(1, code);
+        Assert.Equal(0, json.GetProperty("subscribe").GetProperty("appended").GetInt64());
+        Assert.Contains("no event was sent and acknowledged in the measured part", json.GetProperty("failure").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_system_that_is_not_installed_is_skipped_with_the_reason()
     {
         (int code, JsonElement json, string console) = await RunAsync(Options("run", "--system", "memory", "--workload", "append"), new UnavailablePeer());

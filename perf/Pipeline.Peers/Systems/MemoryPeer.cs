@@ -26,6 +26,9 @@ internal sealed class MemoryPeer : IPeerSystem
 
     public int MaxBatchesInFlight { get; init; } = 16;
 
+    /// <summary>How long each append takes (tests of a system that falls behind); zero: a yield.</summary>
+    public TimeSpan AppendDelay { get; init; }
+
     /// <summary>When set, every append throws this (tests of failure handling).</summary>
     public Exception? FailAppends { get; set; }
 
@@ -58,7 +61,15 @@ internal sealed class MemoryPeer : IPeerSystem
     {
         public async Task AppendAsync(ReadOnlyMemory<PeerEvent> events, CancellationToken cancellationToken)
         {
-            await Task.Yield();
+            if (peer.AppendDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(peer.AppendDelay, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await Task.Yield();
+            }
+
             if (peer.FailAppends is { } failure)
             {
                 throw failure;
