@@ -239,6 +239,9 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
         if (_rowPane[row] != pane)
         {
             // The row's previous pane is older than every open window (the row count guarantees it), so it is dead.
+            Debug.Assert(
+                _rowPane[row] == long.MinValue || _rowPane[row] < WindowMath.FloorDiv(_nextEnd - _size, _pane),
+                "a pane row is reused while an open window still needs its pane");
             Array.Clear(_firstArrival[row], 0, _keyCount);
             _rowPane[row] = pane;
         }
