@@ -22,9 +22,9 @@ public sealed class KeyedFlow<TSource, TKey, T>
         WindowSpec spec, long lateness = 0, LatePolicy late = LatePolicy.SideOutput, ISink<T>? lateSink = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(lateness);
-        if (late != LatePolicy.SideOutput)
+        if (late is not (LatePolicy.SideOutput or LatePolicy.Correct))
         {
-            throw new ArgumentOutOfRangeException(nameof(late), late, "only LatePolicy.SideOutput is built");
+            throw new ArgumentOutOfRangeException(nameof(late), late, "late must be SideOutput or Correct");
         }
 
         if (spec.Size == 0)
@@ -32,6 +32,6 @@ public sealed class KeyedFlow<TSource, TKey, T>
             throw new ArgumentException("the window spec must come from Windows.Tumbling or Windows.Sliding", nameof(spec));
         }
 
-        return new WindowedFlow<TSource, TKey, T>(_upstream, _keySelector, _keySerializer, spec, lateness, lateSink);
+        return new WindowedFlow<TSource, TKey, T>(_upstream, _keySelector, _keySerializer, spec, lateness, late, lateSink);
     }
 }

@@ -12,6 +12,7 @@ public sealed class WindowedFlow<TSource, TKey, T>
     private readonly IStateSerializer<TKey>? _keySerializer;
     private readonly WindowSpec _spec;
     private readonly long _lateness;
+    private readonly LatePolicy _late;
     private readonly ISink<T>? _lateSink;
 
     internal WindowedFlow(
@@ -20,6 +21,7 @@ public sealed class WindowedFlow<TSource, TKey, T>
         IStateSerializer<TKey>? keySerializer,
         WindowSpec spec,
         long lateness,
+        LatePolicy late,
         ISink<T>? lateSink)
     {
         _upstream = upstream;
@@ -27,6 +29,7 @@ public sealed class WindowedFlow<TSource, TKey, T>
         _keySerializer = keySerializer;
         _spec = spec;
         _lateness = lateness;
+        _late = late;
         _lateSink = lateSink;
     }
 
@@ -55,6 +58,6 @@ public sealed class WindowedFlow<TSource, TKey, T>
         ArgumentNullException.ThrowIfNull(accumulator);
         IStateSerializer<TAcc>? state = accumulatorSerializer ?? accumulator as IStateSerializer<TAcc>;
         return new FlowPlan<TSource, WindowResult<TKey, TOut>>(sink => _upstream.Attach(
-            new WindowOperator<T, TKey, TAcc, TOut>(_spec, _lateness, _keySelector, accumulator, _keySerializer, state, sink, _lateSink)));
+            new WindowOperator<T, TKey, TAcc, TOut>(_spec, _lateness, _late, _keySelector, accumulator, _keySerializer, state, sink, _lateSink)));
     }
 }

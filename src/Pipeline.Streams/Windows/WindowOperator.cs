@@ -30,12 +30,21 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
     private readonly long _slide;
     private readonly long _pane;
     private readonly long _lateness;
+    private readonly LatePolicy _policy;
+
+    // How far the emitting watermark trails the highest time seen: the lateness for SideOutput (wait, then emit once);
+    // 0 for Correct (emit at once, keep the window until the lateness passes and correct it).
+    private readonly long _emitLag;
     private readonly int _rowCount;
 
     private readonly Dictionary<TKey, int> _slots = new();
     private readonly TAcc[][] _rows;
     private readonly long[][] _firstArrival;
     private readonly long[] _rowPane;
+
+    // Correct only: per emitted window still kept (ring by window index), the number of results emitted per key slot.
+    private readonly int[][] _revisions;
+    private readonly long[] _revisionWindow;
     private TKey[] _keys;
     private int _keyCount;
 
@@ -55,6 +64,7 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
     public WindowOperator(
         WindowSpec spec,
         long lateness,
+        LatePolicy policy,
         Func<T, TKey> keySelector,
         IAccumulator<T, TAcc, TOut> accumulator,
         IStateSerializer<TKey>? keySerializer,
@@ -66,6 +76,8 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
         _slide = spec.Slide;
         _pane = spec.Pane;
         _lateness = lateness;
+        _policy = policy;
+        _emitLag = policy == LatePolicy.Correct ? 0 : lateness;
         _keySelector = keySelector;
         _accumulator = accumulator;
         _keySerializer = keySerializer;
@@ -86,6 +98,15 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
             _rowPane[i] = long.MinValue;
         }
 
+        int revisionRows = policy == LatePolicy.Correct ? (int)Math.Min(lateness / _slide + 3, Array.MaxLength / 2) : 0;
+        _revisions = new int[revisionRows][];
+        _revisionWindow = new long[revisionRows];
+        for (int i = 0; i < revisionRows; i++)
+        {
+            _revisions[i] = new int[InitialKeyCapacity];
+            _revisionWindow[i] = long.MinValue;
+        }
+
         _keys = new TKey[InitialKeyCapacity];
         _merged = new TAcc[InitialKeyCapacity];
         _mergedArrival = new long[InitialKeyCapacity];
@@ -101,12 +122,18 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
 
         // Windows end at whole multiples of the slide (plus the size), so "its first window has ended at or before
         // the watermark" is the same as "its first window ends before the next window still to close".
-        if (WindowMath.FirstEndAfter(eventTime, _size, _slide) < _nextEnd)
+        long firstEnd = WindowMath.FirstEndAfter(eventTime, _size, _slide);
+        if (firstEnd < _nextEnd)
         {
-            OnLateSlow(value, eventTime);
+            OnLateSlow(value, eventTime, firstEnd);
             return;
         }
 
+        Add(value, eventTime);
+    }
+
+    private int Add(in T value, long eventTime)
+    {
         int slot = SlotOf(_keySelector(value));
         int row = RowFor(WindowMath.FloorDiv(eventTime, _pane));
         ref long first = ref _firstArrival[row][slot];
@@ -122,6 +149,8 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
         {
             _maxData = eventTime;
         }
+
+        return slot;
     }
 
     public override void OnTick(long time) => Advance(time);
@@ -133,16 +162,16 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
         {
             _started = true;
             _maxSeen = time;
-            _nextEnd = WindowMath.FirstEndAfter(time - _lateness, _size, _slide);
+            _nextEnd = WindowMath.FirstEndAfter(time - _emitLag, _size, _slide);
             return;
         }
 
         if (time > _maxSeen)
         {
             _maxSeen = time;
-            if (_nextEnd <= time - _lateness)
+            if (_nextEnd <= time - _emitLag)
             {
-                CloseWindowsSlow(time - _lateness);
+                CloseWindowsSlow(time - _emitLag);
             }
         }
     }
@@ -218,17 +247,77 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
 
         // Keys in the order they were first seen within this window: arrival numbers are unique, so the sort is total.
         Array.Sort(_orderArrival, _orderSlot, 0, count);
+        int[]? revisions = _policy == LatePolicy.Correct ? RevisionRow(end) : null;
         for (int i = 0; i < count; i++)
         {
             int slot = _orderSlot[i];
-            var result = new WindowResult<TKey, TOut>(_keys[slot], start, end, _accumulator.Result(_merged[slot]));
+            int revision = revisions is null ? 0 : revisions[slot]++;
+            var result = new WindowResult<TKey, TOut>(_keys[slot], start, end, _accumulator.Result(_merged[slot]), revision);
             _sink.OnNext(result, end);
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void OnLateSlow(in T value, long eventTime)
+    /// <summary>Re-emits, for one key, every already emitted window holding <paramref name="eventTime"/>, in end order.</summary>
+    private void EmitCorrections(int slot, long eventTime, long firstEnd)
     {
+        for (long end = firstEnd; end < _nextEnd && end - _size <= eventTime; end += _slide)
+        {
+            long start = end - _size;
+            long endPane = WindowMath.FloorDiv(end, _pane);
+            bool any = false;
+            TAcc merged = default;
+            for (long pane = WindowMath.FloorDiv(start, _pane); pane < endPane; pane++)
+            {
+                int row = WindowMath.Row(pane, _rowCount);
+                if (_rowPane[row] != pane || _firstArrival[row][slot] == 0)
+                {
+                    continue;
+                }
+
+                if (any)
+                {
+                    _accumulator.Merge(ref merged, _rows[row][slot]);
+                }
+                else
+                {
+                    merged = _rows[row][slot];
+                    any = true;
+                }
+            }
+
+            Debug.Assert(any, "the corrected window holds the event just added");
+            int revision = RevisionRow(end)[slot]++;
+            _sink.OnNext(new WindowResult<TKey, TOut>(_keys[slot], start, end, _accumulator.Result(merged), revision), end);
+        }
+    }
+
+    private int[] RevisionRow(long end)
+    {
+        long window = WindowMath.FloorDiv(end - _size, _slide);
+        int row = WindowMath.Row(window, _revisions.Length);
+        if (_revisionWindow[row] != window)
+        {
+            // The row's previous window ended more than the lateness ago (the row count guarantees it): it is purged.
+            Array.Clear(_revisions[row], 0, _keyCount);
+            _revisionWindow[row] = window;
+        }
+
+        return _revisions[row];
+    }
+
+    /// <summary>The end of the oldest window whose state is still kept: later events can still change it.</summary>
+    private long OldestKeptEnd() => WindowMath.FirstEndAfter(_maxSeen - _lateness, _size, _slide);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnLateSlow(in T value, long eventTime, long firstEnd)
+    {
+        if (_policy == LatePolicy.Correct && firstEnd >= OldestKeptEnd())
+        {
+            int slot = Add(value, eventTime);
+            EmitCorrections(slot, eventTime, firstEnd);
+            return;
+        }
+
         _lateCount++;
         _lateSink?.OnNext(value, eventTime);
     }
@@ -240,7 +329,7 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
         {
             // The row's previous pane is older than every open window (the row count guarantees it), so it is dead.
             Debug.Assert(
-                _rowPane[row] == long.MinValue || _rowPane[row] < WindowMath.FloorDiv(_nextEnd - _size, _pane),
+                _rowPane[row] == long.MinValue || _rowPane[row] < WindowMath.FloorDiv(Math.Min(_nextEnd, OldestKeptEnd()) - _size, _pane),
                 "a pane row is reused while an open window still needs its pane");
             Array.Clear(_firstArrival[row], 0, _keyCount);
             _rowPane[row] = pane;
@@ -272,6 +361,11 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
                 Array.Resize(ref _firstArrival[i], capacity);
             }
 
+            for (int i = 0; i < _revisions.Length; i++)
+            {
+                Array.Resize(ref _revisions[i], capacity);
+            }
+
             Array.Resize(ref _keys, capacity);
             Array.Resize(ref _merged, capacity);
             Array.Resize(ref _mergedArrival, capacity);
@@ -291,6 +385,7 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
         StateBinary.WriteInt64(output, _size);
         StateBinary.WriteInt64(output, _slide);
         StateBinary.WriteInt64(output, _lateness);
+        StateBinary.WriteInt32(output, (int)_policy);
         StateBinary.WriteInt32(output, _started ? 1 : 0);
         StateBinary.WriteInt64(output, _maxSeen);
         StateBinary.WriteInt64(output, _maxData);
@@ -304,7 +399,7 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
             keys.Write(output, _keys[slot]);
         }
 
-        long oldestLive = WindowMath.FloorDiv(_nextEnd - _size, _pane);
+        long oldestLive = WindowMath.FloorDiv(Math.Min(_nextEnd, OldestKeptEnd()) - _size, _pane);
         int liveRows = 0;
         for (int row = 0; row < _rowCount; row++)
         {
@@ -341,6 +436,39 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
                 }
             }
         }
+
+        long oldestKeptWindow = WindowMath.FloorDiv(OldestKeptEnd() - _size, _slide);
+        int keptWindows = 0;
+        for (int row = 0; row < _revisions.Length; row++)
+        {
+            keptWindows += _started && _revisionWindow[row] != long.MinValue && _revisionWindow[row] >= oldestKeptWindow ? 1 : 0;
+        }
+
+        StateBinary.WriteInt32(output, keptWindows);
+        for (int row = 0; row < _revisions.Length; row++)
+        {
+            if (!_started || _revisionWindow[row] == long.MinValue || _revisionWindow[row] < oldestKeptWindow)
+            {
+                continue;
+            }
+
+            StateBinary.WriteInt64(output, _revisionWindow[row]);
+            int cells = 0;
+            for (int slot = 0; slot < _keyCount; slot++)
+            {
+                cells += _revisions[row][slot] != 0 ? 1 : 0;
+            }
+
+            StateBinary.WriteInt32(output, cells);
+            for (int slot = 0; slot < _keyCount; slot++)
+            {
+                if (_revisions[row][slot] != 0)
+                {
+                    StateBinary.WriteInt32(output, slot);
+                    StateBinary.WriteInt32(output, _revisions[row][slot]);
+                }
+            }
+        }
     }
 
     public override void Load(ref ReadOnlySpan<byte> input)
@@ -349,9 +477,9 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
         IStateSerializer<TAcc> accumulators = _accumulatorSerializer ?? throw ThrowHelper.NoSerializer(typeof(TAcc));
 
         if (StateBinary.ReadInt64(ref input) != _size || StateBinary.ReadInt64(ref input) != _slide
-            || StateBinary.ReadInt64(ref input) != _lateness)
+            || StateBinary.ReadInt64(ref input) != _lateness || StateBinary.ReadInt32(ref input) != (int)_policy)
         {
-            throw ThrowHelper.BadSnapshot("the snapshot's window size, slide or lateness differ from this flow's");
+            throw ThrowHelper.BadSnapshot("the snapshot's window size, slide, lateness or late policy differ from this flow's");
         }
 
         _started = StateBinary.ReadInt32(ref input) != 0;
@@ -372,6 +500,11 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
         for (int i = 0; i < _rowCount; i++)
         {
             _rowPane[i] = long.MinValue;
+        }
+
+        for (int i = 0; i < _revisionWindow.Length; i++)
+        {
+            _revisionWindow[i] = long.MinValue;
         }
 
         for (int i = 0; i < keyCount; i++)
@@ -411,6 +544,34 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
 
                 _firstArrival[row][slot] = StateBinary.ReadInt64(ref input);
                 _rows[row][slot] = accumulators.Read(ref input);
+            }
+        }
+
+        int keptWindows = StateBinary.ReadInt32(ref input);
+        if (keptWindows < 0 || keptWindows > _revisions.Length)
+        {
+            throw ThrowHelper.BadSnapshot("kept window count must be between 0 and the revision ring's size");
+        }
+
+        for (int i = 0; i < keptWindows; i++)
+        {
+            long window = StateBinary.ReadInt64(ref input);
+            int[] revisions = RevisionRow((window * _slide) + _size);
+            int cells = StateBinary.ReadInt32(ref input);
+            if (cells < 0 || cells > _keyCount)
+            {
+                throw ThrowHelper.BadSnapshot("a kept window has more cells than there are keys");
+            }
+
+            for (int c = 0; c < cells; c++)
+            {
+                int slot = StateBinary.ReadInt32(ref input);
+                if ((uint)slot >= (uint)_keyCount)
+                {
+                    throw ThrowHelper.BadSnapshot("a kept window cell names a key slot that does not exist");
+                }
+
+                revisions[slot] = StateBinary.ReadInt32(ref input);
             }
         }
 
