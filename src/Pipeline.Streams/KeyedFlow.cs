@@ -27,6 +27,11 @@ public sealed class KeyedFlow<TSource, TKey, T>
             throw new ArgumentOutOfRangeException(nameof(late), late, "late must be SideOutput or Correct");
         }
 
+        if (spec.IsSession && late == LatePolicy.Correct)
+        {
+            throw new ArgumentOutOfRangeException(nameof(late), late, "session windows support only LatePolicy.SideOutput");
+        }
+
         if (spec.Size == 0)
         {
             throw new ArgumentException("the window spec must come from Windows.Tumbling or Windows.Sliding", nameof(spec));

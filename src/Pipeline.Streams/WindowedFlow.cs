@@ -57,6 +57,12 @@ public sealed class WindowedFlow<TSource, TKey, T>
     {
         ArgumentNullException.ThrowIfNull(accumulator);
         IStateSerializer<TAcc>? state = accumulatorSerializer ?? accumulator as IStateSerializer<TAcc>;
+        if (_spec.IsSession)
+        {
+            return new FlowPlan<TSource, WindowResult<TKey, TOut>>(sink => _upstream.Attach(
+                new SessionOperator<T, TKey, TAcc, TOut>(_spec.Size, _lateness, _keySelector, accumulator, _keySerializer, state, sink, _lateSink)));
+        }
+
         return new FlowPlan<TSource, WindowResult<TKey, TOut>>(sink => _upstream.Attach(
             new WindowOperator<T, TKey, TAcc, TOut>(_spec, _lateness, _late, _keySelector, accumulator, _keySerializer, state, sink, _lateSink)));
     }

@@ -19,11 +19,20 @@ public readonly record struct WindowSpec
     /// <summary>The length of a window in event-time units.</summary>
     public long Size { get; }
 
+    /// <summary>True for session windows, whose <see cref="Size"/> is the gap.</summary>
+    public bool IsSession { get; private init; }
+
     /// <summary>The distance between the starts of two consecutive windows.</summary>
     public long Slide { get; }
 
     /// <summary>The length of a pane: gcd(size, slide); one accumulator per pane and key is kept.</summary>
     public long Pane { get; }
+
+    internal static WindowSpec Session(long gap)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(gap);
+        return new WindowSpec(gap, gap) with { IsSession = true };
+    }
 
     private static long Gcd(long a, long b)
     {

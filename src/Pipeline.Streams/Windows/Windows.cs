@@ -16,4 +16,11 @@ public static class Windows
 
     /// <summary>Sliding windows over event times in .NET ticks.</summary>
     public static WindowSpec Sliding(TimeSpan size, TimeSpan slide) => new(size.Ticks, slide.Ticks);
+
+    /// <summary>Session windows: a key's events less than <paramref name="gap"/> apart form one window
+    /// [first event, last event + gap); the accumulator's Merge must be commutative.</summary>
+    public static WindowSpec Session(long gap) => WindowSpec.Session(gap);
+
+    /// <summary>Session windows over event times in .NET ticks.</summary>
+    public static WindowSpec Session(TimeSpan gap) => WindowSpec.Session(gap.Ticks);
 }
