@@ -1,0 +1,3 @@
+namespace Pipeline.Benchmarks;
+
+internal readonly record struct StreamReading(long Key, double Value);

@@ -1,0 +1,6 @@
+namespace Pipeline.Streams.Tests;
+
+internal struct CountState
+{
+    public long Count;
+}

@@ -1,0 +1,3 @@
+namespace Pipeline.Streams.Tests;
+
+internal readonly record struct Reading(long Key, long Value);
