@@ -35,12 +35,26 @@ internal static class Program
             : new WindowAverageSample(source, Console.Out, options.Size, options.Slide);
 
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             // Let the loop end by its token so the listener is closed before the process exits.
             e.Cancel = true;
             stop.Cancel();
         };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await RunAsync(options, sample, clock, stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The token source is disposed on return; a second Ctrl+C after that must not reach it.
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static async Task<int> RunAsync(SampleOptions options, INumberSample sample, TimeProvider clock, CancellationToken stop)
+    {
 
         using var server = new LineServer(options.Port, sample, clock, s_tickInterval, Console.Error);
         try
@@ -56,7 +70,7 @@ internal static class Program
         Console.Error.WriteLine($"{options.Mode}: listening on 127.0.0.1:{server.Port}; feed it with: nc 127.0.0.1 {server.Port}");
         try
         {
-            await server.RunAsync(stop.Token).ConfigureAwait(false);
+            await server.RunAsync(stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

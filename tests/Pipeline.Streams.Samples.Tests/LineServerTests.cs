@@ -49,4 +49,29 @@ public sealed class LineServerTests
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running.WaitAsync(TestTimeouts.Default));
     }
+
+    [Fact]
+    public async Task RunAsync_InputGoesIdle_TicksCloseTheOpenWindows()
+    {
+        var output = new LineChannelWriter();
+        var error = new LineChannelWriter();
+        var sample = new WindowAverageSample(
+            new NumberSource(TimeProvider.System, error), output, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(100));
+        using var server = new LineServer(0, sample, TimeProvider.System, TimeSpan.FromMilliseconds(20), error);
+        server.Start();
+        using var stop = new CancellationTokenSource();
+        Task running = server.RunAsync(stop.Token);
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, server.Port).WaitAsync(TestTimeouts.Default);
+
+        // One line, then silence with the connection still open: only ticks can close its two windows.
+        await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes("1 2 3\n")).AsTask().WaitAsync(TestTimeouts.Default);
+        string first = await output.Lines.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default);
+        string second = await output.Lines.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default);
+
+        Assert.EndsWith(") count=3 average=2", first, StringComparison.Ordinal);
+        Assert.EndsWith(") count=3 average=2", second, StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running.WaitAsync(TestTimeouts.Default));
+    }
 }
