@@ -1,5 +1,3 @@
-using Pipeline.Streams;
-
 namespace Pipeline.Streams.Samples;
 
 // The built-in Average gives only the mean; the sample prints the count too, so the window result is the pair.

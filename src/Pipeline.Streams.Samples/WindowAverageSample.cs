@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 
@@ -37,7 +38,7 @@ internal sealed class WindowAverageSample : INumberSample
 
     public void OnLine(string line)
     {
-        var numbers = _source.Read(line, out long arrivalTime);
+        IReadOnlyList<double> numbers = _source.Read(line, out long arrivalTime);
         for (int i = 0; i < numbers.Count; i++)
         {
             _flow.OnEvent(numbers[i], arrivalTime);
