@@ -12,6 +12,9 @@ namespace Pipeline.Streams.Samples;
 // hands each line to the sample, and while the input is idle and a window waits, ticks the sample every interval.
 internal sealed class LineServer : IDisposable
 {
+    /// <summary>The longest line taken; a longer one ends its connection with an error (the sample stays up).</summary>
+    public const int MaxLineLength = 1 << 20;
+
     private readonly TcpListener _listener;
     private readonly INumberSample _sample;
     private readonly TimeProvider _clock;
@@ -53,6 +56,10 @@ internal sealed class LineServer : IDisposable
                 // A client that vanishes mid-line ends its own connection; the next one may connect.
                 _error.WriteLine($"connection lost: {exception.InnerException.Message}");
             }
+            catch (InvalidDataException exception)
+            {
+                _error.WriteLine($"connection closed: {exception.Message} (the numbers before it were taken)");
+            }
         }
     }
 
@@ -60,10 +67,11 @@ internal sealed class LineServer : IDisposable
 
     private async Task ServeAsync(TcpClient client, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(client.GetStream(), Encoding.UTF8);
+        using var stream = new StreamReader(client.GetStream(), Encoding.UTF8);
+        var reader = new BoundedLineReader(stream, MaxLineLength);
         while (true)
         {
-            string? line = await WithTicksAsync(reader.ReadLineAsync(cancellationToken).AsTask(), cancellationToken)
+            string? line = await WithTicksAsync(reader.ReadLineAsync(cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
             if (line is null)
             {
