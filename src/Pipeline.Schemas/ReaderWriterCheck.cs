@@ -81,10 +81,9 @@ internal static class ReaderWriterCheck
             .OrderBy(k => k, StringComparer.Ordinal);
         foreach (string key in keys)
         {
-            r.TryGetPropertyValue(key, out JsonNode? readerValue);
-            w.TryGetPropertyValue(key, out JsonNode? writerValue);
-            bool bothAbsent = !r.ContainsKey(key) && !w.ContainsKey(key);
-            if (!bothAbsent && (r.ContainsKey(key) != w.ContainsKey(key) || !JsonNode.DeepEquals(readerValue, writerValue)))
+            bool inReader = r.TryGetPropertyValue(key, out JsonNode? readerValue);
+            bool inWriter = w.TryGetPropertyValue(key, out JsonNode? writerValue);
+            if (inReader != inWriter || !JsonNode.DeepEquals(readerValue, writerValue))
             {
                 findings.Add(new Finding(path, CompatibilityRules.UnsupportedKeywordChanged,
                     $"keyword '{key}' differs ({Show(writerValue)} -> {Show(readerValue)}); the checker does not reason about it, so keep it unchanged or publish a new type"));

@@ -165,6 +165,32 @@ public sealed class SchemaLockFolderTests : IDisposable
     }
 
     [Fact]
+    public void Verify_EditedEnumValueInPublishedFile_ShowsBothValues()
+    {
+        SchemaRegistry registry = Published(new SchemaRegistry().Register("ledger.payment", 1, typeof(Payment)));
+        string file = Path.Combine(_folder, "ledger.payment", "v1.schema.json");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("\"Usd\"", "\"Gbp\"", StringComparison.Ordinal));
+
+        SchemaLockReport report = SchemaLockFolder.Verify(registry, _folder);
+
+        SchemaLockProblem problem = Assert.Single(report.Problems);
+        Assert.Equal("$.properties.Currency.enum[1]", problem.Path);
+        Assert.Contains("committed \"Gbp\", generated \"Usd\"", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FirstDifference_EnumValueChanged_PointsAtTheArrayElement()
+    {
+        var committed = System.Text.Json.Nodes.JsonNode.Parse("""{"properties":{"p":{"enum":["X","Y"]}}}""");
+        var generated = System.Text.Json.Nodes.JsonNode.Parse("""{"properties":{"p":{"enum":["X","Z"]}}}""");
+
+        string? path = SchemaLockFolder.FirstDifference(committed, generated, "$");
+
+        Assert.Equal("$.properties.p.enum[1]", path);
+        Assert.Null(SchemaLockFolder.FirstDifference(committed, committed!.DeepClone(), "$"));
+    }
+
+    [Fact]
     public void Register_InvalidNameOrDuplicateVersion_Throws()
     {
         var registry = new SchemaRegistry().Register("ledger.deposit", 1, typeof(DepositV1));

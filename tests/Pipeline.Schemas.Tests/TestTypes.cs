@@ -17,3 +17,12 @@ internal sealed record OrderLine(string Sku, int Quantity);
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record ClosedDeposit(string Account, long Amount);
+
+[JsonConverter(typeof(JsonStringEnumConverter<Currency>))]
+internal enum Currency
+{
+    Eur,
+    Usd,
+}
+
+internal sealed record Payment(string Account, Currency Currency);
