@@ -33,7 +33,7 @@ internal sealed class AppendLoad
     private long _acked;
     private long _errors;
     private long _unsent;
-    private long _measured;
+    private long _scheduled = -1;
     private string? _failure;
 
     private readonly PeerWorkload[] _workloads;
@@ -79,8 +79,8 @@ internal sealed class AppendLoad
 
     public long Unsent => Interlocked.Read(ref _unsent);
 
-    /// <summary>Measured events: sent in the measured part (closed) or scheduled in it (open).</summary>
-    public long MeasuredEvents => Interlocked.Read(ref _measured);
+    /// <summary>Measured events: closed loop, those sent in the measured part (all acknowledged: a failed append stops its loop); open loop, those scheduled in it.</summary>
+    public long MeasuredEvents => _scheduled >= 0 ? _scheduled : Acked;
 
     public string? Failure => Volatile.Read(ref _failure);
 
@@ -127,7 +127,6 @@ internal sealed class AppendLoad
             {
                 Latency.Record(acked - sent, batch.Length);
                 Interlocked.Add(ref _acked, batch.Length);
-                Interlocked.Add(ref _measured, batch.Length);
             }
         }
     }
@@ -136,7 +135,7 @@ internal sealed class AppendLoad
     {
         var schedule = new OpenLoopSchedule(_options.Rate, Start, _time.TimestampFrequency, _connections.Count);
         long total = schedule.CountBefore(_end);
-        _measured = total - schedule.CountBefore(_measureStart);
+        _scheduled = total - schedule.CountBefore(_measureStart);
         var queues = new Channel<long>[_connections.Count];
         var senders = new List<Task>();
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -25,9 +25,6 @@ internal static class PeerSystems
     public static IPeerSystem Create(string name) =>
         All.FirstOrDefault(s => s.Name == name).Create?.Invoke() ?? throw new ArgumentException($"unknown system '{name}'", nameof(name));
 
-    /// <summary>The system's <see cref="IPeerSystem.Missing"/>.</summary>
-    public static string? Missing(IPeerSystem system) => system.Missing();
-
     /// <summary>
     /// Most events per append call unless --batch: the system's batch. In open loop a sender takes only what is due
     /// (up to this), as the load generator sends each connection's due commands together: one at a time at low rates,

@@ -46,7 +46,7 @@ internal static class Program
             case "check":
                 await using (IPeerSystem system = PeerSystems.Create(options.System))
                 {
-                    string? missing = PeerSystems.Missing(system);
+                    string? missing = system.Missing();
                     Console.WriteLine(missing is null ? $"{options.System}: installed" : $"{options.System}: not installed: {missing}");
                     return missing is null ? 0 : PeerOptions.NotInstalled;
                 }
