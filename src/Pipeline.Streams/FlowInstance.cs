@@ -28,6 +28,8 @@ internal sealed class FlowInstance<T> : IFlow<T>
 
     public long LateEventCount => _head.LateEventCount;
 
+    public bool HasPendingWindows => _head.HasPendingWindows;
+
     public void OnEvent(in T value, long eventTime) => _head.OnEvent(value, eventTime);
 
     public void OnTick(long time) => _head.OnTick(time);

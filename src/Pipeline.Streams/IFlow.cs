@@ -17,6 +17,12 @@ public interface IFlow<T>
     /// <summary>Events that arrived after their window had closed and went to the late output.</summary>
     long LateEventCount { get; }
 
+    /// <summary>
+    /// Whether some window holds events and has not been emitted yet: what a host asks before writing an idle tick
+    /// (no window waiting, no tick needed). False for flows without windows.
+    /// </summary>
+    bool HasPendingWindows { get; }
+
     /// <summary>Writes the flow's whole state in the versioned layout described in docs/streams.md.</summary>
     /// <exception cref="NotSupportedException">A key or accumulator type has no serializer.</exception>
     void Snapshot(IBufferWriter<byte> output);

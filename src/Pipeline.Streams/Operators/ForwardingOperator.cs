@@ -20,4 +20,6 @@ internal abstract class ForwardingOperator<TIn, TOut> : Operator<TIn>
     public sealed override void Load(ref ReadOnlySpan<byte> input) => Next.Load(ref input);
 
     public sealed override long LateEventCount => Next.LateEventCount;
+
+    public sealed override bool HasPendingWindows => Next.HasPendingWindows;
 }

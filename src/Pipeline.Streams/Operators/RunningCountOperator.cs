@@ -28,4 +28,6 @@ internal sealed class RunningCountOperator<T> : Operator<T>
     public override void Load(ref ReadOnlySpan<byte> input) => _count = StateBinary.ReadInt64(ref input);
 
     public override long LateEventCount => 0;
+
+    public override bool HasPendingWindows => false;
 }

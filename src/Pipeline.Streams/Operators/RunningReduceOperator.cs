@@ -47,4 +47,6 @@ internal sealed class RunningReduceOperator<T> : Operator<T>
     }
 
     public override long LateEventCount => 0;
+
+    public override bool HasPendingWindows => false;
 }

@@ -30,4 +30,6 @@ internal sealed class RunningSumOperator<T> : Operator<T>
     public override void Load(ref ReadOnlySpan<byte> input) => _sum = StateBinary.ReadDouble(ref input);
 
     public override long LateEventCount => 0;
+
+    public override bool HasPendingWindows => false;
 }

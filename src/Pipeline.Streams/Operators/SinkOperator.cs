@@ -28,4 +28,6 @@ internal sealed class SinkOperator<T> : Operator<T>
     }
 
     public override long LateEventCount => 0;
+
+    public override bool HasPendingWindows => false;
 }

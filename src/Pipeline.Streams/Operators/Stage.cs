@@ -13,4 +13,7 @@ internal abstract class Stage
     public abstract void Load(ref ReadOnlySpan<byte> input);
 
     public abstract long LateEventCount { get; }
+
+    /// <summary>Whether some window holds data and has not been emitted yet (a tick would eventually close it).</summary>
+    public abstract bool HasPendingWindows { get; }
 }

@@ -58,6 +58,8 @@ internal sealed class SessionOperator<T, TKey, TAcc, TOut> : Operator<T>
 
     public override long LateEventCount => _lateCount;
 
+    public override bool HasPendingWindows => _minOpenEnd != long.MaxValue;
+
     public override void OnEvent(in T value, long eventTime)
     {
         Advance(eventTime);

@@ -116,6 +116,9 @@ internal sealed class WindowOperator<T, TKey, TAcc, TOut> : Operator<T>
 
     public override long LateEventCount => _lateCount;
 
+    // The newest accepted event lies in windows ending up to one size after it; any of them not emitted yet waits.
+    public override bool HasPendingWindows => _started && _maxData != long.MinValue && _maxData >= _nextEnd - _size;
+
     public override void OnEvent(in T value, long eventTime)
     {
         Advance(eventTime);
