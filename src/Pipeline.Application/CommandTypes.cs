@@ -11,11 +11,16 @@ public sealed class CommandType
     private readonly ushort[] _versions;
 
     /// <summary>Describes a command type.</summary>
-    /// <exception cref="ArgumentException">The name is empty or the versions are empty.</exception>
+    /// <exception cref="ArgumentException">The name is empty or starts with <c>$</c> (the engine's records), or the versions are empty.</exception>
     public CommandType(string name, params ushort[] schemaVersions)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(schemaVersions);
+        if (name.StartsWith('$'))
+        {
+            throw new ArgumentException($"Command type names starting with '$' are the engine's own journal records: '{name}'.", nameof(name));
+        }
+
         if (schemaVersions.Length == 0)
         {
             throw new ArgumentException("A command type needs at least one schema version.", nameof(schemaVersions));

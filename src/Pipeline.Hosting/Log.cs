@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Command {Sequence} is rejected (handler_failed): {Problem}")]
     public static partial void EventUnstorable(ILogger logger, long sequence, string problem);
 
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Error, Message = "A result of stream '{Stream}' at command {Sequence} is not stored: {Problem}")]
+    public static partial void StreamOutputUnstorable(ILogger logger, long sequence, string stream, string problem);
+
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Pipeline ready: data in {DataDirectory}, durability {Durability}, ring {RingSize}, {Decoders} decoder(s), wait strategy {WaitStrategy}")]
     public static partial void Ready(ILogger logger, string dataDirectory, Pipeline.Journal.DurabilityPolicy durability, int ringSize, int decoders, Pipeline.Hosting.Configuration.WaitStrategyKind waitStrategy);
 

@@ -15,8 +15,23 @@ public readonly record struct DecodedLedgerCommand(LedgerCommand Command, Accoun
 /// <c>ledger.open|deposit|withdraw|transfer</c> become events <c>ledger.opened|deposited|withdrawn|transferred</c>
 /// in the account's stream (<c>account-</c> + id; a transfer writes one event to each account's stream).
 /// </summary>
-public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerCommand, LedgerEvent>
+public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerCommand, LedgerEvent>, IStreamingApplication<LedgerEvent>
 {
+    /// <summary>The ledger with its built-in windows at their defaults (<see cref="LedgerStreamOptions.Default"/>).</summary>
+    public LedgerApplication()
+        : this(LedgerStreamOptions.Default)
+    {
+    }
+
+    /// <summary>The ledger with its built-in windows sized by <paramref name="streams"/>.</summary>
+    public LedgerApplication(LedgerStreamOptions streams)
+    {
+        Streams = LedgerStreams.Create(streams);
+    }
+
+    /// <inheritdoc />
+    public System.Collections.Generic.IReadOnlyList<Pipeline.Streams.Hosting.StreamDefinition<LedgerEvent>> Streams { get; }
+
     /// <summary>The stored type of <see cref="LedgerEventKind.Opened"/>.</summary>
     public static readonly EventType Opened = new("ledger.opened");
 

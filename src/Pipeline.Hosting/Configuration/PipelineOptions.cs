@@ -24,6 +24,8 @@ internal sealed class PipelineOptions
     public EventStoreSettings EventStore { get; set; } = new();
 
     public ConsumerSettings Consumers { get; set; } = new();
+
+    public StreamSettings Streams { get; set; } = new();
 }
 
 internal sealed class IngestSettings
@@ -74,6 +76,19 @@ internal sealed class EventStoreSettings
     /// <summary>Pipeline:EventStore:MaxPayloadBytes: the largest stored event payload.</summary>
     [Range(1, 64 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
+}
+
+internal sealed class StreamSettings
+{
+    /// <summary>Pipeline:Streams:Enabled: run the application's stream-processing flows (the ledger's windows).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Pipeline:Streams:TickInterval: while no command has been journaled for this long and a window waits to close,
+    /// the journaling producer writes a tick record with the journal time (docs/streams.md).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 internal sealed class ConsumerSettings

@@ -18,6 +18,7 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
         Annotations(options.Snapshots, "Pipeline:Snapshots", failures);
         Annotations(options.EventStore, "Pipeline:EventStore", failures);
         Annotations(options.Consumers, "Pipeline:Consumers", failures);
+        Annotations(options.Streams, "Pipeline:Streams", failures);
         if (!IPAddress.TryParse(options.Ingest.Address, out _))
         {
             failures.Add($"Pipeline:Ingest:Address: '{options.Ingest.Address}' is not an IP address.");

@@ -23,6 +23,9 @@ internal class CommandEvent
 
     public bool IsReplay { get; set; }
 
+    /// <summary>A tick record (<see cref="EngineRecords.Tick"/>): journal time for the flows, no command.</summary>
+    public bool IsTick { get; set; }
+
     public long ReceivedTimestamp { get; set; }
 
     public ulong ProducerId { get; set; }
@@ -112,6 +115,10 @@ internal sealed class CommandEntry<TCommand, TEvent> : CommandEvent
 
     public long[] StreamVersions { get; private set; } = new long[4];
 
+    // Written by the application stage: the flows' results and late events, stored after the command's own events
+    // (Encoded from index Events.Count on), for the view of the latest results on the read-model thread.
+    public System.Collections.Generic.List<StreamOutput> StreamOutputs { get; } = [];
+
     public void SetStreamVersion(int index, long version)
     {
         if (index >= StreamVersions.Length)
@@ -128,6 +135,7 @@ internal sealed class CommandEntry<TCommand, TEvent> : CommandEvent
     {
         Events.Clear();
         Encoded.Clear();
+        StreamOutputs.Clear();
     }
 
     public override void ResetOutcome()
@@ -136,5 +144,6 @@ internal sealed class CommandEntry<TCommand, TEvent> : CommandEvent
         Command = default!;
         Events.Clear();
         Encoded.Clear();
+        StreamOutputs.Clear();
     }
 }

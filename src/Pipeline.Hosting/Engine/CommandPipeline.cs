@@ -54,10 +54,14 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
     private readonly EventStoreReader? _storeReader;
     private readonly ConsumerServer? _consumers;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly StreamResultsView? _streamView;
+    private ITimer? _ticks;
+    private TimeSpan _tickInterval;
     private bool _shutDown;
 
-    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, EventLogWriter? eventLog, SnapshotScheduler? snapshots, ProducerTable producers, JournalStage<CommandEntry<TCommand, TEvent>> journalStage, ApplicationStage<TApp, TState, TCommand, TEvent> application, EventPipeline<CommandEntry<TCommand, TEvent>> pipeline, IQueryHandler queries, VisibleHead position, VisibleHead visible, EventReadService? reads, EventStoreReader? storeReader, ConsumerServer? consumers)
+    private CommandPipeline(PipelineOptions options, ILogger logger, PipelineMetrics metrics, JournalWriter journal, EventLogWriter? eventLog, SnapshotScheduler? snapshots, ProducerTable producers, JournalStage<CommandEntry<TCommand, TEvent>> journalStage, ApplicationStage<TApp, TState, TCommand, TEvent> application, EventPipeline<CommandEntry<TCommand, TEvent>> pipeline, IQueryHandler queries, VisibleHead position, VisibleHead visible, EventReadService? reads, EventStoreReader? storeReader, ConsumerServer? consumers, StreamResultsView? streamView)
     {
+        _streamView = streamView;
         _consumers = consumers;
         _storeReader = storeReader;
         _eventLog = eventLog;
@@ -138,7 +142,9 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             var store = new FileSnapshotStore(Path.Combine(data, "snapshots"), options.Snapshots.Keep, loggers.CreateLogger("Pipeline.Journal.Snapshots"));
             var reader = new JournalReader(journalOptions.Directory, journalOptions.MaxRecordBytes);
             var coordinator = new ReplayCoordinator(reader, store, loggers.CreateLogger("Pipeline.Journal.Replay"), TimeProvider.System);
-            RecoveryStart<EngineState<TState>> start = coordinator.LoadState(() => new EngineState<TState>(app.CreateState()));
+            // A fresh state (and fresh flows) for each snapshot recovery tries.
+            Func<EngineState<TState>> newState = () => new EngineState<TState>(app.CreateState()) { Flows = StreamsFor(app, options) };
+            RecoveryStart<EngineState<TState>> start = coordinator.LoadState(newState);
             eventLog = openingLog.GetAwaiter().GetResult();
             if (start.Snapshot is { } loaded && loaded.Sequence > journal.LastSequence)
             {
@@ -163,7 +169,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
                 // The snapshot is ahead of the event log (a machine crash lost the log's unsynced tail, or the log was
                 // moved away): the events in between can only be re-decided from an earlier state.
                 Log.EventLogBehindSnapshot(logger, eventLog.LastPosition, start.State.LastPosition, start.Snapshot?.Path ?? "none");
-                start = coordinator.LoadState(() => new EngineState<TState>(app.CreateState()), ignoreSnapshots: true);
+                start = coordinator.LoadState(newState, ignoreSnapshots: true);
             }
 
             EngineState<TState> state = start.State;
@@ -181,6 +187,17 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             consumers = storeReader is null ? null : new ConsumerServer(storeReader, data, options.Consumers, loggers, metrics);
             ReadSide<TEvent> readSide = app.CreateReadSide(state.Application, new ApplicationServices(storeReader is null ? null : new StoredEventReader(storeReader)));
             var position = new VisibleHead(state.LastSequence); // the read model's command sequence: the same raise-only value with waiters
+            var flows = state.Flows as EngineStreams<TEvent>;
+            StreamResultsView? streamView = flows is null ? null : new StreamResultsView(flows.Definitions, flows.LateEvents);
+            if (streamView is not null && storeReader is not null)
+            {
+                streamView.Seed(storeReader, state.StreamVersions); // results before the snapshot; the replay adds the tail's
+            }
+
+            if (flows is not null)
+            {
+                metrics.ObserveStreams(flows);
+            }
 
             // Interval 0 means snapshots only at shutdown; the scheduler also writes that final one.
             long interval = options.Snapshots.IntervalEvents == 0 ? long.MaxValue : options.Snapshots.IntervalEvents;
@@ -210,6 +227,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             {
                 SnapshotFailed = ex => Log.SnapshotCaptureFailed(logger, ex),
                 EventUnstorable = (sequence, problem) => Log.EventUnstorable(logger, sequence, problem),
+                StreamOutputUnstorable = (sequence, stream, problem) => Log.StreamOutputUnstorable(logger, sequence, stream, problem),
             };
             Stage<CommandEntry<TCommand, TEvent>> applicationStage = builder.After(journalStage, decode).Then(new StageHandle.Application<TApp, TState, TCommand, TEvent>(application), StageNames.Application, OnFailure(new ApplicationStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)));
             // The event log's appends and the ACKs run in parallel after the application stage: an ACK waits for the
@@ -225,11 +243,11 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             applicationStage.Then(
                 new SequentialStage<CommandEntry<TCommand, TEvent>, StageHandle.Ack<CommandEntry<TCommand, TEvent>>, StageHandle.ReadModel<TCommand, TEvent>>(
                     new StageHandle.Ack<CommandEntry<TCommand, TEvent>>(ackStage),
-                    new StageHandle.ReadModel<TCommand, TEvent>(new ReadModelStage<TCommand, TEvent>(readSide.Model, position))),
+                    new StageHandle.ReadModel<TCommand, TEvent>(new ReadModelStage<TCommand, TEvent>(readSide.Model, position, streamView))),
                 StageNames.Ack,
                 OnFailure(isolating));
             EventPipeline<CommandEntry<TCommand, TEvent>> pipeline = builder.Build();
-            var engine = new CommandPipeline<TApp, TState, TCommand, TEvent>(options, logger, metrics, journal, eventLog, snapshots, producers, journaling, application, pipeline, readSide.Queries, position, visible, reads, storeReader, consumers);
+            var engine = new CommandPipeline<TApp, TState, TCommand, TEvent>(options, logger, metrics, journal, eventLog, snapshots, producers, journaling, application, pipeline, readSide.Queries, position, visible, reads, storeReader, consumers, streamView);
             pipeline.Start();
 
             // The replay time covers reading the tail and running it through every stage (the drain), not the snapshot load.
@@ -240,6 +258,11 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             double replayMilliseconds = Math.Round(Stopwatch.GetElapsedTime(replayStarted).TotalMilliseconds, 1);
             Log.Recovered(logger, journal.LastSequence, start.Snapshot?.Path ?? "no snapshot", replay.Published, replayMilliseconds, state.LastPosition);
             Log.Ready(logger, data, options.Journal.Durability, options.Engine.RingSize, options.Engine.DecodeHandlers, options.Engine.WaitStrategy);
+            if (flows is not null)
+            {
+                engine.StartIdleTicks(options.Streams.TickInterval);
+            }
+
             return engine;
         }
         catch
@@ -253,6 +276,46 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
 
     // For clean-up after another step failed: the event log once its open ends, or null if the open failed too
     // (that failure is the lesser one; the first is rethrown).
+    private static EngineStreams<TEvent>? StreamsFor(TApp app, PipelineOptions options) =>
+        options.Streams.Enabled && app is IStreamingApplication<TEvent> streaming && streaming.Streams.Count > 0
+            ? new EngineStreams<TEvent>(streaming.Streams)
+            : null;
+
+    // Ticks: while no command has been journaled for an interval and a flow has a window waiting, one tick record per
+    // interval, so that windows close on time; a replay reads the same ticks back from the journal.
+    private void StartIdleTicks(TimeSpan interval)
+    {
+        _tickInterval = interval;
+        _ticks = TimeProvider.System.CreateTimer(static self => ((CommandPipeline<TApp, TState, TCommand, TEvent>)self!).TickIfIdle(), this, interval, interval);
+    }
+
+    private void TickIfIdle()
+    {
+        if (Volatile.Read(ref _shutDown) || !_application.StreamsPending
+            || DateTime.UtcNow.Ticks - _journal.LastTimestampTicks < _tickInterval.Ticks)
+        {
+            return;
+        }
+
+        if (!_ring.TryNext(1, out long slot))
+        {
+            return; // a full ring is not idle
+        }
+
+        CommandEvent entry = _ring[slot];
+        entry.ResetOutcome();
+        entry.IsReplay = false;
+        entry.IsTick = true;
+        entry.Connection = null;
+        entry.ReceivedTimestamp = Stopwatch.GetTimestamp();
+        entry.ProducerId = 0;
+        entry.ProducerSequence = 0;
+        entry.SchemaVersion = EngineRecords.TickSchemaVersion;
+        entry.SetType(EngineRecords.Tick);
+        entry.SetPayload(ReadOnlySpan<byte>.Empty);
+        _ring.Publish(slot, slot);
+    }
+
     private static EventLogWriter? OpenedOrNull(Task<EventLogWriter?> opening)
     {
         try
@@ -336,6 +399,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             CommandEvent entry = _ring[low + i];
             entry.ResetOutcome();
             entry.IsReplay = false;
+            entry.IsTick = false;
             entry.Connection = connection;
             entry.ReceivedTimestamp = received;
             entry.ProducerId = connection.ProducerId;
@@ -356,6 +420,14 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         if (frame.Name.StartsWith("pipeline."u8))
         {
             string name = System.Text.Encoding.UTF8.GetString(frame.Name);
+            if (name is "pipeline.streams" or "pipeline.stream.results")
+            {
+                (ResultStatus status, string body) = _streamView?.Query(name, frame.Args)
+                    ?? (ResultStatus.BadRequest, "{\"error\":\"this service runs no stream-processing flows (none defined, or Pipeline:Streams:Enabled=false)\"}");
+                connection.SendResult(frame.RequestId, (ulong)ReadModelPosition.Position, status, body);
+                return;
+            }
+
             if (_consumers is null)
             {
                 connection.SendResult(frame.RequestId, (ulong)ReadModelPosition.Position, ResultStatus.BadRequest, "{\"error\":\"" + StoreOff + "\"}");
@@ -461,7 +533,8 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             return;
         }
 
-        _shutDown = true;
+        Volatile.Write(ref _shutDown, true);
+        _ticks?.Dispose();
         _stopping.Cancel();
         bool faulted = _pipeline.Completion.IsFaulted;
         _pipeline.Drain(timeout);

@@ -64,6 +64,21 @@ internal sealed class PipelineMetrics : IDisposable
     /// The consumers' gauges, read on demand: each durable consumer's checkpoint and lag behind the visible head (tag
     /// <c>consumer</c>), the events pushed to subscribers, and the open subscriptions.
     /// </summary>
+    /// <summary>The flows' late events (metric pipeline.stream.late_events, tag <c>flow</c>): their state's counts, replays included.</summary>
+    public void ObserveStreams<TEvent>(EngineStreams<TEvent> streams)
+    {
+        _meter.CreateObservableCounter("pipeline.stream.late_events", () =>
+        {
+            var counts = new Measurement<long>[streams.Definitions.Count];
+            for (int i = 0; i < counts.Length; i++)
+            {
+                counts[i] = new Measurement<long>(streams.LateEvents(i), new KeyValuePair<string, object?>("flow", streams.Definitions[i].Name));
+            }
+
+            return counts;
+        }, "{event}", "Events that arrived after their window closed and went to the late output");
+    }
+
     public void ObserveConsumers(Func<IEnumerable<Measurement<long>>> positions, Func<IEnumerable<Measurement<long>>> lags, Func<long> pushed, Func<long> subscriptions)
     {
         _meter.CreateObservableGauge("pipeline.consumer.position", positions, "{event}", "A durable consumer's checkpoint: the last event position it committed");

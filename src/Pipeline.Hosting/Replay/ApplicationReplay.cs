@@ -26,6 +26,7 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
     private readonly EventLogCursor? _stored;
     private readonly EncodedEvents _encoded = new();
     private readonly int _maxPayloadBytes;
+    private readonly EngineStreams<TEvent>? _streams;
 
     /// <param name="app">The application.</param>
     /// <param name="state">The state to continue from (a new one, or a restored snapshot).</param>
@@ -38,6 +39,7 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
         State = state;
         _decoder = app.CreateDecoder(state.Application);
         _stored = stored?.ReadForward(state.LastPosition + 1);
+        _streams = state.Flows as EngineStreams<TEvent>;
     }
 
     public EngineState<TState> State { get; }
@@ -45,6 +47,9 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
     public long Applied { get; private set; }
 
     public long Rejected { get; private set; }
+
+    /// <summary>Tick records among the applied ones (journal time for the flows, no command).</summary>
+    public long Ticks { get; private set; }
 
     /// <summary>Events re-decided and found equal to the stored ones.</summary>
     public long EventsMatched { get; private set; }
@@ -65,6 +70,19 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
         }
 
         Applied++;
+        if (record.Type.SequenceEqual(EngineRecords.Tick))
+        {
+            Ticks++;
+            if (_streams is not null)
+            {
+                _streams.Clear();
+                _streams.OnTick(record.TimestampTicks);
+                NumberStreamOutputs(record);
+            }
+
+            return;
+        }
+
         string? reason = Decide(record);
         if (reason is not null)
         {
@@ -80,6 +98,32 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
             long position = ++state.LastPosition;
             _app.Evolve(state.Application, e, new EventContext(record.Sequence, record.TimestampTicks, version));
             Compare(e, header, position, version, record);
+        }
+
+        if (_streams is not null)
+        {
+            _streams.Clear();
+            _streams.OnEvents(_events, record.TimestampTicks);
+            NumberStreamOutputs(record);
+        }
+    }
+
+    // As the application stage: the flows' outputs follow the command's events (one too large for the log is left out).
+    private void NumberStreamOutputs(in JournalRecord record)
+    {
+        EngineStreams<TEvent> streams = _streams!;
+        for (int i = 0; i < streams.Count; i++)
+        {
+            StreamOutput output = streams[i];
+            ReadOnlySpan<byte> payload = streams.Payload(i);
+            if (_maxPayloadBytes > 0 && payload.Length > _maxPayloadBytes)
+            {
+                continue;
+            }
+
+            long version = State.NextStreamVersion(output.StreamId);
+            long position = ++State.LastPosition;
+            CompareStored(output.Type, Encoding.UTF8.GetBytes(output.StreamId), payload, position, version, record);
         }
     }
 
@@ -127,23 +171,33 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
             return;
         }
 
+        _payload.ResetWrittenCount();
+        _app.WritePayload(e, _payload);
+        CompareStored(header.Type, Encoding.UTF8.GetBytes(header.Stream), _payload.WrittenSpan, position, version, record);
+    }
+
+    private void CompareStored(EventType type, ReadOnlySpan<byte> stream, ReadOnlySpan<byte> payload, long position, long version, in JournalRecord record)
+    {
+        if (_stored is null || FirstMismatch is not null)
+        {
+            return;
+        }
+
         if (!_stored.TryRead(out EventRecord stored))
         {
             EventsMissing++;
             return;
         }
 
-        _payload.ResetWrittenCount();
-        _app.WritePayload(e, _payload);
         string? difference =
             stored.Position != position ? $"position {stored.Position}" :
             stored.CommandSequence != record.Sequence ? $"command sequence {stored.CommandSequence}, re-decided {record.Sequence}" :
             stored.TimestampTicks != record.TimestampTicks ? "timestamp" :
             stored.ProducerId != record.ProducerId ? "producer" :
-            !stored.StreamId.SequenceEqual(Encoding.UTF8.GetBytes(header.Stream)) ? $"stream '{Encoding.UTF8.GetString(stored.StreamId)}', re-decided '{header.Stream}'" :
+            !stored.StreamId.SequenceEqual(stream) ? $"stream '{Encoding.UTF8.GetString(stored.StreamId)}', re-decided '{Encoding.UTF8.GetString(stream)}'" :
             stored.StreamVersion != version ? $"stream version {stored.StreamVersion}, re-decided {version}" :
-            !stored.Type.SequenceEqual(header.Type.Utf8Name) || stored.SchemaVersion != header.Type.SchemaVersion ? "type or schema version" :
-            !stored.Payload.SequenceEqual(_payload.WrittenSpan) ? "payload" :
+            !stored.Type.SequenceEqual(type.Utf8Name) || stored.SchemaVersion != type.SchemaVersion ? "type or schema version" :
+            !stored.Payload.SequenceEqual(payload) ? "payload" :
             null;
         if (difference is null)
         {

@@ -44,7 +44,7 @@ internal static class OperatorCommands
                 ("events", "verify") => VerifyEvents(CliArguments.Parse(args, 2), output),
                 ("events", "rebuild") => RebuildEvents(CliArguments.Parse(args, 2), output),
                 ("snapshot", "list") => ListSnapshots(CliArguments.Parse(args, 2), output),
-                ("replay", _) => ReplayVerify(CliArguments.Parse(args, 1, "verify?"), output),
+                ("replay", _) => ReplayVerify(CliArguments.Parse(args, 1, "verify?", "no-streams?"), output),
                 ("help" or "--help", _) => Help(output),
                 _ => throw new CliException($"Unknown command '{string.Join(' ', args)}'."),
             };
@@ -97,6 +97,7 @@ internal static class OperatorCommands
             Pipeline.Server consumers delete NAME forget a consumer
             Pipeline.Server replay --verify       rebuild the ledger from the journal alone and from the
                                                   newest snapshot + journal; compare state digests
+                                                  (--no-streams: the service ran with Pipeline:Streams:Enabled=false)
             Client commands (send .. consumers) take --host H --port P (default 127.0.0.1:7400).
             Every other command takes --data DIR (default ./data, or --Pipeline:DataDirectory=DIR).
             Exit codes: 0 fine, 1 torn tail only (recovered at next start), 2 damage or mismatch, 64 usage.
@@ -307,15 +308,18 @@ internal static class OperatorCommands
         var coordinator = new ReplayCoordinator(reader, snapshots);
 
         var app = new LedgerApplication();
+        // The service runs the ledger's windows unless Pipeline:Streams:Enabled=false; --no-streams replays as it did then.
+        bool streams = !args.HasFlag("no-streams");
+        EngineState<LedgerState> NewState() => new(app.CreateState()) { Flows = streams ? new EngineStreams<LedgerEvent>(app.Streams) : null };
         EventLogReader? storedEvents = Directory.Exists(args.EventDirectory) ? new EventLogReader(new EventLogOptions { Directory = args.EventDirectory }) : null;
-        using var full = new LedgerReplay(app, new EngineState<LedgerState>(app.CreateState()), storedEvents);
+        using var full = new LedgerReplay(app, NewState(), storedEvents);
         bool fullPossible = reader.FirstSequence == 1;
         ulong fullDigest = 0;
         if (fullPossible)
         {
             coordinator.Replay(1, last, full);
             fullDigest = full.State.ComputeDigest();
-            output.WriteLine($"journal only      sequences 1..{last}: {full.Applied} commands, {full.Rejected} rejected, {full.State.LastPosition} events, digest {fullDigest:x16}");
+            output.WriteLine($"journal only      sequences 1..{last}: {full.Applied - full.Ticks} commands, {full.Rejected} rejected, {full.Ticks} ticks, {full.State.LastPosition} events, digest {fullDigest:x16}");
             if (storedEvents is null)
             {
                 output.WriteLine("event log         none (the event store was off, or the log was moved away)");
@@ -339,7 +343,7 @@ internal static class OperatorCommands
             output.WriteLine($"journal only      impossible: retention removed sequences before {reader.FirstSequence}");
         }
 
-        RecoveryStart<EngineState<LedgerState>> start = coordinator.LoadState(() => new EngineState<LedgerState>(app.CreateState()));
+        RecoveryStart<EngineState<LedgerState>> start = coordinator.LoadState(NewState);
         if (start.Snapshot is null)
         {
             output.WriteLine("snapshot + tail   no usable snapshot; nothing to compare");

@@ -76,6 +76,12 @@ internal sealed class JournalStage<TEntry> : IEventHandler<TEntry>
 
     private void Journal(CommandEvent entry)
     {
+        if (entry.IsTick)
+        {
+            Append(entry, EngineRecords.Tick, EngineRecords.TickSchemaVersion, ReadOnlySpan<byte>.Empty);
+            return;
+        }
+
         string? invalid = Validate(entry);
         if (invalid is not null)
         {
@@ -96,7 +102,12 @@ internal sealed class JournalStage<TEntry> : IEventHandler<TEntry>
             return;
         }
 
-        long journaled = _journal.Append(entry.Type, entry.SchemaVersion, entry.ProducerId, entry.ProducerSequence, entry.Payload);
+        Append(entry, entry.Type, entry.SchemaVersion, entry.Payload);
+    }
+
+    private void Append(CommandEvent entry, ReadOnlySpan<byte> type, ushort schemaVersion, ReadOnlySpan<byte> payload)
+    {
+        long journaled = _journal.Append(type, schemaVersion, entry.ProducerId, entry.ProducerSequence, payload);
         entry.Sequence = journaled;
         entry.TimestampTicks = _journal.LastTimestampTicks;
         if (entry.ProducerId != 0)
@@ -106,7 +117,7 @@ internal sealed class JournalStage<TEntry> : IEventHandler<TEntry>
 
         Volatile.Write(ref _head, journaled);
         _uncommitted = true;
-        _metrics.Journaled(entry.TypeLength + entry.PayloadLength + RecordOverheadBytes);
+        _metrics.Journaled(type.Length + payload.Length + RecordOverheadBytes);
     }
 
     private const int RecordOverheadBytes = 48;

@@ -12,6 +12,11 @@ internal sealed class DecodeStage<TCommand, TEvent>(CommandTypes types, ICommand
 
     public void OnEvent(ref CommandEntry<TCommand, TEvent> entry, long sequence, bool endOfBatch)
     {
+        if (entry.IsTick)
+        {
+            return; // no command: journal time for the flows
+        }
+
         int index = types.IndexOf(entry.Type);
         if (index < 0)
         {

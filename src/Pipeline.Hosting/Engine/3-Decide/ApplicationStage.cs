@@ -21,7 +21,9 @@ internal sealed class ApplicationStage<TApp, TState, TCommand, TEvent> : IEventH
     private readonly SnapshotScheduler? _snapshots;
     private readonly PipelineMetrics _metrics;
     private readonly int _maxPayloadBytes;
+    private readonly EngineStreams<TEvent>? _streams;
     private long _lastApplied;
+    private bool _streamsPending;
     private long _lastTimestamp;
 
     /// <param name="app">The application.</param>
@@ -40,7 +42,14 @@ internal sealed class ApplicationStage<TApp, TState, TCommand, TEvent> : IEventH
         _snapshots = snapshots;
         _metrics = metrics;
         _lastApplied = state.LastSequence;
+        _streams = state.Flows as EngineStreams<TEvent>;
     }
+
+    /// <summary>Whether a flow has a window waiting to close, as of the last batch (any thread: the idle ticks ask).</summary>
+    public bool StreamsPending => Volatile.Read(ref _streamsPending);
+
+    /// <summary>Told when a flow's result cannot be stored (journal sequence, stream, why); it is left out, the same way on every replay.</summary>
+    public Action<long, string, string>? StreamOutputUnstorable { get; set; }
 
     public EngineState<TState> State => _state;
 
@@ -66,6 +75,13 @@ internal sealed class ApplicationStage<TApp, TState, TCommand, TEvent> : IEventH
             _state.Producers[entry.ProducerId] = new ProducerRecord(entry.ProducerSequence, entry.Sequence);
         }
 
+        if (entry.IsTick)
+        {
+            OnTick(entry);
+            Applied(entry, endOfBatch);
+            return;
+        }
+
         string? reason = entry.DecodeError;
         if (reason is null)
         {
@@ -81,6 +97,12 @@ internal sealed class ApplicationStage<TApp, TState, TCommand, TEvent> : IEventH
             if (reason is null)
             {
                 Evolve(entry, events);
+                if (_streams is not null)
+                {
+                    _streams.Clear();
+                    _streams.OnEvents(events, entry.TimestampTicks);
+                    StoreStreamOutputs(entry, events.Count);
+                }
             }
             else
             {
@@ -96,11 +118,65 @@ internal sealed class ApplicationStage<TApp, TState, TCommand, TEvent> : IEventH
             _metrics.Rejected();
         }
 
+        Applied(entry, endOfBatch);
+    }
+
+    private void Applied(CommandEntry<TCommand, TEvent> entry, bool endOfBatch)
+    {
         _lastTimestamp = entry.TimestampTicks;
         Volatile.Write(ref _lastApplied, entry.Sequence);
         if (_snapshots is not null)
         {
             TrySnapshot(entry);
+        }
+
+        if (endOfBatch && _streams is not null)
+        {
+            Volatile.Write(ref _streamsPending, _streams.Runner.HasPendingWindows);
+        }
+    }
+
+    private void OnTick(CommandEntry<TCommand, TEvent> entry)
+    {
+        entry.Status = AckStatus.Ok;
+        entry.Detail = string.Empty;
+        if (_streams is null)
+        {
+            return; // flows off: a tick written while they were on changes nothing
+        }
+
+        _streams.Clear();
+        _streams.OnTick(entry.TimestampTicks);
+        StoreStreamOutputs(entry, 0);
+    }
+
+    // The flows' results and late events become events of the command (or tick) that produced them, after its own:
+    // numbered in their streams and positioned like any other, so the event log, subscriptions and replays see them.
+    private void StoreStreamOutputs(CommandEntry<TCommand, TEvent> entry, int index)
+    {
+        EngineStreams<TEvent> streams = _streams!;
+        for (int i = 0; i < streams.Count; i++)
+        {
+            StreamOutput output = streams[i];
+            if (_maxPayloadBytes > 0)
+            {
+                string? problem = entry.Encoded.Add(output.Type, output.StreamId, streams.Payload(i), _maxPayloadBytes);
+                if (problem is not null)
+                {
+                    StreamOutputUnstorable?.Invoke(entry.Sequence, output.StreamId, problem);
+                    continue;
+                }
+            }
+
+            long position = ++_state.LastPosition;
+            if (entry.FirstPosition == 0)
+            {
+                entry.FirstPosition = position;
+            }
+
+            entry.LastPosition = position;
+            entry.SetStreamVersion(index++, _state.NextStreamVersion(output.StreamId));
+            entry.StreamOutputs.Add(output);
         }
     }
 

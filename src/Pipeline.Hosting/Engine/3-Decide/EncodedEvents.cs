@@ -60,5 +60,32 @@ internal sealed class EncodedEvents
         return null;
     }
 
+    /// <summary>Adds an event the engine encoded itself (a flow's result); returns why it cannot be stored, or null.</summary>
+    public string? Add(EventType type, string stream, ReadOnlySpan<byte> payload, int maxPayloadBytes)
+    {
+        if (payload.Length > maxPayloadBytes)
+        {
+            return $"an event's payload is {payload.Length} bytes, above Pipeline:EventStore:MaxPayloadBytes ({maxPayloadBytes})";
+        }
+
+        if (Count == _slots.Length)
+        {
+            Array.Resize(ref _slots, _slots.Length * 2);
+        }
+
+        int streamStart = _bytes.WrittenCount;
+        int streamLength = System.Text.Encoding.UTF8.GetBytes(stream, _bytes.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(stream.Length)));
+        if (streamLength is 0 or > MaxStreamBytes)
+        {
+            return $"an event's stream id is {streamLength} UTF-8 bytes; it must be 1..{MaxStreamBytes}";
+        }
+
+        _bytes.Advance(streamLength);
+        int payloadStart = _bytes.WrittenCount;
+        _bytes.Write(payload);
+        _slots[Count++] = new Slot(type, streamStart, streamLength, payloadStart, payload.Length);
+        return null;
+    }
+
     private readonly record struct Slot(EventType Type, int StreamStart, int StreamLength, int PayloadStart, int PayloadLength);
 }

@@ -18,14 +18,16 @@ namespace Pipeline.Hosting.Engine;
 /// de-duplication survives restarts whatever the application; the stream versions, so that the engine numbers each
 /// stream's events without the application keeping count.
 /// </remarks>
-// Snapshot layout (little-endian, BinaryWriter strings): magic "PENG" u32, format u32 = 1, last sequence i64,
+// Snapshot layout (little-endian, BinaryWriter strings): magic "PENG" u32, format u32 = 2, last sequence i64,
 // last event position i64, producer count i32, then (id u64, last producer_seq u64, sequence i64) by id; stream count i32, then (stream
-// string, version i64) by ordinal stream id; then the application's own snapshot bytes to the end.
+// string, version i64) by ordinal stream id; flows' state length i32 (-1: the service ran no flows), then those bytes
+// (StreamRunner's layout); then the application's own snapshot bytes to the end. Format 1 lacks the flows' part.
 internal sealed class EngineState<TState> : ISnapshotable
     where TState : class, ISnapshotable
 {
     private const uint Magic = 0x474E4550; // "PENG"
-    private const uint Format = 1;
+    private const uint Format = 2;
+    private const uint FormatWithoutFlows = 1;
 
     public EngineState(TState application)
     {
@@ -43,6 +45,9 @@ internal sealed class EngineState<TState> : ISnapshotable
     public Dictionary<ulong, ProducerRecord> Producers { get; } = [];
 
     public Dictionary<string, long> StreamVersions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The stream-processing flows' state, when the application runs flows (null otherwise).</summary>
+    public IEngineStatePart? Flows { get; init; }
 
     /// <summary>Gives the next version of <paramref name="stream"/> (1 for a new stream) and records it.</summary>
     public long NextStreamVersion(string stream)
@@ -67,7 +72,7 @@ internal sealed class EngineState<TState> : ISnapshotable
             streams[i++] = (pair.Key, pair.Value);
         }
 
-        return new Capture(LastSequence, LastPosition, producers, streams, Application.CaptureSnapshot());
+        return new Capture(LastSequence, LastPosition, producers, streams, Flows?.Capture(), Application.CaptureSnapshot());
     }
 
     public void RestoreSnapshot(Stream source)
@@ -84,7 +89,7 @@ internal sealed class EngineState<TState> : ISnapshotable
             }
 
             uint format = reader.ReadUInt32();
-            if (format != Format)
+            if (format is not (Format or FormatWithoutFlows))
             {
                 throw new InvalidDataException($"Engine snapshot format {format} is not supported.");
             }
@@ -127,6 +132,8 @@ internal sealed class EngineState<TState> : ISnapshotable
                     throw new InvalidDataException($"Invalid or duplicate stream '{stream}' in the snapshot.");
                 }
             }
+
+            RestoreFlows(reader, format);
         }
         catch (Exception ex) when (ex is EndOfStreamException or FormatException)
         {
@@ -136,9 +143,43 @@ internal sealed class EngineState<TState> : ISnapshotable
         Application.RestoreSnapshot(source);
     }
 
+    private void RestoreFlows(BinaryReader reader, uint format)
+    {
+        int length = format == FormatWithoutFlows ? -1 : reader.ReadInt32();
+        if (length < -1)
+        {
+            throw new InvalidDataException($"Negative flow state length {length} in the snapshot.");
+        }
+
+        if (Flows is null)
+        {
+            // Flows off (or none): their state, if any, is not needed; switching them on later rebuilds it from the journal.
+            if (length > 0)
+            {
+                reader.BaseStream.Seek(length, SeekOrigin.Current);
+            }
+
+            return;
+        }
+
+        if (length < 0)
+        {
+            throw new InvalidDataException(
+                "The snapshot was written without the stream-processing flows' state (an older version, or flows off); it is skipped, so that the flows are rebuilt from the journal.");
+        }
+
+        byte[] state = reader.ReadBytes(length);
+        if (state.Length != length)
+        {
+            throw new EndOfStreamException();
+        }
+
+        Flows.Restore(state);
+    }
+
     public ulong ComputeDigest() => ((Capture)CaptureSnapshot()).Digest;
 
-    private sealed class Capture(long lastSequence, long lastPosition, (ulong Id, ProducerRecord Record)[] producers, (string Stream, long Version)[] streams, ISnapshotCapture application) : ISnapshotCapture
+    private sealed class Capture(long lastSequence, long lastPosition, (ulong Id, ProducerRecord Record)[] producers, (string Stream, long Version)[] streams, byte[]? flows, ISnapshotCapture application) : ISnapshotCapture
     {
         private ulong? _digest;
 
@@ -153,6 +194,7 @@ internal sealed class EngineState<TState> : ISnapshotable
                 writer.Write(lastSequence);
                 writer.Write(lastPosition);
                 WriteContent(writer);
+                WriteFlows(writer);
             }
 
             application.WriteTo(destination);
@@ -179,6 +221,15 @@ internal sealed class EngineState<TState> : ISnapshotable
             }
         }
 
+        private void WriteFlows(BinaryWriter writer)
+        {
+            writer.Write(flows?.Length ?? -1);
+            if (flows is not null)
+            {
+                writer.Write(flows);
+            }
+        }
+
         // Covers the producers, the streams and the application's digest, not the last sequence: equal states, equal digests.
         private ulong ComputeDigest()
         {
@@ -187,6 +238,12 @@ internal sealed class EngineState<TState> : ISnapshotable
             {
                 writer.Write("engine/1");
                 WriteContent(writer);
+                if (flows is not null)
+                {
+                    // Only with flows, so that a service without them keeps the digests its older snapshots recorded.
+                    WriteFlows(writer);
+                }
+
                 writer.Write(application.Digest);
             }
 

@@ -1,3 +1,4 @@
+using System;
 using Pipeline.EventStore;
 using Pipeline.Application;
 using Pipeline.Core.Processing;
@@ -10,10 +11,12 @@ internal sealed class ReadModelStage<TCommand, TEvent> : IEventHandler<CommandEn
 {
     private readonly IReadModel<TEvent> _model;
     private readonly VisibleHead _position;
+    private readonly StreamResultsView? _streams;
     private long _applied;
 
-    public ReadModelStage(IReadModel<TEvent> model, VisibleHead position)
+    public ReadModelStage(IReadModel<TEvent> model, VisibleHead position, StreamResultsView? streams = null)
     {
+        _streams = streams;
         _model = model;
         _position = position;
         _applied = position.Position;
@@ -30,6 +33,11 @@ internal sealed class ReadModelStage<TCommand, TEvent> : IEventHandler<CommandEn
                 {
                     _model.Apply(events[i], new EventContext(entry.Sequence, entry.TimestampTicks, entry.StreamVersions[i]));
                 }
+
+                if (entry.StreamOutputs.Count > 0 && _streams is not null)
+                {
+                    FileStreamOutputs(entry);
+                }
             }
 
             _applied = entry.Sequence;
@@ -41,10 +49,23 @@ internal sealed class ReadModelStage<TCommand, TEvent> : IEventHandler<CommandEn
         entry.Events.Clear();
         entry.DecodeError = null;
 
+        entry.StreamOutputs.Clear();
         if (endOfBatch)
         {
             _model.Publish(_applied);
             _position.Advance(_applied);
+        }
+    }
+
+    // The flows' outputs follow the command's own events (the application stage numbered them after).
+    private void FileStreamOutputs(CommandEntry<TCommand, TEvent> entry)
+    {
+        int first = entry.Events.Count;
+        long position = entry.LastPosition - entry.StreamOutputs.Count + 1;
+        for (int i = 0; i < entry.StreamOutputs.Count; i++)
+        {
+            ReadOnlySpan<byte> payload = entry.Encoded.Count > first + i ? entry.Encoded.Payload(first + i) : ReadOnlySpan<byte>.Empty;
+            _streams!.Apply(entry.StreamOutputs[i], payload, position + i);
         }
     }
 }

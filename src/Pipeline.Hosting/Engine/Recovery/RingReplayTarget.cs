@@ -51,6 +51,7 @@ internal sealed class RingReplayTarget<TEntry> : IReplayTarget
         TEntry entry = _ring[slot];
         entry.ResetOutcome();
         entry.IsReplay = true;
+        entry.IsTick = record.Type.SequenceEqual(EngineRecords.Tick);
         entry.Connection = null;
         entry.ProducerId = record.ProducerId;
         entry.ProducerSequence = record.ProducerSequence;
