@@ -106,7 +106,7 @@ internal static class Program
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Services.AddSystemd();
-        builder.Services.AddPipeline(builder.Configuration).AddApplication(new LedgerApplication());
+        builder.Services.AddPipeline(builder.Configuration).AddApplication(LedgerSettings.CreateLedger(builder.Configuration));
         return builder.Build();
     }
 }

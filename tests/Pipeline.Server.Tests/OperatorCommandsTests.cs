@@ -80,7 +80,8 @@ public sealed class OperatorCommandsTests : IDisposable
     private SnapshotInfo WriteSnapshot(long sequence, long appliedUpTo)
     {
         var app = new LedgerApplication();
-        using var replay = new ApplicationReplay<LedgerApplication, LedgerState, DecodedLedgerCommand, LedgerEvent>(app, new EngineState<LedgerState>(app.CreateState()));
+        // With the ledger's flows, as the service (and replay --verify) runs them by default.
+        using var replay = new ApplicationReplay<LedgerApplication, LedgerState, DecodedLedgerCommand, LedgerEvent>(app, new EngineState<LedgerState>(app.CreateState()) { Flows = new EngineStreams<LedgerEvent>(app.Streams) });
         long timestamp = 0;
         using (JournalCursor cursor = new JournalReader(JournalDirectory).ReadFrom(1, appliedUpTo))
         {

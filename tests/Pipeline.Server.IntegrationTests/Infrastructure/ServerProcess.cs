@@ -70,6 +70,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add("--Pipeline:Journal:SegmentSizeBytes=8388608");
         }
 
+        if (!args.Any(a => a.StartsWith("--Pipeline:Streams:Enabled=", StringComparison.Ordinal)))
+        {
+            // As InProcessServer: wall-time window results and ticks are off unless a test asks for them.
+            info.ArgumentList.Add("--Pipeline:Streams:Enabled=false");
+        }
+
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);
