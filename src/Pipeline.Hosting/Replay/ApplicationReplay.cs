@@ -48,6 +48,9 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
 
     public long Rejected { get; private set; }
 
+    /// <summary>Told each flow output as it is numbered: position, stored type, payload (for tests and tools).</summary>
+    public Action<long, string, byte[]>? StreamOutputNumbered { get; set; }
+
     /// <summary>Tick records among the applied ones (journal time for the flows, no command).</summary>
     public long Ticks { get; private set; }
 
@@ -123,6 +126,7 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
 
             long version = State.NextStreamVersion(output.StreamId);
             long position = ++State.LastPosition;
+            StreamOutputNumbered?.Invoke(position, output.Type.Name, payload.ToArray());
             CompareStored(output.Type, Encoding.UTF8.GetBytes(output.StreamId), payload, position, version, record);
         }
     }

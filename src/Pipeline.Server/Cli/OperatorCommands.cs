@@ -11,6 +11,7 @@ using Pipeline.EventStore;
 using Pipeline.EventStore.Maintenance;
 using Pipeline.Hosting.Engine;
 using Pipeline.Hosting.Replay;
+using Microsoft.Extensions.Configuration;
 using Pipeline.Ledger;
 using LedgerReplay = Pipeline.Hosting.Replay.ApplicationReplay<Pipeline.Ledger.LedgerApplication, Pipeline.Ledger.LedgerState, Pipeline.Ledger.DecodedLedgerCommand, Pipeline.Ledger.LedgerEvent>;
 
@@ -44,7 +45,7 @@ internal static class OperatorCommands
                 ("events", "verify") => VerifyEvents(CliArguments.Parse(args, 2), output),
                 ("events", "rebuild") => RebuildEvents(CliArguments.Parse(args, 2), output),
                 ("snapshot", "list") => ListSnapshots(CliArguments.Parse(args, 2), output),
-                ("replay", _) => ReplayVerify(CliArguments.Parse(args, 1, "verify?", "no-streams?"), output),
+                ("replay", _) => ReplayVerify(args, output),
                 ("help" or "--help", _) => Help(output),
                 _ => throw new CliException($"Unknown command '{string.Join(' ', args)}'."),
             };
@@ -97,7 +98,9 @@ internal static class OperatorCommands
             Pipeline.Server consumers delete NAME forget a consumer
             Pipeline.Server replay --verify       rebuild the ledger from the journal alone and from the
                                                   newest snapshot + journal; compare state digests
-                                                  (--no-streams: the service ran with Pipeline:Streams:Enabled=false)
+                                                  (reads the ledger's windows from appsettings.json, the environment and
+                                                  --Ledger:*=V; --no-streams or --Pipeline:Streams:Enabled=false: the
+                                                  service ran without its windows)
             Client commands (send .. consumers) take --host H --port P (default 127.0.0.1:7400).
             Every other command takes --data DIR (default ./data, or --Pipeline:DataDirectory=DIR).
             Exit codes: 0 fine, 1 torn tail only (recovered at next start), 2 damage or mismatch, 64 usage.
@@ -288,8 +291,31 @@ internal static class OperatorCommands
         return code;
     }
 
-    private static int ReplayVerify(CliArguments args, TextWriter output)
+    private static int ReplayVerify(IReadOnlyList<string> arguments, TextWriter output)
     {
+        // The flows' settings as the service reads them: appsettings.json, environment, then --Ledger:* and
+        // --Pipeline:Streams:* arguments, so that the replay runs the same windows the service ran.
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var rest = new List<string>();
+        foreach (string argument in arguments)
+        {
+            int eq = argument.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 2 && (argument.StartsWith("--Ledger:", StringComparison.OrdinalIgnoreCase) || argument.StartsWith("--Pipeline:Streams:", StringComparison.OrdinalIgnoreCase)))
+            {
+                settings[argument[2..eq]] = argument[(eq + 1)..];
+            }
+            else
+            {
+                rest.Add(argument);
+            }
+        }
+
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(settings)
+            .Build();
+        CliArguments args = CliArguments.Parse(rest, 1, "verify?", "no-streams?");
         if (!args.HasFlag("verify"))
         {
             throw new CliException("replay takes --verify (rebuild and compare; the service replays by itself at start-up).");
@@ -307,9 +333,18 @@ internal static class OperatorCommands
         var snapshots = new FileSnapshotStore(args.SnapshotDirectory);
         var coordinator = new ReplayCoordinator(reader, snapshots);
 
-        var app = new LedgerApplication();
+        LedgerApplication app;
+        try
+        {
+            app = LedgerSettings.CreateLedger(configuration);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            throw new CliException(string.Join(" ", ex.Failures));
+        }
+
         // The service runs the ledger's windows unless Pipeline:Streams:Enabled=false; --no-streams replays as it did then.
-        bool streams = !args.HasFlag("no-streams");
+        bool streams = !args.HasFlag("no-streams") && configuration.GetValue("Pipeline:Streams:Enabled", true);
         EngineState<LedgerState> NewState() => new(app.CreateState()) { Flows = streams ? new EngineStreams<LedgerEvent>(app.Streams) : null };
         EventLogReader? storedEvents = Directory.Exists(args.EventDirectory) ? new EventLogReader(new EventLogOptions { Directory = args.EventDirectory }) : null;
         using var full = new LedgerReplay(app, NewState(), storedEvents);
