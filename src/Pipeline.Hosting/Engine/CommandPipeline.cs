@@ -260,6 +260,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             Log.Ready(logger, data, options.Journal.Durability, options.Engine.RingSize, options.Engine.DecodeHandlers, options.Engine.WaitStrategy);
             if (flows is not null)
             {
+                streamView?.ObserveProgress(() => (application.StreamsPending, application.LastApplied));
                 engine.StartIdleTicks(options.Streams.TickInterval);
             }
 

@@ -73,6 +73,25 @@ public sealed class StreamRunner<TEvent>
         }
     }
 
+    /// <summary>
+    /// Feeds one event read back from the event store (a subscription, a READ), in position order: an application
+    /// event (<paramref name="decoded"/> true) as an event at its timestamp, anything else (a window result stored at
+    /// the time of the tick or command that closed it) as a tick at its timestamp. A consumer fed this way produces
+    /// the service's results: the only ticks it does not see are those that closed no window, and journal time
+    /// never goes back, so skipping them changes nothing.
+    /// </summary>
+    public void OnStored(bool decoded, in TEvent value, long timestampTicks)
+    {
+        if (decoded)
+        {
+            OnEvent(value, timestampTicks);
+        }
+        else
+        {
+            OnTick(timestampTicks);
+        }
+    }
+
     /// <summary>Every stream's state: magic "PSRN", format 1, count, then per stream its name and its state's length and bytes.</summary>
     public void Snapshot(IBufferWriter<byte> output)
     {

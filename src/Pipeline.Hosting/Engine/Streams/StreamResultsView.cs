@@ -25,6 +25,7 @@ internal sealed class StreamResultsView
     private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Latest>[] _latest;
     private readonly Func<int, long> _lateEvents;
+    private Func<(bool Pending, long Applied)> _progress = static () => (false, 0);
     private readonly long[] _latestEnd;
 
     /// <param name="definitions">The flows.</param>
@@ -42,6 +43,9 @@ internal sealed class StreamResultsView
             _latestEnd[i] = long.MinValue;
         }
     }
+
+    /// <summary>Where the flows are: whether a window waits to close, and the last journal sequence they were fed (the application stage's).</summary>
+    public void ObserveProgress(Func<(bool Pending, long Applied)> progress) => _progress = progress;
 
     /// <summary>Files one durable output (a result replaces its key's older ones; a late event is counted).</summary>
     public void Apply(in StreamOutput output, ReadOnlySpan<byte> payload, long position)
@@ -106,7 +110,10 @@ internal sealed class StreamResultsView
 
     private string List()
     {
-        var body = new StringBuilder("{\"streams\":[");
+        (bool pending, long applied) = _progress();
+        var body = new StringBuilder("{\"pending\":").Append(pending ? "true" : "false")
+            .Append(",\"applied\":").Append(applied.ToString(CultureInfo.InvariantCulture))
+            .Append(",\"streams\":[");
         for (int i = 0; i < _definitions.Length; i++)
         {
             StreamDefinition definition = _definitions[i];
