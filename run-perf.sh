@@ -42,6 +42,9 @@ reason, in the log and the summary).
                        as unsynchronised clients); same intended send times, see docs/perf.md
   --event-store MODES  load runs with the event store on, off, or both interleaved (on,off): the cost of storing
                        every command's events, measured against the same build in one run (default on)
+  --streams MODES      load runs with the application's stream-processing flows (the ledger's windows) on, off, or
+                       both interleaved (on,off): their cost, measured against the same build in one run
+                       (default on, as the service runs)
   --rounds N           repeat the load run list N times, interleaved (names get -r1, -r2, ...; default 1);
                        the consumers stage's load runs too
   --subscribers LIST   consumers stage: the closed-loop runs' subscriber counts, comma separated (default 0,1,100;
@@ -80,6 +83,7 @@ duration=''
 connections=8
 pacing=shared
 event_store=on
+streams=on
 rounds=1
 events=''
 subscriber_counts='0,1,100'
@@ -105,6 +109,7 @@ while [ $# -gt 0 ]; do
     --connections) need "$@"; connections="$2"; shift 2 ;;
     --pacing) need "$@"; pacing="$2"; shift 2 ;;
     --event-store) need "$@"; event_store="$2"; shift 2 ;;
+    --streams) need "$@"; streams="$2"; shift 2 ;;
     --rounds) need "$@"; rounds="$2"; shift 2 ;;
     --filter) need "$@"; filters+=("$2"); shift 2 ;;
     --events) need "$@"; events="$2"; shift 2 ;;
@@ -386,19 +391,23 @@ if [ "$run_load" -eq 1 ]; then
   for m in "${eslist[@]}"; do
     case "$m" in on|off) ;; *) echo "--event-store takes on, off or on,off (got '$m')" >&2; exit 2 ;; esac
   done
+  IFS=',' read -r -a stlist <<< "$streams"
+  for m in "${stlist[@]}"; do
+    case "$m" in on|off) ;; *) echo "--streams takes on, off or on,off (got '$m')" >&2; exit 2 ;; esac
+  done
   case "$rounds" in ''|*[!0-9]*|0) echo "--rounds takes a positive integer (got '$rounds')" >&2; exit 2 ;; esac
   base_runs=("${runs[@]}")
   runs=()
   for ((k = 1; k <= rounds; k++)); do
-    for spec in "${base_runs[@]}"; do for m in "${eslist[@]}"; do runs+=("$spec $m $k"); done; done
+    for spec in "${base_runs[@]}"; do for m in "${eslist[@]}"; do for s in "${stlist[@]}"; do runs+=("$spec $m $k $s"); done; done; done
   done
-  stage "load (${#runs[@]} runs, ${duration} s each after ${warmup} s warm-up, $connections connections, pacing $pacing, event store $event_store)"
+  stage "load (${#runs[@]} runs, ${duration} s each after ${warmup} s warm-up, $connections connections, pacing $pacing, event store $event_store, streams $streams)"
   wait_for_quiet
   mkdir -p "$out/load"
   i=0
   for spec in "${runs[@]}"; do
     i=$((i + 1))
-    read -r mode durability rate es round <<< "$spec"
+    read -r mode durability rate es round st <<< "$spec"
     if [ "$mode" = open ]; then
       name="open-$(short_count "$rate")-$durability"
       args=(load --mode open --rate "$rate" --pacing "$pacing")
@@ -406,10 +415,16 @@ if [ "$run_load" -eq 1 ]; then
       name="closed-$durability"
       args=(load --mode closed --window 1024 --batch 64)
     fi
+    server_args=""
     if [ "$es" = off ]; then
       name="$name-es-off"
-      args+=(--server-args "--Pipeline:EventStore:Enabled=false")
+      server_args="--Pipeline:EventStore:Enabled=false"
     fi
+    if [ "$st" = off ]; then
+      name="$name-streams-off"
+      server_args="$server_args --Pipeline:Streams:Enabled=false"
+    fi
+    if [ -n "$server_args" ]; then args+=(--server-args "${server_args# }"); fi
     if [ "$rounds" -gt 1 ]; then name="$name-r$round"; fi
     args+=(--durability "$durability" --connections "$connections" --duration "$duration" --warmup "$warmup"
       --out "$out/load" --name "$name")
@@ -422,7 +437,7 @@ if [ "$run_load" -eq 1 ]; then
     target=$([ "$mode" = open ] && rate_number "$rate" || echo null)
     pacing_json=$([ "$mode" = open ] && echo "\"$pacing\"" || echo null)
     finish_run load "$name" "$rc" \
-      "\"mode\": \"$mode\", \"durability\": \"$durability\", \"targetRate\": $target, \"pacing\": $pacing_json, \"connections\": $connections, \"eventStore\": $([ "$es" = on ] && echo true || echo false), " \
+      "\"mode\": \"$mode\", \"durability\": \"$durability\", \"targetRate\": $target, \"pacing\": $pacing_json, \"connections\": $connections, \"eventStore\": $([ "$es" = on ] && echo true || echo false), \"streams\": $([ "$st" = on ] && echo true || echo false), " \
       throughput "commands/s acknowledged"
   done
 fi
