@@ -75,10 +75,12 @@ public sealed class StreamRunner<TEvent>
 
     /// <summary>
     /// Feeds one event read back from the event store (a subscription, a READ), in position order: an application
-    /// event (<paramref name="decoded"/> true) as an event at its timestamp, anything else (a window result stored at
-    /// the time of the tick or command that closed it) as a tick at its timestamp. A consumer fed this way produces
-    /// the service's results: the only ticks it does not see are those that closed no window, and journal time
-    /// never goes back, so skipping them changes nothing.
+    /// event (<paramref name="decoded"/> true) as an event at its timestamp followed by a tick at it, anything else (a
+    /// window result stored at the time of the tick or command that closed it) as a tick at its timestamp. The
+    /// engine feeds a command's events and then ticks every flow at the command's time; all events of a command
+    /// share that time, so ticking after each of them closes the same windows in the same order. A consumer fed
+    /// this way produces the service's results: the only ticks it does not see are those that closed no window,
+    /// and journal time never goes back, so skipping them changes nothing.
     /// </summary>
     public void OnStored(bool decoded, in TEvent value, long timestampTicks)
     {
@@ -86,10 +88,8 @@ public sealed class StreamRunner<TEvent>
         {
             OnEvent(value, timestampTicks);
         }
-        else
-        {
-            OnTick(timestampTicks);
-        }
+
+        OnTick(timestampTicks);
     }
 
     /// <summary>Every stream's state: magic "PSRN", format 1, count, then per stream its name and its state's length and bytes.</summary>

@@ -56,11 +56,20 @@ internal sealed class EngineStreams<TEvent> : IStreamOutput, IEngineStatePart
         _bytes.ResetWrittenCount();
     }
 
+    /// <summary>
+    /// Feeds an accepted command's events, then its time as a tick: a flow whose filter drops every event of the
+    /// command still sees journal time pass (the deposit windows close while only withdrawals come).
+    /// </summary>
     public void OnEvents(EventSink<TEvent> events, long time)
     {
         for (int i = 0; i < events.Count; i++)
         {
             Runner.OnEvent(events[i], time);
+        }
+
+        if (events.Count > 0)
+        {
+            Runner.OnTick(time);
         }
     }
 
