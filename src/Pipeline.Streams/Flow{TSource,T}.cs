@@ -32,6 +32,24 @@ public sealed class Flow<TSource, T>
         return new Flow<TSource, TOut>(next => _attach(new SelectOperator<T, TOut>(selector, next)));
     }
 
+    /// <summary>
+    /// Flat-map: each event becomes the zero or more events <paramref name="expand"/> emits, at the same event time,
+    /// in the order emitted. Allocation-free if <paramref name="expand"/> is (it is given an emitter, not asked for a
+    /// collection).
+    /// </summary>
+    public Flow<TSource, TOut> SelectMany<TOut>(FlatMap<T, TOut> expand)
+    {
+        ArgumentNullException.ThrowIfNull(expand);
+        return new Flow<TSource, TOut>(next => _attach(new SelectManyOperator<T, TOut>(expand, next)));
+    }
+
+    /// <summary>Flat-map over a sequence per event (LINQ's form; allocates what the sequence and its enumerator do).</summary>
+    public Flow<TSource, TOut> SelectMany<TOut>(Func<T, System.Collections.Generic.IEnumerable<TOut>> selector)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        return SelectMany(SelectManyOperator<T, TOut>.FromEnumerable(selector));
+    }
+
     /// <summary>Replaces the event time passed with each event by a time read from the event.</summary>
     public Flow<TSource, T> EventTime(Func<T, long> timeSelector)
     {
