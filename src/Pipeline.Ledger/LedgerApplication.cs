@@ -35,8 +35,11 @@ public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerC
     /// <summary>The stored type of <see cref="LedgerEventKind.Opened"/>.</summary>
     public static readonly EventType Opened = new("ledger.opened");
 
-    /// <summary>The stored type of <see cref="LedgerEventKind.Deposited"/>.</summary>
+    /// <summary>The stored type of <see cref="LedgerEventKind.Deposited"/> without a reference (version 1).</summary>
     public static readonly EventType Deposited = new("ledger.deposited");
+
+    /// <summary>The stored type of a deposit with a reference: <c>ledger.deposited</c> version 2 (version 1 plus <c>reference</c>).</summary>
+    public static readonly EventType DepositedWithReference = new("ledger.deposited", 2);
 
     /// <summary>The stored type of <see cref="LedgerEventKind.Withdrawn"/>.</summary>
     public static readonly EventType Withdrawn = new("ledger.withdrawn");
@@ -47,7 +50,7 @@ public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerC
     // In LedgerCommandKind order (Open = 1 at index 0), so that a type's index is its kind minus 1.
     private static readonly CommandTypes s_commands = new(
         new CommandType("ledger.open", LedgerCommandParser.SchemaVersion),
-        new CommandType("ledger.deposit", LedgerCommandParser.SchemaVersion),
+        new CommandType("ledger.deposit", LedgerCommandParser.SchemaVersion, LedgerCommandParser.DepositReferenceVersion),
         new CommandType("ledger.withdraw", LedgerCommandParser.SchemaVersion),
         new CommandType("ledger.transfer", LedgerCommandParser.SchemaVersion));
 
@@ -82,7 +85,7 @@ public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerC
     public EventHeader Describe(in LedgerEvent @event) => new(@event.Stream, @event.Kind switch
     {
         LedgerEventKind.Opened => Opened,
-        LedgerEventKind.Deposited => Deposited,
+        LedgerEventKind.Deposited => @event.Reference is null ? Deposited : DepositedWithReference,
         LedgerEventKind.Withdrawn => Withdrawn,
         _ => Transferred,
     });
@@ -115,6 +118,11 @@ public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerC
                 writer.WriteString("account"u8, @event.Account);
                 writer.WriteNumber("amount"u8, @event.Amount);
                 writer.WriteNumber("balance"u8, @event.Balance);
+                if (@event.Reference is not null)
+                {
+                    writer.WriteString("reference"u8, @event.Reference);
+                }
+
                 break;
             default:
                 writer.WriteString("from"u8, @event.From);
@@ -141,7 +149,7 @@ public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerC
     {
         public bool TryDecode(int typeIndex, ushort schemaVersion, ReadOnlySpan<byte> payload, out DecodedLedgerCommand command, out string? rejectReason)
         {
-            if (LedgerCommandParser.TryParse((LedgerCommandKind)(typeIndex + 1), payload, ids, out LedgerCommand parsed, out AccountHints hints, out rejectReason))
+            if (LedgerCommandParser.TryParse((LedgerCommandKind)(typeIndex + 1), schemaVersion, payload, ids, out LedgerCommand parsed, out AccountHints hints, out rejectReason))
             {
                 command = new DecodedLedgerCommand(parsed, hints);
                 return true;
@@ -185,7 +193,7 @@ internal static class PlainJson
 
     public static bool TryWrite(in LedgerEvent e, IBufferWriter<byte> payload)
     {
-        if (!IsPlain(e.Account) || (e.From is not null && !IsPlain(e.From)) || (e.To is not null && !IsPlain(e.To)))
+        if (e.Reference is not null || !IsPlain(e.Account) || (e.From is not null && !IsPlain(e.From)) || (e.To is not null && !IsPlain(e.To)))
         {
             return false;
         }

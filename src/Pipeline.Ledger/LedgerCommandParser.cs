@@ -8,8 +8,11 @@ namespace Pipeline.Ledger;
 /// <remarks>Stateless and thread-safe: the decode stage runs it on several threads at once.</remarks>
 public static class LedgerCommandParser
 {
-    /// <summary>The schema version of every ledger payload.</summary>
+    /// <summary>The first schema version of every ledger command (version 1 of shared/spec/protocol.md).</summary>
     public const ushort SchemaVersion = 1;
+
+    /// <summary><c>ledger.deposit</c> version 2: version 1 plus an optional <c>reference</c> (a string of 1..128 characters).</summary>
+    public const ushort DepositReferenceVersion = 2;
 
     /// <summary>The command kind for a type name, or <see cref="LedgerCommandKind.None"/> for an unknown type.</summary>
     public static LedgerCommandKind KindOf(ReadOnlySpan<byte> type)
@@ -61,8 +64,19 @@ public static class LedgerCommandParser
     /// also giving the slots at which <paramref name="knownAccounts"/> found the command's accounts, for
     /// <see cref="LedgerState.Apply(in LedgerCommand, AccountHints, out AccountChange)"/>.
     /// </summary>
-    public static bool TryParse(LedgerCommandKind kind, ReadOnlySpan<byte> payload, AccountIdTable? knownAccounts, out LedgerCommand command, out AccountHints hints, out string? reason)
+    public static bool TryParse(LedgerCommandKind kind, ReadOnlySpan<byte> payload, AccountIdTable? knownAccounts, out LedgerCommand command, out AccountHints hints, out string? reason) =>
+        TryParse(kind, SchemaVersion, payload, knownAccounts, out command, out hints, out reason);
+
+    /// <summary>
+    /// Parses a payload written in <paramref name="schemaVersion"/> into the newest command shape (the upcast of an
+    /// older version: a version 1 deposit is a version 2 deposit without a reference). In version 1 a
+    /// <c>reference</c> member is unknown and ignored, as every unknown member is; in version 2 of a deposit it must be
+    /// a string of 1..128 characters, or the payload is malformed.
+    /// </summary>
+    public static bool TryParse(LedgerCommandKind kind, ushort schemaVersion, ReadOnlySpan<byte> payload, AccountIdTable? knownAccounts, out LedgerCommand command, out AccountHints hints, out string? reason)
     {
+        bool takesReference = kind == LedgerCommandKind.Deposit && schemaVersion >= DepositReferenceVersion;
+        string? reference = null;
         command = default;
         hints = AccountHints.None;
         int accountSlot = -1;
@@ -127,6 +141,27 @@ public static class LedgerCommandParser
                     hasAmount = true;
                     amountInvalid = !reader.TryGetInt64(out amount) || amount < 1 || amount > LedgerCommand.MaxAmount;
                 }
+                else if (takesReference && reader.ValueTextEquals("reference"u8))
+                {
+                    if (reference is not null || !reader.Read() || reader.TokenType != JsonTokenType.String)
+                    {
+                        reason = RejectReason.MalformedPayload;
+                        return false;
+                    }
+
+                    reference = reader.GetString()!;
+                    int scalars = 0;
+                    foreach (Rune _ in reference.EnumerateRunes())
+                    {
+                        scalars++;
+                    }
+
+                    if (scalars is < 1 or > LedgerCommand.MaxReferenceLength)
+                    {
+                        reason = RejectReason.MalformedPayload;
+                        return false;
+                    }
+                }
                 else if (reader.ValueTextEquals("expectedVersion"u8))
                 {
                     if (expectedVersion != -1 || !reader.Read() || reader.TokenType != JsonTokenType.Number
@@ -164,6 +199,11 @@ public static class LedgerCommandParser
         if (!Assemble(kind, account, from, to, hasAmount, amountInvalid, amount, expectedVersion, out command, out reason))
         {
             return false;
+        }
+
+        if (reference is not null)
+        {
+            command = command with { Reference = reference };
         }
 
         hints = kind == LedgerCommandKind.Transfer ? new AccountHints(fromSlot, toSlot) : new AccountHints(accountSlot, -1);

@@ -33,6 +33,7 @@ public enum LedgerEventKind : byte
 /// <param name="From">For a transfer: the source account.</param>
 /// <param name="To">For a transfer: the destination account.</param>
 /// <param name="Slot">The account's slot in this process's state (see <see cref="AccountChange"/>); not stored.</param>
+/// <param name="Reference">A deposit's reference (stored as <c>ledger.deposited</c> version 2; null: version 1).</param>
 public readonly record struct LedgerEvent(
     LedgerEventKind Kind,
     string Account,
@@ -42,4 +43,5 @@ public readonly record struct LedgerEvent(
     long Version,
     string? From = null,
     string? To = null,
-    int Slot = -1);
+    int Slot = -1,
+    string? Reference = null);

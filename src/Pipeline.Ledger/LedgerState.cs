@@ -148,7 +148,7 @@ public sealed class LedgerState : ISnapshotable
                     return RejectReason.InvalidAmount;
                 }
 
-                events.Emit(new LedgerEvent(LedgerEventKind.Deposited, account.Id, account.Stream, command.Amount, account.Balance + command.Amount, account.Version + 1, Slot: account.Slot));
+                events.Emit(new LedgerEvent(LedgerEventKind.Deposited, account.Id, account.Stream, command.Amount, account.Balance + command.Amount, account.Version + 1, Slot: account.Slot, Reference: command.Reference));
                 return null;
             }
 

@@ -45,6 +45,7 @@ public static class LedgerStoredEvents
         string? to = null;
         long amount = 0;
         long balance = 0;
+        string? reference = null;
         try
         {
             var reader = new Utf8JsonReader(payload);
@@ -74,6 +75,9 @@ public static class LedgerStoredEvents
                     case "balance":
                         balance = reader.GetInt64();
                         break;
+                    case "reference" when kind == LedgerEventKind.Deposited:
+                        reference = reader.GetString(); // version 2; a version 1 deposit upcasts to no reference
+                        break;
                     default:
                         reader.Skip();
                         break;
@@ -95,7 +99,7 @@ public static class LedgerStoredEvents
             kind = LedgerEventKind.TransferredIn;
         }
 
-        @event = new LedgerEvent(kind, account, stream, amount, balance, streamVersion, from, to);
+        @event = new LedgerEvent(kind, account, stream, amount, balance, streamVersion, from, to, Reference: reference);
         return true;
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 using Pipeline.Journal;
 using Pipeline.Journal.Maintenance;
@@ -29,7 +30,7 @@ internal static class OperatorCommands
     public const int Damaged = 2;
     public const int Usage = 64;
 
-    public static readonly string[] Verbs = ["journal", "events", "snapshot", "replay", "help", "--help"];
+    public static readonly string[] Verbs = ["journal", "events", "snapshot", "replay", "catalog", "schemas", "help", "--help"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Array.IndexOf(Verbs, args[0]) >= 0;
 
@@ -46,6 +47,8 @@ internal static class OperatorCommands
                 ("events", "rebuild") => RebuildEvents(CliArguments.Parse(args, 2), output),
                 ("snapshot", "list") => ListSnapshots(CliArguments.Parse(args, 2), output),
                 ("replay", _) => ReplayVerify(args, output),
+                ("catalog", _) => WriteCatalog(args, output),
+                ("schemas", "publish" or "verify") => Schemas(args, output),
                 ("help" or "--help", _) => Help(output),
                 _ => throw new CliException($"Unknown command '{string.Join(' ', args)}'."),
             };
@@ -96,6 +99,13 @@ internal static class OperatorCommands
             Pipeline.Server consumers reset NAME --to N
                                                   set a consumer's checkpoint (backwards too)
             Pipeline.Server consumers delete NAME forget a consumer
+            Pipeline.Server catalog [--out DIR] [--format json|asyncapi]
+                                                  the event catalog generated from the code: the folder
+                                                  (Markdown pages, catalog.json, asyncapi.json; docs/catalog
+                                                  is its output), or one document on stdout
+            Pipeline.Server schemas verify|publish [--folder DIR]
+                                                  compare the ledger's schemas with the committed ones
+                                                  (src/Pipeline.Ledger/schemas), or add the new versions'
             Pipeline.Server replay --verify       rebuild the ledger from the journal alone and from the
                                                   newest snapshot + journal; compare state digests
                                                   (reads the ledger's windows from appsettings.json, the environment and
@@ -289,6 +299,94 @@ internal static class OperatorCommands
         }
 
         return code;
+    }
+
+    // catalog [--out DIR] [--format json|asyncapi]: the folder (Markdown, catalog.json, asyncapi.json), or one document on stdout.
+    private static int WriteCatalog(string[] arguments, TextWriter output)
+    {
+        string? folder = null;
+        string format = "json";
+        for (int i = 1; i < arguments.Length; i++)
+        {
+            string name = arguments[i];
+            string value = i + 1 < arguments.Length ? arguments[++i] : throw new CliException($"{name} needs a value.");
+            switch (name)
+            {
+                case "--out":
+                    folder = value;
+                    break;
+                case "--format" when value is "json" or "asyncapi":
+                    format = value;
+                    break;
+                case "--format":
+                    throw new CliException($"--format takes json or asyncapi (got '{value}').");
+                default:
+                    throw new CliException($"Unknown option '{name}'. Options here: --out DIR, --format json|asyncapi.");
+            }
+        }
+
+        Pipeline.Schemas.Catalog.EventCatalog catalog = Pipeline.Ledger.Catalog.LedgerCatalog.Create(new LedgerApplication());
+        if (folder is null)
+        {
+            output.Write(format == "json" ? Pipeline.Schemas.Catalog.CatalogWriter.ToJson(catalog) : Pipeline.Schemas.Catalog.CatalogWriter.ToAsyncApi(catalog));
+            return Ok;
+        }
+
+        Directory.CreateDirectory(folder);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((string relative, string text) in Pipeline.Schemas.Catalog.CatalogWriter.Files(catalog))
+        {
+            File.WriteAllText(Path.Combine(folder, relative), text);
+            written.Add(relative);
+        }
+
+        // Pages of entries that no longer exist would go stale: the folder is the generator's alone.
+        foreach (string stale in Directory.EnumerateFiles(folder).Where(f => !written.Contains(Path.GetFileName(f))).ToList())
+        {
+            File.Delete(stale);
+        }
+
+        output.WriteLine($"wrote {written.Count} files to {folder}");
+        return Ok;
+    }
+
+    // schemas publish|verify [--folder F]: the ledger's published schemas, a lock folder (default src/Pipeline.Ledger/schemas).
+    private static int Schemas(string[] arguments, TextWriter output)
+    {
+        string folder = Pipeline.Ledger.Catalog.LedgerCatalog.SchemaFolder;
+        for (int i = 2; i < arguments.Length; i++)
+        {
+            if (arguments[i] != "--folder" || i + 1 >= arguments.Length)
+            {
+                throw new CliException($"Unexpected argument '{arguments[i]}'. Options here: --folder DIR.");
+            }
+
+            folder = arguments[++i];
+        }
+
+        Pipeline.Schemas.SchemaRegistry registry = Pipeline.Ledger.Catalog.LedgerCatalog.CreateSchemas();
+        Pipeline.Schemas.SchemaLockReport report = Pipeline.Schemas.SchemaLockFolder.Verify(registry, folder);
+        if (!report.IsSuccess)
+        {
+            // A changed published version is never re-published: verify and publish both refuse it.
+            output.WriteLine(report.Describe());
+            return Damaged;
+        }
+
+        if (arguments[1] == "verify")
+        {
+            output.WriteLine(report.UnpublishedVersions.Count == 0
+                ? $"{registry.Registrations.Count} schema versions match {folder}"
+                : $"match; not yet published: {string.Join(", ", report.UnpublishedVersions.Select(r => $"{r.TypeName} v{r.Version}"))} (run 'schemas publish')");
+            return Ok;
+        }
+
+        foreach (string path in Pipeline.Schemas.SchemaLockFolder.WriteMissing(registry, folder))
+        {
+            output.WriteLine("published " + path);
+        }
+
+        return Ok;
     }
 
     private static int ReplayVerify(IReadOnlyList<string> arguments, TextWriter output)
