@@ -100,11 +100,11 @@ public sealed partial class PipelineClient
         }
     }
 
-    private static InvalidOperationException Malformed(string json, string why) =>
-        new($"The answer of {ConsumersQuery} is not the documented JSON ({why}): {json}");
+    private static InvalidOperationException Malformed(string json, string why, string query = ConsumersQuery) =>
+        new($"The answer of {query} is not the documented JSON ({why}): {json}");
 
-    private static InvalidOperationException QueryFailed(QueryResult result) =>
-        new($"The query {ConsumersQuery} was answered {result.Status}: {result.Body}");
+    private static InvalidOperationException QueryFailed(QueryResult result, string query = ConsumersQuery) =>
+        new($"The query {query} was answered {result.Status}: {result.Body}");
 
     private async Task<CommitResult> SendConsumerRequestAsync(string consumer, ConsumerOperation? operation, ulong position, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ public readonly record struct DecodedLedgerCommand(LedgerCommand Command, Accoun
 /// <c>ledger.open|deposit|withdraw|transfer</c> become events <c>ledger.opened|deposited|withdrawn|transferred</c>
 /// in the account's stream (<c>account-</c> + id; a transfer writes one event to each account's stream).
 /// </summary>
-public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerCommand, LedgerEvent>, IStreamingApplication<LedgerEvent>
+public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerCommand, LedgerEvent>, IStreamingApplication<LedgerEvent>, ICatalogSource
 {
     /// <summary>The ledger with its built-in windows at their defaults (<see cref="LedgerStreamOptions.Default"/>).</summary>
     public LedgerApplication()
@@ -31,6 +31,9 @@ public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerC
 
     /// <inheritdoc />
     public System.Collections.Generic.IReadOnlyList<Pipeline.Streams.Hosting.StreamDefinition<LedgerEvent>> Streams { get; }
+
+    /// <inheritdoc />
+    public string CatalogJson => Pipeline.Schemas.Catalog.CatalogWriter.ToJson(Catalog.LedgerCatalog.Create(this));
 
     /// <summary>The stored type of <see cref="LedgerEventKind.Opened"/>.</summary>
     public static readonly EventType Opened = new("ledger.opened");

@@ -55,6 +55,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
     private readonly ConsumerServer? _consumers;
     private readonly CancellationTokenSource _stopping = new();
     private readonly StreamResultsView? _streamView;
+    private string? _catalog;
     private ITimer? _ticks;
     private TimeSpan _tickInterval;
     private bool _shutDown;
@@ -247,7 +248,10 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
                 StageNames.Ack,
                 OnFailure(isolating));
             EventPipeline<CommandEntry<TCommand, TEvent>> pipeline = builder.Build();
-            var engine = new CommandPipeline<TApp, TState, TCommand, TEvent>(options, logger, metrics, journal, eventLog, snapshots, producers, journaling, application, pipeline, readSide.Queries, position, visible, reads, storeReader, consumers, streamView);
+            var engine = new CommandPipeline<TApp, TState, TCommand, TEvent>(options, logger, metrics, journal, eventLog, snapshots, producers, journaling, application, pipeline, readSide.Queries, position, visible, reads, storeReader, consumers, streamView)
+            {
+                _catalog = (app as ICatalogSource)?.CatalogJson,
+            };
             pipeline.Start();
 
             // The replay time covers reading the tail and running it through every stage (the drain), not the snapshot load.
@@ -424,6 +428,14 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
         if (frame.Name.StartsWith("pipeline."u8))
         {
             string name = System.Text.Encoding.UTF8.GetString(frame.Name);
+            if (name == "pipeline.catalog")
+            {
+                connection.SendResult(frame.RequestId, (ulong)ReadModelPosition.Position,
+                    _catalog is null ? ResultStatus.BadRequest : ResultStatus.Ok,
+                    _catalog ?? "{\"error\":\"this application publishes no catalog\"}");
+                return;
+            }
+
             if (name is "pipeline.streams" or "pipeline.stream.results")
             {
                 (ResultStatus status, string body) = _streamView?.Query(name, frame.Args)
