@@ -33,7 +33,7 @@ public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerC
     public System.Collections.Generic.IReadOnlyList<Pipeline.Streams.Hosting.StreamDefinition<LedgerEvent>> Streams { get; }
 
     /// <inheritdoc />
-    public string CatalogJson => Pipeline.Schemas.Catalog.CatalogWriter.ToJson(Catalog.LedgerCatalog.Create(this));
+    public string CatalogJson => Pipeline.Schemas.Catalog.CatalogWriter.ToCompactJson(Catalog.LedgerCatalog.Create(this));
 
     /// <summary>The stored type of <see cref="LedgerEventKind.Opened"/>.</summary>
     public static readonly EventType Opened = new("ledger.opened");

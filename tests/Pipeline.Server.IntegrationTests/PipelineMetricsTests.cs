@@ -16,7 +16,8 @@ public sealed class PipelineMetricsTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == PipelineMetrics.MeterName)
+            // This instance's meter only: servers of tests running in parallel publish on meters of the same name.
+            if (instrument.Meter == metrics.Meter)
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -59,7 +60,8 @@ public sealed class PipelineMetricsTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == PipelineMetrics.MeterName)
+            // This instance's meter only: servers of tests running in parallel publish on meters of the same name.
+            if (instrument.Meter == metrics.Meter)
             {
                 l.EnableMeasurementEvents(instrument);
             }

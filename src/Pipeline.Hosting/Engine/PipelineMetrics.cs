@@ -11,6 +11,9 @@ internal sealed class PipelineMetrics : IDisposable
 {
     public const string MeterName = "Pipeline";
     private readonly Meter _meter;
+
+    /// <summary>This instance's meter (several services in one process each have their own "Pipeline" meter).</summary>
+    internal Meter Meter => _meter;
     private readonly Counter<long> _ingested;
     private readonly Counter<long> _acknowledged;
     private readonly Counter<long> _rejected;

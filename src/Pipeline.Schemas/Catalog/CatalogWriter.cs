@@ -33,7 +33,12 @@ public static class CatalogWriter
     /// <summary>The page file name of an entry (a name starting with <c>$</c> loses it: <c>$tick</c> is <c>tick.md</c>).</summary>
     public static string PageOf(string name) => name.TrimStart('$') + ".md";
 
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true, NewLine = "\n" };
+    // Relaxed escaping: these are UTF-8 files and answers read by tools, not HTML; "account's" stays readable.
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true, NewLine = "\n", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions s_compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The catalog as compact JSON (the answer to <c>pipeline.catalog</c>): <see cref="ToJson"/> without the indentation.</summary>
+    public static string ToCompactJson(EventCatalog catalog) => JsonNode.Parse(ToJson(catalog))!.ToJsonString(s_compact);
 
     private static string KindText(CatalogMessageKind kind) => kind switch
     {

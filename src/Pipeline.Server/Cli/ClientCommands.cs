@@ -43,6 +43,7 @@ internal static class ClientCommands
         string host = "127.0.0.1";
         int port = 7400;
         ulong minSequence = 0;
+        ushort schemaVersion = 1;
         var positional = new System.Collections.Generic.List<string>();
         for (int i = 1; i < args.Length; i++)
         {
@@ -59,6 +60,10 @@ internal static class ClientCommands
                     minSequence = m;
                     i++;
                     break;
+                case "--schema-version" when i + 1 < args.Length && ushort.TryParse(args[i + 1], out ushort v) && v > 0:
+                    schemaVersion = v;
+                    i++;
+                    break;
                 default:
                     positional.Add(args[i]);
                     break;
@@ -68,7 +73,7 @@ internal static class ClientCommands
         int expected = args[0] == "ping" ? 0 : 2;
         if (positional.Count != expected)
         {
-            error.WriteLine("usage: send TYPE JSON | query NAME JSON [--min-sequence N] | ping | read | subscribe | tail | fetch | consumers   [--host H] [--port P]; 'help' lists them");
+            error.WriteLine("usage: send TYPE JSON [--schema-version N] | query NAME JSON [--min-sequence N] | ping | read | subscribe | tail | fetch | consumers   [--host H] [--port P]; 'help' lists them");
             return OperatorCommands.Usage;
         }
 
@@ -78,7 +83,7 @@ internal static class ClientCommands
             switch (args[0])
             {
                 case "send":
-                    Ack ack = await client.PublishAsync(positional[0], Encoding.UTF8.GetBytes(positional[1]), 1, cancellationToken).ConfigureAwait(false);
+                    Ack ack = await client.PublishAsync(positional[0], Encoding.UTF8.GetBytes(positional[1]), schemaVersion, cancellationToken).ConfigureAwait(false);
                     output.WriteLine($"ACK {ack.Status} sequence={ack.Sequence} {ack.Detail}".TrimEnd());
                     return ack.Status is Protocol.AckStatus.Ok ? OperatorCommands.Ok : OperatorCommands.TornTail;
                 case "query":

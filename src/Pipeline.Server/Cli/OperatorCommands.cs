@@ -86,7 +86,8 @@ internal static class OperatorCommands
                                                   deleted) so the next start rebuilds it from the journal;
                                                   refuses while the service runs
             Pipeline.Server snapshot list         list snapshots with their checks
-            Pipeline.Server send TYPE JSON        publish one command to a running service (--host, --port)
+            Pipeline.Server send TYPE JSON        publish one command to a running service (--host, --port,
+                                                  --schema-version N: the payload's version, default 1)
             Pipeline.Server query NAME JSON       query a running service (--min-sequence N)
             Pipeline.Server ping                  check that a service answers
             Pipeline.Server read                  print stored events as JSON lines ('read --help')
