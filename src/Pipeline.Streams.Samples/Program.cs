@@ -28,12 +28,6 @@ internal static class Program
             return 2;
         }
 
-        TimeProvider clock = TimeProvider.System;
-        var source = new NumberSource(clock, Console.Error);
-        INumberSample sample = options.Mode == "sum"
-            ? new RunningSumSample(source, Console.Out)
-            : new WindowAverageSample(source, Console.Out, options.Size, options.Slide);
-
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -44,13 +38,28 @@ internal static class Program
         Console.CancelKeyPress += onCancel;
         try
         {
-            return await RunAsync(options, sample, clock, stop.Token).ConfigureAwait(false);
+            if (options.Mode == "ledger-windows")
+            {
+                return await LedgerWindowsConsumer.RunAsync(options.Host, options.Port, Console.Out, Console.Error, stop.Token).ConfigureAwait(false);
+            }
+
+            return await RunNumbersAsync(options, stop.Token).ConfigureAwait(false);
         }
         finally
         {
             // The token source is disposed on return; a second Ctrl+C after that must not reach it.
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    private static async Task<int> RunNumbersAsync(SampleOptions options, CancellationToken stop)
+    {
+        TimeProvider clock = TimeProvider.System;
+        var source = new NumberSource(clock, Console.Error);
+        INumberSample sample = options.Mode == "sum"
+            ? new RunningSumSample(source, Console.Out)
+            : new WindowAverageSample(source, Console.Out, options.Size, options.Slide);
+        return await RunAsync(options, sample, clock, stop).ConfigureAwait(false);
     }
 
     private static async Task<int> RunAsync(SampleOptions options, INumberSample sample, TimeProvider clock, CancellationToken stop)

@@ -7,9 +7,14 @@ internal sealed class SampleOptions
 {
     public const int DefaultPort = 8888;
 
+    /// <summary>The service's default ingest port (ledger-windows connects to it).</summary>
+    public const int LedgerServicePort = 7400;
+
     public string Mode { get; private set; } = "";
 
     public int Port { get; private set; } = DefaultPort;
+
+    public string Host { get; private set; } = "127.0.0.1";
 
     public TimeSpan Size { get; private set; } = TimeSpan.FromSeconds(10);
 
@@ -21,6 +26,9 @@ internal sealed class SampleOptions
 
           sum             [--port 8888]                          the running sum, printed after each line
           window-average  [--port 8888] [--size 10s --slide 5s]  one line per closed window: [start, end) count=N average=X
+          ledger-windows  [--host 127.0.0.1] [--port 7400]       the ledger's windows in this process, fed by a subscription
+                                                                 to a running service (its default windows); prints
+                                                                 each local result and the service's stored ones
 
         Feed it from another terminal (one client at a time; the next may connect when it leaves):
           nc 127.0.0.1 8888                                 then type numbers, e.g. "1 2, 3.5"
@@ -35,13 +43,18 @@ internal sealed class SampleOptions
     {
         ArgumentNullException.ThrowIfNull(args);
         error = null;
-        if (args.Length == 0 || (args[0] != "sum" && args[0] != "window-average"))
+        if (args.Length == 0 || (args[0] != "sum" && args[0] != "window-average" && args[0] != "ledger-windows"))
         {
             error = args.Length == 0 ? "missing command" : $"unknown command '{args[0]}'";
             return null;
         }
 
         var options = new SampleOptions { Mode = args[0] };
+        if (options.Mode == "ledger-windows")
+        {
+            options.Port = LedgerServicePort;
+        }
+
         for (int i = 1; i < args.Length; i += 2)
         {
             string name = args[i];
@@ -56,6 +69,9 @@ internal sealed class SampleOptions
             {
                 case "--port" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port <= 65535:
                     options.Port = port;
+                    break;
+                case "--host" when options.Mode == "ledger-windows" && value.Length > 0:
+                    options.Host = value;
                     break;
                 case "--size" when options.Mode == "window-average" && TryParseDuration(value, out TimeSpan size):
                     options.Size = size;

@@ -27,8 +27,21 @@ public sealed class SampleOptionsTests
         Assert.Equal(SampleOptions.DefaultPort, options.Port);
     }
 
+    [Fact]
+    public void TryParse_LedgerWindows_DefaultsToTheServicesPort_AndTakesAHost()
+    {
+        SampleOptions? defaults = SampleOptions.TryParse(["ledger-windows"], out _);
+        SampleOptions? given = SampleOptions.TryParse(["ledger-windows", "--host", "10.0.0.5", "--port", "7500"], out _);
+
+        Assert.Equal(SampleOptions.LedgerServicePort, defaults!.Port);
+        Assert.Equal("127.0.0.1", defaults.Host);
+        Assert.Equal(("10.0.0.5", 7500), (given!.Host, given.Port));
+    }
+
     [Theory]
     [InlineData("avg")]
+    [InlineData("sum --host h")]
+    [InlineData("ledger-windows --size 10s")]
     [InlineData("sum --size 10s")]
     [InlineData("sum --port")]
     [InlineData("sum --port 70000")]
