@@ -39,6 +39,10 @@ public sealed class ConsumerTests : IDisposable
 
         Ack[] acks = await writer.PublishBatchAsync(commands);
         Assert.All(acks, a => Assert.Equal(AckStatus.Ok, a.Status));
+
+        // An ACK waits for the journal, not for the event log: wait until the events are visible (a READ with
+        // min_sequence waits for that), so that a COMMIT up to them right after is not above the visible head.
+        await writer.ReadAllBackwardAsync(ulong.MaxValue, 1, minSequence: acks.Max(a => a.Sequence)).WaitAsync(TestTimeouts.Default);
         return acks;
     }
 

@@ -95,7 +95,7 @@ internal sealed class InProcessServer : IAsyncDisposable
 
     /// <summary>A .NET client that publishes (a writer).</summary>
     public Task<PipelineClient> WriterAsync(ulong producerId) =>
-        PipelineClient.ConnectAsync(new PipelineClientOptions { Port = Port, ProducerId = producerId, ClientName = "writer" });
+        PipelineClient.ConnectAsync(new PipelineClientOptions { Port = Port, ProducerId = producerId, ClientName = "writer", ProtocolVersion = Protocol.FrameHeader.ConsumerProtocolVersion });
 
     public static ReadOnlyMemory<byte> Json(string text) => Encoding.UTF8.GetBytes(text);
 
