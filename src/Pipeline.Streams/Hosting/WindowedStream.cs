@@ -136,15 +136,15 @@ internal sealed class WindowedStream<TEvent, TLate, TKey, TOut>(
             }
 
             Begin();
-            if (!IsGlobal)
+            string? key = IsGlobal ? null : _definition.KeyText(value.Key);
+            if (key is not null)
             {
-                _json.WriteString("key"u8, _definition.KeyText(value.Key));
+                _json.WriteString("key"u8, key);
             }
 
             WriteWindow(value.Start, value.End, value.Revision);
             _json.WritePropertyName("value"u8);
             _definition.WriteValue(_json, value.Value);
-            string? key = IsGlobal ? null : _definition.KeyText(value.Key);
             _json.WriteEndObject();
             _json.Flush();
             _output.Result(_definition, key, value.End, _buffer.WrittenSpan);

@@ -77,11 +77,22 @@ public sealed class FlowServiceTests : IAsyncLifetime
         // No more input: only ticks can close the windows holding these deposits.
         QueryResult stats = await QueryUntilAsync(client, "pipeline.stream.results", "{\"stream\":\"ledger.deposit-stats\"}",
             r => r.Status == ResultStatus.Ok && r.Body.Contains("\"count\":3", StringComparison.Ordinal));
+        string end;
         using (JsonDocument doc = JsonDocument.Parse(stats.Body))
         {
-            JsonElement value = doc.RootElement.GetProperty("results")[0].GetProperty("value");
+            JsonElement result = doc.RootElement.GetProperty("results")[0];
+            JsonElement value = result.GetProperty("value");
             Assert.Equal(90, value.GetProperty("sum").GetInt64());
             Assert.Equal(30.0, value.GetProperty("average").GetDouble());
+            end = result.GetProperty("end").GetString()!;
+        }
+
+        // One window by its end (the view keeps the last windows of each key).
+        QueryResult window = await client.QueryAsync("pipeline.stream.results", JsonSerializer.Serialize(new { stream = "ledger.deposit-stats", end })).WaitAsync(TestTimeouts.Default);
+        Assert.Equal(ResultStatus.Ok, window.Status);
+        using (JsonDocument doc = JsonDocument.Parse(window.Body))
+        {
+            Assert.Equal(end, doc.RootElement.GetProperty("results")[0].GetProperty("end").GetString());
         }
 
         QueryResult busiest = await QueryUntilAsync(client, "pipeline.stream.results", "{\"stream\":\"ledger.busiest-accounts\"}",
@@ -111,6 +122,8 @@ public sealed class FlowServiceTests : IAsyncLifetime
     [InlineData("{\"stream\":7}", ResultStatus.BadRequest)]
     [InlineData("not json", ResultStatus.BadRequest)]
     [InlineData("{\"stream\":\"ledger.deposit-stats\",\"key\":\"nobody\"}", ResultStatus.NotFound)]
+    [InlineData("{\"stream\":\"ledger.deposit-stats\",\"end\":\"2000-01-01T00:00:00Z\"}", ResultStatus.NotFound)]
+    [InlineData("{\"stream\":\"ledger.deposit-stats\",\"end\":\"not a time\"}", ResultStatus.BadRequest)]
     public async Task StreamResultsQuery_BadArguments_AnswerWithTheReason(string args, ResultStatus expected)
     {
         await using PipelineClient client = await ConnectAsync();

@@ -20,10 +20,13 @@ internal sealed class StreamResultsView
     /// <summary>At start, the most results read back from each result stream to seed the view.</summary>
     public const int SeedResults = 10_000;
 
+    /// <summary>The windows kept per flow and key (each window's latest revision); older ones are read from the flow's stream.</summary>
+    public const int KeptWindows = 32;
+
     private readonly object _lock = new();
     private readonly StreamDefinition[] _definitions;
     private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Latest>[] _latest;
+    private readonly Dictionary<string, List<Latest>>[] _latest;
     private readonly Func<int, long> _lateEvents;
     private Func<(bool Pending, long Applied)> _progress = static () => (false, 0);
     private readonly long[] _latestEnd;
@@ -34,12 +37,12 @@ internal sealed class StreamResultsView
     {
         _lateEvents = lateEvents;
         _definitions = [.. definitions];
-        _latest = new Dictionary<string, Latest>[_definitions.Length];
+        _latest = new Dictionary<string, List<Latest>>[_definitions.Length];
         _latestEnd = new long[_definitions.Length];
         for (int i = 0; i < _definitions.Length; i++)
         {
             _byName.Add(_definitions[i].Name, i);
-            _latest[i] = new Dictionary<string, Latest>(StringComparer.Ordinal);
+            _latest[i] = new Dictionary<string, List<Latest>>(StringComparer.Ordinal);
             _latestEnd[i] = long.MinValue;
         }
     }
@@ -63,13 +66,30 @@ internal sealed class StreamResultsView
 
     private void File(int stream, string key, long end, ReadOnlySpan<byte> payload, long position)
     {
-        Dictionary<string, Latest> latest = _latest[stream];
-        if (latest.TryGetValue(key, out Latest known) && known.Position >= position)
+        if (!_latest[stream].TryGetValue(key, out List<Latest>? windows))
         {
-            return; // seen at start and again in the replay of the journal's tail
+            windows = [];
+            _latest[stream][key] = windows;
         }
 
-        latest[key] = new Latest(end, position, payload.ToArray());
+        // Ordered by window end; a correction (same end) replaces its window's earlier revision.
+        int at = windows.FindIndex(w => w.End >= end);
+        if (at >= 0 && windows[at].End == end)
+        {
+            if (windows[at].Position < position)
+            {
+                windows[at] = new Latest(end, position, payload.ToArray());
+            }
+
+            return; // or seen at start and again in the replay of the journal's tail
+        }
+
+        windows.Insert(at < 0 ? windows.Count : at, new Latest(end, position, payload.ToArray()));
+        if (windows.Count > KeptWindows)
+        {
+            windows.RemoveAt(0);
+        }
+
         _latestEnd[stream] = Math.Max(_latestEnd[stream], end);
     }
 
@@ -133,6 +153,7 @@ internal sealed class StreamResultsView
     {
         string? stream = null;
         string? key = null;
+        long? end = null;
         try
         {
             var reader = new Utf8JsonReader(args);
@@ -153,8 +174,11 @@ internal sealed class StreamResultsView
                     case "key" when reader.TokenType == JsonTokenType.String:
                         key = reader.GetString();
                         break;
+                    case "end" when reader.TokenType == JsonTokenType.String && reader.TryGetDateTime(out DateTime at):
+                        end = at.ToUniversalTime().Ticks;
+                        break;
                     default:
-                        return Bad($"unknown or mistyped argument '{property}' (expected \"stream\" and optionally \"key\", both strings)");
+                        return Bad($"unknown or mistyped argument '{property}' (expected \"stream\", and optionally \"key\" and \"end\" (an ISO 8601 time), strings)");
                 }
             }
         }
@@ -173,26 +197,30 @@ internal sealed class StreamResultsView
             return (ResultStatus.NotFound, "{\"error\":" + JsonSerializer.Serialize($"no stream named '{stream}' (pipeline.streams lists them)") + "}");
         }
 
-        Dictionary<string, Latest> latest = _latest[index];
+        Dictionary<string, List<Latest>> latest = _latest[index];
         var body = new StringBuilder("{\"stream\":").Append(JsonSerializer.Serialize(stream)).Append(",\"results\":[");
-        if (key is not null)
+        if (key is not null || end is not null)
         {
-            if (!latest.TryGetValue(key, out Latest one))
+            // One key's latest window, or the window ending at `end` (a global flow's key is "").
+            List<Latest>? windows = latest.GetValueOrDefault(key ?? string.Empty);
+            int found = windows is null ? -1 : end is null ? windows.Count - 1 : windows.FindIndex(w => w.End == end);
+            if (found < 0)
             {
-                return (ResultStatus.NotFound, "{\"error\":" + JsonSerializer.Serialize($"no result for key '{key}' in '{stream}'") + "}");
+                string what = end is null ? $"no result for key '{key}'" : $"no result for key '{key ?? string.Empty}' and the window ending at {new DateTime(end.Value, DateTimeKind.Utc):O} among the last {KeptWindows} windows";
+                return (ResultStatus.NotFound, "{\"error\":" + JsonSerializer.Serialize($"{what} in '{stream}'") + "}");
             }
 
-            body.Append(Encoding.UTF8.GetString(one.Payload));
+            body.Append(Encoding.UTF8.GetString(windows![found].Payload));
         }
         else
         {
             // The latest window: every key whose latest result ends where the newest one does, oldest first.
             var newest = new List<Latest>();
-            foreach (Latest item in latest.Values)
+            foreach (List<Latest> windows in latest.Values)
             {
-                if (item.End == _latestEnd[index])
+                if (windows[^1].End == _latestEnd[index])
                 {
-                    newest.Add(item);
+                    newest.Add(windows[^1]);
                 }
             }
 
