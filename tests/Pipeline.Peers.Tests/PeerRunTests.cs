@@ -10,7 +10,10 @@ using Xunit;
 
 namespace Pipeline.Peers.Tests;
 
-// The runners against the in-memory system: what they count, time and write, with no server.
+// The runners against the in-memory system: what they count, time and write, with no server. Open-loop runs count
+// what was sent inside a wall-clock window, so they run alone (not beside the tests that start real servers, which
+// took the CPU for the whole window once in CI and left a run with nothing sent in its measured part).
+[Collection(PeerTimingCollection.Name)]
 public sealed class PeerRunTests : IDisposable
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
@@ -39,7 +42,7 @@ public sealed class PeerRunTests : IDisposable
         var system = new MemoryPeer();
         (int code, JsonElement json, string console) = await RunAsync(Options("run", "--system", "memory", "--workload", "append", "--duration", "0.5", "--warmup", "0.2"), system);
 
-        Assert.Equal(0, code);
+        Assert.True(code == 0, $"exit code {code}: {json.GetProperty("failure")}");
         Assert.Equal("peer", json.GetProperty("kind").GetString());
         Assert.Equal("closed", json.GetProperty("mode").GetString());
         long acked = json.GetProperty("acked").GetInt64();
@@ -57,7 +60,7 @@ public sealed class PeerRunTests : IDisposable
     {
         (int code, JsonElement json, _) = await RunAsync(Options("run", "--system", "memory", "--workload", "append", "--mode", "open", "--rate", "2000", "--duration", "0.5", "--warmup", "0.1"), new MemoryPeer());
 
-        Assert.Equal(0, code);
+        Assert.True(code == 0, $"exit code {code}: {json.GetProperty("failure")}");
         Assert.Equal(1000, json.GetProperty("events").GetInt64());
         Assert.Equal(1000, json.GetProperty("acked").GetInt64());
         Assert.Equal(0, json.GetProperty("unsent").GetInt64());
@@ -83,7 +86,7 @@ public sealed class PeerRunTests : IDisposable
         var system = new MemoryPeer();
         (int code, JsonElement json, _) = await RunAsync(Options("run", "--system", "memory", "--workload", "read", "--events", "20000", "--stream-reads", "10", "--repeat", "3"), system);
 
-        Assert.Equal(0, code);
+        Assert.True(code == 0, $"exit code {code}: {json.GetProperty("failure")}");
         Assert.Equal(20_000, system.Count);
         JsonElement read = json.GetProperty("read");
         Assert.Equal(20_000, read.GetProperty("storeEvents").GetInt64());
@@ -95,13 +98,13 @@ public sealed class PeerRunTests : IDisposable
     [Fact]
     public async Task Subscribe_times_every_event_sent_in_the_measured_part()
     {
-        (int code, JsonElement json, _) = await RunAsync(Options("run", "--system", "memory", "--workload", "subscribe", "--rate", "2000", "--duration", "0.5", "--warmup", "0.1"), new MemoryPeer());
+        (int code, JsonElement json, _) = await RunAsync(Options("run", "--system", "memory", "--workload", "subscribe", "--rate", "2000", "--duration", "1", "--warmup", "0.1"), new MemoryPeer());
 
-        Assert.Equal(0, code);
+        Assert.True(code == 0, $"exit code {code}: {json.GetProperty("failure")}");
         JsonElement subscribe = json.GetProperty("subscribe");
         long appended = subscribe.GetProperty("appended").GetInt64();
-        // Timed by actual send time, which the machine's load may shift; never more than the 1,200 scheduled in all.
-        Assert.InRange(appended, 1, 1200);
+        // Timed by actual send time, which the machine's load may shift; never more than the 2,200 scheduled in all.
+        Assert.InRange(appended, 1, 2200);
         Assert.Equal(appended, subscribe.GetProperty("delivered").GetInt64());
         Assert.Equal(appended, subscribe.GetProperty("deliveryUs").GetProperty("count").GetInt64());
         Assert.True(File.Exists(Path.Combine(_out.Path, subscribe.GetProperty("hgrm").GetString()!)));
@@ -149,4 +152,10 @@ public sealed class PeerRunTests : IDisposable
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PeerTimingCollection
+{
+    public const string Name = "peer runs timed by the wall clock";
 }
