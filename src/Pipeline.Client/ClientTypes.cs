@@ -14,8 +14,21 @@ public sealed record Welcome(ushort Version, ulong ProducerId, ulong LastProduce
 /// <param name="ProducerSequence">The producer_seq it answers.</param>
 /// <param name="Sequence">The global sequence (0 for INVALID, and for DUPLICATE when the server no longer knows it).</param>
 /// <param name="Status">OK, REJECTED, DUPLICATE or INVALID.</param>
-/// <param name="Detail">The reject reason code or the INVALID explanation.</param>
-public sealed record Ack(ulong ProducerSequence, ulong Sequence, AckStatus Status, string Detail);
+/// <param name="Detail">
+/// The reject reason code or the INVALID explanation as sent; on a protocol version 4 connection a REJECTED detail may
+/// go on after the code with one space and an explanation (<see cref="Reason"/> and <see cref="Explanation"/> split it).
+/// </param>
+public sealed record Ack(ulong ProducerSequence, ulong Sequence, AckStatus Status, string Detail)
+{
+    /// <summary>A REJECTED's reason code (<c>malformed_payload</c>), without any explanation; otherwise <see cref="Detail"/>.</summary>
+    public string Reason => Status == AckStatus.Rejected && Detail.IndexOf(' ', StringComparison.Ordinal) is var space and >= 0 ? Detail[..space] : Detail;
+
+    /// <summary>
+    /// What a REJECTED's reason means for this payload (<c>$.amount: expected integer, got string</c>), sent on protocol
+    /// version 4 connections when the server can say; null otherwise. Text for people: its wording may change.
+    /// </summary>
+    public string? Explanation => Status == AckStatus.Rejected && Detail.IndexOf(' ', StringComparison.Ordinal) is var space and >= 0 ? Detail[(space + 1)..] : null;
+}
 
 /// <summary>A RESULT.</summary>
 /// <param name="RequestId">The request it answers.</param>

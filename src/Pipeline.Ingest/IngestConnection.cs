@@ -99,8 +99,22 @@ public sealed partial class IngestConnection
     public int ReadsInFlight => Volatile.Read(ref _readsInFlight);
 
     /// <summary>Queues an ACK (sent on the next <see cref="Flush"/>). Call exactly once per accepted PUBLISH.</summary>
-    public void SendAck(ulong producerSequence, ulong sequence, AckStatus status, string detail)
+    /// <param name="producerSequence">The PUBLISH's producer_seq.</param>
+    /// <param name="sequence">Its global sequence (0 for INVALID).</param>
+    /// <param name="status">Its outcome.</param>
+    /// <param name="detail">The reason code (REJECTED) or why (INVALID); empty for OK.</param>
+    /// <param name="explanation">
+    /// What a REJECTED's reason code means for this payload (<c>$.amount: expected integer, got string</c>): sent after
+    /// the code and one space on a protocol version 4 connection, left out below version 4 (their detail is the bare
+    /// code, as shared/spec/protocol.md says).
+    /// </param>
+    public void SendAck(ulong producerSequence, ulong sequence, AckStatus status, string detail, string? explanation = null)
     {
+        if (explanation is not null && ProtocolVersion >= FrameHeader.ExplainedRejectionProtocolVersion)
+        {
+            detail = string.Concat(detail, " ", explanation); // a rejection's path only: not the accepted commands' path
+        }
+
         _output.WriteAck(producerSequence, sequence, status, detail);
         Interlocked.Decrement(ref _inFlight);
     }

@@ -15,7 +15,7 @@ public readonly record struct DecodedLedgerCommand(LedgerCommand Command, Accoun
 /// <c>ledger.open|deposit|withdraw|transfer</c> become events <c>ledger.opened|deposited|withdrawn|transferred</c>
 /// in the account's stream (<c>account-</c> + id; a transfer writes one event to each account's stream).
 /// </summary>
-public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerCommand, LedgerEvent>, IStreamingApplication<LedgerEvent>, ICatalogSource
+public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerCommand, LedgerEvent>, IStreamingApplication<LedgerEvent>, ICatalogSource, ICommandSchemas
 {
     /// <summary>The ledger with its built-in windows at their defaults (<see cref="LedgerStreamOptions.Default"/>).</summary>
     public LedgerApplication()
@@ -31,6 +31,10 @@ public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerC
 
     /// <inheritdoc />
     public System.Collections.Generic.IReadOnlyList<Pipeline.Streams.Hosting.StreamDefinition<LedgerEvent>> Streams { get; }
+
+    /// <inheritdoc />
+    /// <remarks>The published schemas (src/Pipeline.Ledger/schemas); the engine validates every command payload against its version's.</remarks>
+    public Pipeline.Schemas.SchemaRegistry Schemas => Catalog.LedgerCatalog.CreateSchemas();
 
     /// <inheritdoc />
     public string CatalogJson => Pipeline.Schemas.Catalog.CatalogWriter.ToCompactJson(Catalog.LedgerCatalog.Create(this));

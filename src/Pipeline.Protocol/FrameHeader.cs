@@ -27,12 +27,18 @@ public static class FrameHeader
 
     /// <summary>
     /// The highest protocol version this code speaks: 2 adds READ, EVENTS and READ_END; 3 adds subscriptions, FETCH and
-    /// durable consumers (docs/protocol.md).
+    /// durable consumers; 4 adds explained rejections (docs/protocol.md).
     /// </summary>
-    public const ushort MaxProtocolVersion = 3;
+    public const ushort MaxProtocolVersion = 4;
 
     /// <summary>The first protocol version with READ, EVENTS and READ_END.</summary>
     public const ushort ReadProtocolVersion = 2;
+
+    /// <summary>
+    /// The first protocol version whose REJECTED ACKs may carry an explanation after the reason code and one space
+    /// (<c>malformed_payload $.amount: expected integer, got string</c>); no new frame kind.
+    /// </summary>
+    public const ushort ExplainedRejectionProtocolVersion = 4;
 
     /// <summary>The first protocol version with SUBSCRIBE, CREDIT, UNSUBSCRIBE, FETCH, COMMIT, CONSUMER_ADMIN and their answers.</summary>
     public const ushort ConsumerProtocolVersion = 3;

@@ -28,7 +28,7 @@ public sealed class FrameKindVersionTests
 
         Assert.Equal(value, (byte)kind);
         Assert.Equal(FrameHeader.ConsumerProtocolVersion, version);
-        Assert.Equal((ushort)3, FrameHeader.MaxProtocolVersion);
+        Assert.Equal((ushort)4, FrameHeader.MaxProtocolVersion); // version 4 adds no kind: explained rejections
     }
 
     [Theory]
@@ -43,6 +43,7 @@ public sealed class FrameKindVersionTests
         Assert.False(FrameHeader.IsClientKind((byte)kind, 1));
         Assert.False(FrameHeader.IsClientKind((byte)kind, 2));
         Assert.True(FrameHeader.IsClientKind((byte)kind, 3));
+        Assert.True(FrameHeader.IsClientKind((byte)kind, 4));
     }
 
     [Theory]

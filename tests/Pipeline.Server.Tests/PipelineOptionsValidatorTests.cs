@@ -72,6 +72,7 @@ public sealed class PipelineOptionsValidatorTests
         { "payload-above-frame", "Pipeline:Journal:MaxPayloadBytes" },
         { "durability", "Pipeline:Journal:Durability" },
         { "wait-strategy", "Pipeline:Engine:WaitStrategy" },
+        { "schema-validation", "Pipeline:Schemas:Validation" },
         { "snapshot-interval", "Pipeline:Snapshots:IntervalEvents" },
         { "snapshot-keep", "Pipeline:Snapshots:Keep" },
     };
@@ -99,6 +100,7 @@ public sealed class PipelineOptionsValidatorTests
             case "payload-above-frame": o.Journal.MaxPayloadBytes = o.Ingest.MaxFrameLength + 1; break;
             case "durability": o.Journal.Durability = (DurabilityPolicy)42; break;
             case "wait-strategy": o.Engine.WaitStrategy = (WaitStrategyKind)42; break;
+            case "schema-validation": o.Schemas.Validation = (Pipeline.Hosting.PayloadValidation)42; break;
             case "snapshot-interval": o.Snapshots.IntervalEvents = -1; break;
             case "snapshot-keep": o.Snapshots.Keep = 0; break;
             default: throw new ArgumentOutOfRangeException(nameof(rule), rule, "unknown rule");

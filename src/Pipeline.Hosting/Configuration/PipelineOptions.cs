@@ -26,6 +26,8 @@ internal sealed class PipelineOptions
     public ConsumerSettings Consumers { get; set; } = new();
 
     public StreamSettings Streams { get; set; } = new();
+
+    public SchemaSettings Schemas { get; set; } = new();
 }
 
 internal sealed class IngestSettings
@@ -89,6 +91,15 @@ internal sealed class StreamSettings
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+internal sealed class SchemaSettings
+{
+    /// <summary>
+    /// Pipeline:Schemas:Validation: how command payloads are checked against their declared version's JSON Schema, for
+    /// an application that publishes them (<see cref="Application.ICommandSchemas"/>; docs/schemas.md).
+    /// </summary>
+    public PayloadValidation Validation { get; set; } = PayloadValidation.All;
 }
 
 internal sealed class ConsumerSettings

@@ -45,6 +45,11 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
             failures.Add($"Pipeline:Journal:Durability: '{options.Journal.Durability}' is not Batch, Interval or None.");
         }
 
+        if (!System.Enum.IsDefined(options.Schemas.Validation))
+        {
+            failures.Add($"Pipeline:Schemas:Validation: '{options.Schemas.Validation}' is not Off, Rejections or All.");
+        }
+
         if (!System.Enum.IsDefined(options.Engine.WaitStrategy))
         {
             failures.Add($"Pipeline:Engine:WaitStrategy: '{options.Engine.WaitStrategy}' is not Blocking, Sleeping, Yielding, BusySpin or Phased.");

@@ -54,6 +54,10 @@ internal class CommandEvent
     // Written by the decode stage: why the payload did not decode (the command is then REJECTED with it), or null.
     public string? DecodeError { get; set; }
 
+    // Written by the decode stage with DecodeError when the payload's schema says where and why (the member's path);
+    // sent after the reason code to protocol version 4 connections. Null otherwise.
+    public string? Explanation { get; set; }
+
     // Written by the event store stage: the positions of the command's events (0 and 0 when it has none).
     public long FirstPosition { get; set; }
 
@@ -89,6 +93,7 @@ internal class CommandEvent
         Status = AckStatus.Ok;
         Detail = string.Empty;
         DecodeError = null;
+        Explanation = null;
         FirstPosition = 0;
         LastPosition = 0;
     }

@@ -218,9 +218,10 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             var journaling = new JournalStage<CommandEntry<TCommand, TEvent>>(journal, producers, app.Commands, options.Journal.MaxPayloadBytes, metrics, slowCommits);
             Stage<CommandEntry<TCommand, TEvent>> journalStage = builder.HandleWith(new StageHandle.Journal<CommandEntry<TCommand, TEvent>>(journaling), StageNames.Journal, OnFailure(new JournalStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)));
             var decoders = new StageHandle.Decode<TCommand, TEvent>[options.Engine.DecodeHandlers];
+            CommandSchemaCheck? schemaCheck = CommandSchemaCheck.Create(app.Commands, app, options.Schemas.Validation);
             for (int i = 0; i < decoders.Length; i++)
             {
-                decoders[i] = new StageHandle.Decode<TCommand, TEvent>(new DecodeStage<TCommand, TEvent>(app.Commands, app.CreateDecoder(state.Application)));
+                decoders[i] = new StageHandle.Decode<TCommand, TEvent>(new DecodeStage<TCommand, TEvent>(app.Commands, app.CreateDecoder(state.Application), schemaCheck));
             }
 
             Stage<CommandEntry<TCommand, TEvent>> decode = builder.SplitAcross(StageNames.Decode, OnFailure(new DecodeStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)), decoders);

@@ -57,7 +57,7 @@ internal sealed class PipelineWorker : BackgroundService
             MaxFrameLength = _options.Ingest.MaxFrameLength,
             MaxConnections = _options.Ingest.MaxConnections,
             MaxInFlightPerConnection = _options.Ingest.MaxInFlightPerConnection,
-            MaxProtocolVersion = FrameHeader.ConsumerProtocolVersion, // subscriptions, FETCH and durable consumers
+            MaxProtocolVersion = FrameHeader.MaxProtocolVersion, // reads, subscriptions, FETCH, durable consumers, explained rejections
         };
         _listener = new IngestListener(ingest, _engine, _loggers.CreateLogger<IngestListener>());
         try

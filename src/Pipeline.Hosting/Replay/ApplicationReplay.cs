@@ -27,13 +27,16 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
     private readonly EncodedEvents _encoded = new();
     private readonly int _maxPayloadBytes;
     private readonly EngineStreams<TEvent>? _streams;
+    private readonly CommandSchemaCheck? _schemas;
 
     /// <param name="app">The application.</param>
     /// <param name="state">The state to continue from (a new one, or a restored snapshot).</param>
     /// <param name="stored">The event log to compare with, read from the state's next position; null: no comparison.</param>
     /// <param name="maxPayloadBytes">The service's Pipeline:EventStore:MaxPayloadBytes: a command with a larger event fails as it did in the service (0: the event store was off).</param>
-    public ApplicationReplay(TApp app, EngineState<TState> state, EventLogReader? stored = null, int maxPayloadBytes = 1024 * 1024)
+    /// <param name="validation">The service's Pipeline:Schemas:Validation: under All a payload its schema refuses is rejected, as it was in the service.</param>
+    public ApplicationReplay(TApp app, EngineState<TState> state, EventLogReader? stored = null, int maxPayloadBytes = 1024 * 1024, PayloadValidation validation = PayloadValidation.All)
     {
+        _schemas = CommandSchemaCheck.Create(app.Commands, app, validation);
         _maxPayloadBytes = maxPayloadBytes;
         _app = app;
         State = state;
@@ -140,9 +143,16 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
             return "malformed_payload"; // never journaled by the server (INVALID), but a journal could hold it
         }
 
-        if (!_decoder.TryDecode(index, record.SchemaVersion, record.Payload, out TCommand command, out string? reason))
+        bool decoded = _decoder.TryDecode(index, record.SchemaVersion, record.Payload, out TCommand command, out string? reason);
+        reason = decoded ? null : reason ?? "malformed_payload";
+        if (_schemas is not null)
         {
-            return reason ?? "malformed_payload";
+            reason = _schemas.Check(index, record.SchemaVersion, record.Payload, reason, out _);
+        }
+
+        if (reason is not null)
+        {
+            return reason;
         }
 
         reason = _app.Decide(State.Application, command, new CommandContext(record.Sequence, record.TimestampTicks, record.ProducerId, record.ProducerSequence), _events);

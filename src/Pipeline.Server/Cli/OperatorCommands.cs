@@ -10,6 +10,7 @@ using Pipeline.Journal.Replay;
 using Pipeline.Journal.Snapshots;
 using Pipeline.EventStore;
 using Pipeline.EventStore.Maintenance;
+using Pipeline.Hosting;
 using Pipeline.Hosting.Engine;
 using Pipeline.Hosting.Replay;
 using Microsoft.Extensions.Configuration;
@@ -111,7 +112,8 @@ internal static class OperatorCommands
                                                   newest snapshot + journal; compare state digests
                                                   (reads the ledger's windows from appsettings.json, the environment and
                                                   --Ledger:*=V; --no-streams or --Pipeline:Streams:Enabled=false: the
-                                                  service ran without its windows)
+                                                  service ran without its windows; --Pipeline:Schemas:Validation=V as
+                                                  the service ran)
             Client commands (send .. consumers) take --host H --port P (default 127.0.0.1:7400).
             Every other command takes --data DIR (default ./data, or --Pipeline:DataDirectory=DIR).
             Exit codes: 0 fine, 1 torn tail only (recovered at next start), 2 damage or mismatch, 64 usage.
@@ -446,7 +448,13 @@ internal static class OperatorCommands
         bool streams = !args.HasFlag("no-streams") && configuration.GetValue("Pipeline:Streams:Enabled", true);
         EngineState<LedgerState> NewState() => new(app.CreateState()) { Flows = streams ? new EngineStreams<LedgerEvent>(app.Streams) : null };
         EventLogReader? storedEvents = Directory.Exists(args.EventDirectory) ? new EventLogReader(new EventLogOptions { Directory = args.EventDirectory }) : null;
-        using var full = new LedgerReplay(app, NewState(), storedEvents);
+        string validationText = configuration.GetValue("Pipeline:Schemas:Validation", nameof(PayloadValidation.All))!;
+        if (!Enum.TryParse(validationText, ignoreCase: true, out PayloadValidation validation) || !Enum.IsDefined(validation) || int.TryParse(validationText, out _))
+        {
+            throw new CliException($"--Pipeline:Schemas:Validation: '{validationText}' is not Off, Rejections or All.");
+        }
+
+        using var full = new LedgerReplay(app, NewState(), storedEvents, validation: validation);
         bool fullPossible = reader.FirstSequence == 1;
         ulong fullDigest = 0;
         if (fullPossible)
@@ -484,7 +492,7 @@ internal static class OperatorCommands
             return fullPossible ? Ok : Damaged;
         }
 
-        using var tail = new LedgerReplay(app, start.State);
+        using var tail = new LedgerReplay(app, start.State, validation: validation);
         coordinator.Replay(start.NextSequence, last, tail);
         ulong tailDigest = tail.State.ComputeDigest();
         output.WriteLine($"snapshot + tail   snapshot at {start.Snapshot.Sequence} + {tail.Applied} commands: digest {tailDigest:x16}");

@@ -5,7 +5,10 @@ namespace Pipeline.Hosting.Engine;
 
 /// <summary>A stateless decoder: decodes the payload into the application's command; N of them split the stream.</summary>
 /// <remarks>Runs in parallel with the journal stage; it reads only what the publisher wrote.</remarks>
-internal sealed class DecodeStage<TCommand, TEvent>(CommandTypes types, ICommandDecoder<TCommand> decoder) : IEventHandler<CommandEntry<TCommand, TEvent>>
+/// <param name="types">The application's command types.</param>
+/// <param name="decoder">This handler's decoder.</param>
+/// <param name="schemas">The payload schemas to apply after the decoder, or null (validation off, or none published).</param>
+internal sealed class DecodeStage<TCommand, TEvent>(CommandTypes types, ICommandDecoder<TCommand> decoder, CommandSchemaCheck? schemas = null) : IEventHandler<CommandEntry<TCommand, TEvent>>
 {
     /// <summary>The reject reason of a command whose type the application does not know (the journal stage refuses it as INVALID anyway).</summary>
     private const string UnknownType = "malformed_payload";
@@ -27,11 +30,20 @@ internal sealed class DecodeStage<TCommand, TEvent>(CommandTypes types, ICommand
         if (decoder.TryDecode(index, entry.SchemaVersion, entry.Payload, out TCommand command, out string? reason))
         {
             entry.Command = command;
-            entry.DecodeError = null;
+            reason = null;
         }
         else
         {
-            entry.DecodeError = reason ?? UnknownType;
+            reason ??= UnknownType;
         }
+
+        string? explanation = null;
+        if (schemas is not null)
+        {
+            reason = schemas.Check(index, entry.SchemaVersion, entry.Payload, reason, out explanation);
+        }
+
+        entry.DecodeError = reason;
+        entry.Explanation = explanation;
     }
 }

@@ -59,7 +59,7 @@ internal sealed class AckStage<TEntry> : IEventHandler<TEntry>
                 WaitForDurableSlow(entry.Sequence);
             }
 
-            connection.SendAck(entry.ProducerSequence, (ulong)entry.Sequence, entry.Status, entry.Detail);
+            connection.SendAck(entry.ProducerSequence, (ulong)entry.Sequence, entry.Status, entry.Detail, entry.Status == AckStatus.Rejected ? entry.Explanation : null);
             _metrics.Acknowledged(Stopwatch.GetElapsedTime(entry.ReceivedTimestamp).TotalMilliseconds);
             if (connection.AckBatchMark != _batchMark)
             {

@@ -48,6 +48,7 @@ internal sealed class ReadModelStage<TCommand, TEvent> : IEventHandler<CommandEn
         entry.Command = default!;
         entry.Events.Clear();
         entry.DecodeError = null;
+        entry.Explanation = null;
 
         entry.StreamOutputs.Clear();
         if (endOfBatch)
