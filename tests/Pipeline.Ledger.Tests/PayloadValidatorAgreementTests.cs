@@ -18,7 +18,7 @@ public sealed class PayloadValidatorAgreementTests
     private static readonly string[] s_noise = ["zz", "Account", "amount "];
 
     // Random JSON built from the schema's member names (each present or not, of a right or a wrong type) plus noise members.
-    private static JsonNode? RandomValue(Random random, JsonNode? schema, int depth)
+    internal static JsonNode? RandomValue(Random random, JsonNode? schema, int depth)
     {
         int pick = random.Next(10);
         if (schema is JsonObject s && s.TryGetPropertyValue("properties", out JsonNode? properties) && pick < 6 && depth < 4)

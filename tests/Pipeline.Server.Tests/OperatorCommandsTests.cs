@@ -495,6 +495,8 @@ public sealed class OperatorCommandsTests : IDisposable
     public static TheoryData<string[], string> UsageErrors => new()
     {
         { ["replay", "--data", "DATA"], "replay takes --verify (rebuild and compare; the service replays by itself at start-up)." },
+        { ["replay", "--verify", "--data", "DATA", "--Pipeline:Schemas:Validation=Sometimes"], "--Pipeline:Schemas:Validation: 'Sometimes' is not Off, Rejections or All." },
+        { ["replay", "--verify", "--data", "DATA", "--Pipeline:Schemas:Validation=7"], "--Pipeline:Schemas:Validation: '7' is not Off, Rejections or All." },
         { ["journal", "frobnicate"], "Unknown command 'journal frobnicate'." },
         { ["journal"], "Unknown command 'journal'." },
         { ["snapshot", "delete"], "Unknown command 'snapshot delete'." },

@@ -394,14 +394,14 @@ internal static class OperatorCommands
 
     private static int ReplayVerify(IReadOnlyList<string> arguments, TextWriter output)
     {
-        // The flows' settings as the service reads them: appsettings.json, environment, then --Ledger:* and
-        // --Pipeline:Streams:* arguments, so that the replay runs the same windows the service ran.
+        // The flows' and the schema check's settings as the service reads them: appsettings.json, environment, then
+        // --Ledger:*, --Pipeline:Streams:* and --Pipeline:Schemas:* arguments, so that the replay decides as the service did.
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var rest = new List<string>();
         foreach (string argument in arguments)
         {
             int eq = argument.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 2 && (argument.StartsWith("--Ledger:", StringComparison.OrdinalIgnoreCase) || argument.StartsWith("--Pipeline:Streams:", StringComparison.OrdinalIgnoreCase)))
+            if (eq > 2 && (argument.StartsWith("--Ledger:", StringComparison.OrdinalIgnoreCase) || argument.StartsWith("--Pipeline:Streams:", StringComparison.OrdinalIgnoreCase) || argument.StartsWith("--Pipeline:Schemas:", StringComparison.OrdinalIgnoreCase)))
             {
                 settings[argument[2..eq]] = argument[(eq + 1)..];
             }

@@ -17,7 +17,7 @@ namespace Pipeline.Server.IntegrationTests.SecondApplication;
 /// <c>counter.added</c> and <c>counter.reset</c> in stream <c>counter-x</c>; query <c>counter.value</c>.
 /// Adding makes no counter go above 1000 (<c>over_limit</c>); resetting an unknown counter is <c>unknown_counter</c>.
 /// </summary>
-internal sealed class CounterApplication : IApplication<CounterState, CounterCommand, CounterEvent>
+internal class CounterApplication : IApplication<CounterState, CounterCommand, CounterEvent>
 {
     public static readonly EventType Added = new("counter.added");
     public static readonly EventType Reset = new("counter.reset");
@@ -87,7 +87,7 @@ internal sealed class CounterApplication : IApplication<CounterState, CounterCom
                 }
 
                 long by = 0;
-                if (typeIndex == 0 && (!root.TryGetProperty("by", out JsonElement byElement) || !byElement.TryGetInt64(out by) || by < 1))
+                if (typeIndex == 0 && (!root.TryGetProperty("by", out JsonElement byElement) || byElement.ValueKind != JsonValueKind.Number || !byElement.TryGetInt64(out by) || by < 1))
                 {
                     return false;
                 }
