@@ -45,6 +45,9 @@ reason, in the log and the summary).
   --streams MODES      load runs with the application's stream-processing flows (the ledger's windows) on, off, or
                        both interleaved (on,off): their cost, measured against the same build in one run
                        (default on, as the service runs)
+  --validation MODES   load runs with the schema check of command payloads (Pipeline:Schemas:Validation) all,
+                       rejections or off, several interleaved (all,off): its cost, measured against the same build
+                       in one run (default all, as the service runs)
   --rounds N           repeat the load run list N times, interleaved (names get -r1, -r2, ...; default 1);
                        the consumers stage's load runs too
   --subscribers LIST   consumers stage: the closed-loop runs' subscriber counts, comma separated (default 0,1,100;
@@ -84,6 +87,7 @@ connections=8
 pacing=shared
 event_store=on
 streams=on
+validation=all
 rounds=1
 events=''
 subscriber_counts='0,1,100'
@@ -110,6 +114,7 @@ while [ $# -gt 0 ]; do
     --pacing) need "$@"; pacing="$2"; shift 2 ;;
     --event-store) need "$@"; event_store="$2"; shift 2 ;;
     --streams) need "$@"; streams="$2"; shift 2 ;;
+    --validation) need "$@"; validation="$2"; shift 2 ;;
     --rounds) need "$@"; rounds="$2"; shift 2 ;;
     --filter) need "$@"; filters+=("$2"); shift 2 ;;
     --events) need "$@"; events="$2"; shift 2 ;;
@@ -395,19 +400,25 @@ if [ "$run_load" -eq 1 ]; then
   for m in "${stlist[@]}"; do
     case "$m" in on|off) ;; *) echo "--streams takes on, off or on,off (got '$m')" >&2; exit 2 ;; esac
   done
+  IFS=',' read -r -a valist <<< "$validation"
+  for m in "${valist[@]}"; do
+    case "$m" in all|rejections|off) ;; *) echo "--validation takes all, rejections or off, comma separated (got '$m')" >&2; exit 2 ;; esac
+  done
   case "$rounds" in ''|*[!0-9]*|0) echo "--rounds takes a positive integer (got '$rounds')" >&2; exit 2 ;; esac
   base_runs=("${runs[@]}")
   runs=()
   for ((k = 1; k <= rounds; k++)); do
-    for spec in "${base_runs[@]}"; do for m in "${eslist[@]}"; do for s in "${stlist[@]}"; do runs+=("$spec $m $k $s"); done; done; done
+    for spec in "${base_runs[@]}"; do for m in "${eslist[@]}"; do for s in "${stlist[@]}"; do for v in "${valist[@]}"; do
+      runs+=("$spec $m $k $s $v")
+    done; done; done; done
   done
-  stage "load (${#runs[@]} runs, ${duration} s each after ${warmup} s warm-up, $connections connections, pacing $pacing, event store $event_store, streams $streams)"
+  stage "load (${#runs[@]} runs, ${duration} s each after ${warmup} s warm-up, $connections connections, pacing $pacing, event store $event_store, streams $streams, validation $validation)"
   wait_for_quiet
   mkdir -p "$out/load"
   i=0
   for spec in "${runs[@]}"; do
     i=$((i + 1))
-    read -r mode durability rate es round st <<< "$spec"
+    read -r mode durability rate es round st va <<< "$spec"
     if [ "$mode" = open ]; then
       name="open-$(short_count "$rate")-$durability"
       args=(load --mode open --rate "$rate" --pacing "$pacing")
@@ -424,6 +435,10 @@ if [ "$run_load" -eq 1 ]; then
       name="$name-streams-off"
       server_args="$server_args --Pipeline:Streams:Enabled=false"
     fi
+    if [ "$va" != all ]; then
+      name="$name-validation-$va"
+      server_args="$server_args --Pipeline:Schemas:Validation=$va"
+    fi
     if [ -n "$server_args" ]; then args+=(--server-args "${server_args# }"); fi
     if [ "$rounds" -gt 1 ]; then name="$name-r$round"; fi
     args+=(--durability "$durability" --connections "$connections" --duration "$duration" --warmup "$warmup"
@@ -437,7 +452,7 @@ if [ "$run_load" -eq 1 ]; then
     target=$([ "$mode" = open ] && rate_number "$rate" || echo null)
     pacing_json=$([ "$mode" = open ] && echo "\"$pacing\"" || echo null)
     finish_run load "$name" "$rc" \
-      "\"mode\": \"$mode\", \"durability\": \"$durability\", \"targetRate\": $target, \"pacing\": $pacing_json, \"connections\": $connections, \"eventStore\": $([ "$es" = on ] && echo true || echo false), \"streams\": $([ "$st" = on ] && echo true || echo false), " \
+      "\"mode\": \"$mode\", \"durability\": \"$durability\", \"targetRate\": $target, \"pacing\": $pacing_json, \"connections\": $connections, \"eventStore\": $([ "$es" = on ] && echo true || echo false), \"streams\": $([ "$st" = on ] && echo true || echo false), \"validation\": \"$va\", " \
       throughput "commands/s acknowledged"
   done
 fi
