@@ -12,8 +12,8 @@ public sealed record EmptyPayload;
 
 /// <summary>
 /// The ledger's schemas (every command, event, window result and query version, from the payload records in
-/// LedgerPayloads.cs) and its event catalog. The published schemas are committed in
-/// <c>src/Pipeline.Ledger/schemas</c>, checked by a test like a lock file.
+/// LedgerPayloads.cs) and its event catalog, with the engine's own queries (<see cref="EngineCatalog"/>). The ledger's
+/// published schemas are committed in <c>src/Pipeline.Ledger/schemas</c>, checked by a test like a lock file.
 /// </summary>
 public static class LedgerCatalog
 {
@@ -46,7 +46,7 @@ public static class LedgerCatalog
     public static EventCatalog Create(LedgerApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        SchemaRegistry schemas = CreateSchemas().Register("engine.tick", 1, typeof(EmptyPayload), CompatibilityMode.None);
+        SchemaRegistry schemas = EngineCatalog.Register(CreateSchemas()).Register("engine.tick", 1, typeof(EmptyPayload), CompatibilityMode.None);
         for (int i = 0; i < app.Commands.Count; i++)
         {
             CommandType command = app.Commands[i];
@@ -68,8 +68,8 @@ public static class LedgerCatalog
 
         const string Owner = "ledger";
         const string Accounts = "account-{id}";
-        CatalogMessage[] messages =
-        [
+        var messages = new List<CatalogMessage>
+        {
             new("ledger.open", CatalogMessageKind.Command, CatalogCategory.User, Owner, "Opens an account with balance 0 (REJECTED account_exists if it exists)."),
             new("ledger.deposit", CatalogMessageKind.Command, CatalogCategory.User, Owner, "Adds an amount to an account; version 2 may carry a reference."),
             new("ledger.withdraw", CatalogMessageKind.Command, CatalogCategory.User, Owner, "Takes an amount from an account (REJECTED insufficient_funds below 0)."),
@@ -84,17 +84,19 @@ public static class LedgerCatalog
             new(LedgerStreams.BusiestAccountsName + ".late", CatalogMessageKind.WindowResult, CatalogCategory.System, Owner, "A money movement that came after its window closed (none with journal time).", LedgerStreams.BusiestAccountsName + ".late"),
             new("ledger.balance", CatalogMessageKind.Query, CatalogCategory.User, Owner, "An account's balance and version, now or as of a sequence or a time.", ResultName: "ledger.balance.result"),
             new("ledger.totals", CatalogMessageKind.Query, CatalogCategory.User, Owner, "The number of accounts and the sum of their balances.", ResultName: "ledger.totals.result"),
-            new("engine.tick", CatalogMessageKind.EngineRecord, CatalogCategory.System, "engine", "The journal's time while idle and a window waits to close (journal record type `$tick`, empty payload; a journal record, not an event)."),
-        ];
-        CatalogComponent[] components =
-        [
+        };
+        messages.AddRange(EngineCatalog.Messages());
+        messages.Add(new("engine.tick", CatalogMessageKind.EngineRecord, CatalogCategory.System, EngineCatalog.Owner, "The journal's time while idle and a window waits to close (journal record type `$tick`, empty payload; a journal record, not an event)."));
+        var components = new List<CatalogComponent>
+        {
             new("LedgerState.Decide", "decider", "Decides each command against the accounts, in journal order: events or a reject reason."),
             new("LedgerReadModel", "read model", "Balances and totals, fed every accepted event once durable."),
             new("LedgerProjection", "projection", "The accounts table in SQLite or PostgreSQL (src/Pipeline.Projections), fed by a subscription."),
             new("flow " + LedgerStreams.DepositStatsName, "flow", "Sliding window over the deposits."),
             new("flow " + LedgerStreams.BusiestAccountsName, "flow", "Tumbling window per account over the money movements, top list per window."),
             new("journaling producer", "engine", "The journal's single writer; writes ticks while idle."),
-        ];
+        };
+        components.AddRange(EngineCatalog.Components());
         string[] events = ["ledger.opened", "ledger.deposited", "ledger.withdrawn", "ledger.transferred"];
         var relations = new List<CatalogRelation>
         {
@@ -120,7 +122,10 @@ public static class LedgerCatalog
         {
             relations.Add(new("flow " + flow, flow, "emits"));
             relations.Add(new("flow " + flow, flow + ".late", "emits"));
+            relations.Add(new(flow, EngineCatalog.StreamResultsView, "feeds"));
         }
+
+        relations.AddRange(EngineCatalog.Relations());
 
         return new EventCatalog(
             new CatalogService("Pipeline ledger", "2", "The ledger on Pipeline: accounts opened, credited, debited and transferred between, by commands over TCP; every change an event in the account's stream; windows over the deposits and the busiest accounts.", "127.0.0.1:7400"),

@@ -1,25 +1,33 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json.Serialization;
 
 namespace Pipeline.Schemas.Catalog;
 
+// The member names are the ones CatalogWriter writes (KindText, CategoryText), for the schema of the catalog's JSON
+// (EnginePayloads.cs): the answer to pipeline.catalog is checked against it in a test.
 /// <summary>What a catalog entry is.</summary>
 public enum CatalogMessageKind
 {
     /// <summary>Sent by clients (PUBLISH); the application decides it into events or a rejection.</summary>
+    [JsonStringEnumMemberName("command")]
     Command,
 
     /// <summary>Stored in the event store; readable and subscribable.</summary>
+    [JsonStringEnumMemberName("event")]
     Event,
 
     /// <summary>Asked of a read model (QUERY); its arguments and its answer each have a schema.</summary>
+    [JsonStringEnumMemberName("query")]
     Query,
 
     /// <summary>A stream-processing flow's result (or late output), stored as an event.</summary>
+    [JsonStringEnumMemberName("window result")]
     WindowResult,
 
     /// <summary>A record the engine writes to the journal itself (never a client's, never an event).</summary>
+    [JsonStringEnumMemberName("engine record")]
     EngineRecord,
 }
 
@@ -27,12 +35,15 @@ public enum CatalogMessageKind
 public enum CatalogCategory
 {
     /// <summary>Initiated by a user (a client's command or question).</summary>
+    [JsonStringEnumMemberName("user")]
     User,
 
     /// <summary>The platform's own workings.</summary>
+    [JsonStringEnumMemberName("system")]
     System,
 
     /// <summary>A business fact (what happened to an account, a derived business figure).</summary>
+    [JsonStringEnumMemberName("business")]
     Business,
 }
 

@@ -106,8 +106,9 @@ internal static class OperatorCommands
                                                   (Markdown pages, catalog.json, asyncapi.json; docs/catalog
                                                   is its output), or one document on stdout
             Pipeline.Server schemas verify|publish [--folder DIR]
-                                                  compare the ledger's schemas with the committed ones
-                                                  (src/Pipeline.Ledger/schemas), or add the new versions'
+                                                  compare the ledger's and the engine's schemas with the
+                                                  committed ones (src/Pipeline.Ledger/schemas, or DIR; and
+                                                  src/Pipeline.Schemas/schemas), or add the new versions'
             Pipeline.Server replay --verify       rebuild the ledger from the journal alone and from the
                                                   newest snapshot + journal; compare state digests
                                                   (reads the ledger's windows from appsettings.json, the environment and
@@ -353,10 +354,11 @@ internal static class OperatorCommands
         return Ok;
     }
 
-    // schemas publish|verify [--folder F]: the ledger's published schemas, a lock folder (default src/Pipeline.Ledger/schemas).
+    // schemas publish|verify [--folder F]: the published schemas, lock folders: the ledger's (src/Pipeline.Ledger/schemas,
+    // or F) and, without --folder, the engine's queries' (src/Pipeline.Schemas/schemas).
     private static int Schemas(string[] arguments, TextWriter output)
     {
-        string folder = Pipeline.Ledger.Catalog.LedgerCatalog.SchemaFolder;
+        string? folder = null;
         for (int i = 2; i < arguments.Length; i++)
         {
             if (arguments[i] != "--folder" || i + 1 >= arguments.Length)
@@ -367,26 +369,50 @@ internal static class OperatorCommands
             folder = arguments[++i];
         }
 
-        Pipeline.Schemas.SchemaRegistry registry = Pipeline.Ledger.Catalog.LedgerCatalog.CreateSchemas();
-        Pipeline.Schemas.SchemaLockReport report = Pipeline.Schemas.SchemaLockFolder.Verify(registry, folder);
-        if (!report.IsSuccess)
+        var locks = new List<(Pipeline.Schemas.SchemaRegistry Registry, string Folder)>
         {
-            // A changed published version is never re-published: verify and publish both refuse it.
-            output.WriteLine(report.Describe());
+            (Pipeline.Ledger.Catalog.LedgerCatalog.CreateSchemas(), folder ?? Pipeline.Ledger.Catalog.LedgerCatalog.SchemaFolder),
+        };
+        if (folder is null)
+        {
+            locks.Add((Pipeline.Schemas.Catalog.EngineCatalog.CreateSchemas(), Pipeline.Schemas.Catalog.EngineCatalog.SchemaFolder));
+        }
+
+        // Every folder is verified before any is written: a changed published version is never re-published, and
+        // verify and publish both refuse it.
+        bool damaged = false;
+        var reports = new List<Pipeline.Schemas.SchemaLockReport>(locks.Count);
+        foreach ((Pipeline.Schemas.SchemaRegistry registry, string lockFolder) in locks)
+        {
+            Pipeline.Schemas.SchemaLockReport report = Pipeline.Schemas.SchemaLockFolder.Verify(registry, lockFolder);
+            reports.Add(report);
+            if (!report.IsSuccess)
+            {
+                output.WriteLine(report.Describe());
+                damaged = true;
+            }
+        }
+
+        if (damaged)
+        {
             return Damaged;
         }
 
-        if (arguments[1] == "verify")
+        for (int i = 0; i < locks.Count; i++)
         {
-            output.WriteLine(report.UnpublishedVersions.Count == 0
-                ? $"{registry.Registrations.Count} schema versions match {folder}"
-                : $"match; not yet published: {string.Join(", ", report.UnpublishedVersions.Select(r => $"{r.TypeName} v{r.Version}"))} (run 'schemas publish')");
-            return Ok;
-        }
+            (Pipeline.Schemas.SchemaRegistry registry, string lockFolder) = locks[i];
+            if (arguments[1] == "verify")
+            {
+                output.WriteLine(reports[i].UnpublishedVersions.Count == 0
+                    ? $"{registry.Registrations.Count} schema versions match {lockFolder}"
+                    : $"match; not yet published: {string.Join(", ", reports[i].UnpublishedVersions.Select(r => $"{r.TypeName} v{r.Version}"))} (run 'schemas publish')");
+                continue;
+            }
 
-        foreach (string path in Pipeline.Schemas.SchemaLockFolder.WriteMissing(registry, folder))
-        {
-            output.WriteLine("published " + path);
+            foreach (string path in Pipeline.Schemas.SchemaLockFolder.WriteMissing(registry, lockFolder))
+            {
+                output.WriteLine("published " + path);
+            }
         }
 
         return Ok;
