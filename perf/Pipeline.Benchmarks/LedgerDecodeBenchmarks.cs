@@ -3,6 +3,8 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Pipeline.Ledger;
+using Pipeline.Ledger.Catalog;
+using Pipeline.Schemas.Validation;
 
 namespace Pipeline.Benchmarks;
 
@@ -46,6 +48,7 @@ public class LedgerDecodeBenchmarks
     private readonly AccountIdTable _manyKnownAccounts = new();
     private byte[][] _manyTypes = [];
     private byte[][] _manyPayloads = [];
+    private PayloadValidator[] _manyValidators = [];
 
     [GlobalSetup]
     public void Setup()
@@ -93,6 +96,16 @@ public class LedgerDecodeBenchmarks
             };
             _manyTypes[i] = Encoding.UTF8.GetBytes(type);
             _manyPayloads[i] = Encoding.UTF8.GetBytes(json);
+        }
+
+        // The published version 1 schemas, compiled as the engine's decode stage compiles them (Pipeline:Schemas:Validation=All).
+        PayloadValidator deposit = PayloadValidator.For(typeof(DepositV1));
+        PayloadValidator withdraw = PayloadValidator.For(typeof(WithdrawV1));
+        PayloadValidator transfer = PayloadValidator.For(typeof(TransferV1));
+        _manyValidators = new PayloadValidator[ManyCommands];
+        for (int i = 0; i < ManyCommands; i++)
+        {
+            _manyValidators[i] = (i % 3) switch { 0 => deposit, 1 => withdraw, _ => transfer };
         }
     }
 
@@ -176,6 +189,29 @@ public class LedgerDecodeBenchmarks
         }
 
         return checksum;
+    }
+
+    /// <summary>The schema check alone over the same commands: what Pipeline:Schemas:Validation=All adds per command.</summary>
+    [Benchmark(OperationsPerInvoke = ManyCommands)]
+    public int Validate_TenThousandKnownAccounts()
+    {
+        byte[][] payloads = _manyPayloads;
+        PayloadValidator[] validators = _manyValidators;
+        int valid = 0;
+        for (int i = 0; i < payloads.Length; i++)
+        {
+            if (validators[i].Validate(payloads[i], out _))
+            {
+                valid++;
+            }
+        }
+
+        if (valid != payloads.Length)
+        {
+            ThrowRejected();
+        }
+
+        return valid;
     }
 
     private static string ManyAccountId(int i) => "acct-" + i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);

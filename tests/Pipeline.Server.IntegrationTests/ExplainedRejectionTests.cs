@@ -101,6 +101,20 @@ public sealed class ExplainedRejectionTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task CliSend_ARejectedPayload_PrintsTheReasonAndWhere()
+    {
+        string port = _server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var output = new System.IO.StringWriter();
+        using var error = new System.IO.StringWriter();
+
+        int code = await Pipeline.Server.Cli.ClientCommands.RunAsync(["send", "ledger.open", """{"account": 5}""", "--port", port], output, error).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(1, code); // not OK
+        Assert.Equal("ACK Rejected sequence=1 malformed_payload $.account: expected string, got integer", output.ToString().Trim());
+        Assert.Empty(error.ToString());
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Version5_IsRefusedNamingTheVersionsSpoken()
     {
         using FrameConnection client = await FrameConnection.ConnectAsync(_server.Port);

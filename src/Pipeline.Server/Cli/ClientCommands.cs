@@ -79,7 +79,8 @@ internal static class ClientCommands
 
         try
         {
-            await using PipelineClient client = await PipelineClient.ConnectAsync(new PipelineClientOptions { Host = host, Port = port, ClientName = "pipeline-cli" }, cancellationToken).ConfigureAwait(false);
+            // Version 4: a REJECTED send shows why (malformed_payload $.amount: expected integer, got string).
+            await using PipelineClient client = await PipelineClient.ConnectAsync(new PipelineClientOptions { Host = host, Port = port, ClientName = "pipeline-cli", ProtocolVersion = Protocol.FrameHeader.ExplainedRejectionProtocolVersion }, cancellationToken).ConfigureAwait(false);
             switch (args[0])
             {
                 case "send":
