@@ -30,7 +30,7 @@ public sealed class ErrorTests : IClassFixture<SharedServerFixture>
         { "HELLO body ends early", Frames.Raw(5, 0x01, [1, 0, 0, 0]), ErrorCode.Malformed },
         { "HELLO name not UTF-8", Frames.Raw(14, 0x01, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0xFF]), ErrorCode.Malformed },
         { "HELLO runs over", Frames.Concat(Frames.Raw(15, 0x01, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 9])), ErrorCode.Malformed },
-        { "unsupported version", Frames.Hello(0, version: 4), ErrorCode.UnsupportedVersion },
+        { "unsupported version", Frames.Hello(0, version: 5), ErrorCode.UnsupportedVersion },
         { "PUBLISH before HELLO", Frames.Publish(1, "ledger.open", "{}"), ErrorCode.HelloRequired },
         { "PING before HELLO", Frames.Ping(1), ErrorCode.HelloRequired },
     };
