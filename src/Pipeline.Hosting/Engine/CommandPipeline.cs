@@ -220,7 +220,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             var decoders = new StageHandle.Decode<TCommand, TEvent>[options.Engine.DecodeHandlers];
             for (int i = 0; i < decoders.Length; i++)
             {
-                decoders[i] = new StageHandle.Decode<TCommand, TEvent>(new DecodeStage<TCommand, TEvent>(app.Commands, app.CreateDecoder(state.Application)));
+                decoders[i] = new StageHandle.Decode<TCommand, TEvent>(new DecodeStage<TCommand, TEvent>(app.Commands, app.CreateDecoder(state.Application), CommandUpcaster.Create(app.Commands, app)));
             }
 
             Stage<CommandEntry<TCommand, TEvent>> decode = builder.SplitAcross(StageNames.Decode, OnFailure(new DecodeStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)), decoders);

@@ -11,8 +11,12 @@ namespace Pipeline.Schemas.Upcasting;
 /// </summary>
 internal static class JsonMembers
 {
-    // What a reader would refuse is refused here too, and left as it is: the application's decoder judges it.
-    private static readonly JsonReaderOptions s_options = new() { MaxDepth = 64 };
+    /// <summary>The reader's options for payloads nested at most <paramref name="maxDepth"/> deep.</summary>
+    public static JsonReaderOptions Options(int maxDepth)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxDepth);
+        return new JsonReaderOptions { MaxDepth = maxDepth };
+    }
 
     /// <summary>The bytes a member named <paramref name="name"/> must contain when the payload has no backslash.</summary>
     public static byte[] QuotedUtf8(string name) => System.Text.Encoding.UTF8.GetBytes("\"" + name + "\"");
@@ -25,13 +29,13 @@ internal static class JsonMembers
         payload.IndexOf(quotedName) >= 0 || payload.IndexOf((byte)'\\') >= 0;
 
     /// <summary>
-    /// Whether <paramref name="payload"/> is one well-formed JSON object, and whether a top-level member of it is named
+    /// Whether <paramref name="payload"/> is one well-formed JSON object (within <paramref name="options"/>' depth), and whether a top-level member of it is named
     /// <paramref name="first"/> or <paramref name="second"/> (an empty name matches nothing). Never throws.
     /// </summary>
-    public static bool TryFind(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, out bool found)
+    public static bool TryFind(ReadOnlySpan<byte> payload, JsonReaderOptions options, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, out bool found)
     {
         found = false;
-        var reader = new Utf8JsonReader(payload, s_options);
+        var reader = new Utf8JsonReader(payload, options);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -60,9 +64,9 @@ internal static class JsonMembers
     /// members named <paramref name="drop"/> are left out, members named <paramref name="rename"/> are written under
     /// <paramref name="renamedTo"/> (quoted, escaped), and <paramref name="append"/> (a whole member) is added last.
     /// </summary>
-    public static void Copy(ReadOnlySpan<byte> payload, IBufferWriter<byte> output, ReadOnlySpan<byte> drop, ReadOnlySpan<byte> rename, ReadOnlySpan<byte> renamedTo, ReadOnlySpan<byte> append)
+    public static void Copy(ReadOnlySpan<byte> payload, JsonReaderOptions options, IBufferWriter<byte> output, ReadOnlySpan<byte> drop, ReadOnlySpan<byte> rename, ReadOnlySpan<byte> renamedTo, ReadOnlySpan<byte> append)
     {
-        var reader = new Utf8JsonReader(payload, s_options);
+        var reader = new Utf8JsonReader(payload, options);
         reader.Read();
         Write(output, "{"u8);
         bool first = true;

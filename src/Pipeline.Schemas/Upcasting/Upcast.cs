@@ -12,13 +12,23 @@ namespace Pipeline.Schemas.Upcasting;
 /// payload it changes.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The member steps leave unchanged a payload that is not one well-formed JSON object nested at most
+/// <c>maxDepth</c> deep (64 unless given): give the depth limit of the application's own reader, so that a payload
+/// its decoder refuses is still refused after the step, and the step never changes a verdict.
+/// </para>
+/// <para>
 /// A member that the older version does not define was, under this project's rules, an unknown member that the older
 /// version ignored (docs/protocol.md). So a step that gives a member its meaning in the newer version
 /// (<see cref="RenameMember"/>'s new name, <see cref="AddMember"/>'s name) first drops a member of that name the
 /// payload already had: upcasting never changes what an older payload meant.
+/// </para>
 /// </remarks>
 public static class Upcast
 {
+    /// <summary>The nesting the member steps read unless told otherwise (<see cref="JsonReaderOptions.MaxDepth"/>'s default).</summary>
+    public const int DefaultMaxDepth = 64;
+
     /// <summary>Version <paramref name="fromVersion"/> + 1 reads version <paramref name="fromVersion"/> as it is (a member added as optional, say): never a copy.</summary>
     public static IUpcaster Identity(string type, ushort fromVersion) => new IdentityStep(type, fromVersion);
 
@@ -28,12 +38,13 @@ public static class Upcast
     /// vectorised search for <c>"name"</c> decides. A payload with the name, or with any backslash (an escaped name
     /// like <c>"\u0072eference"</c>), is parsed and copied without that member.
     /// </remarks>
-    public static IUpcaster RemoveMember(string type, ushort fromVersion, string name) => new RemoveStep(type, fromVersion, CheckName(name, nameof(name)));
+    public static IUpcaster RemoveMember(string type, ushort fromVersion, string name, int maxDepth = DefaultMaxDepth) =>
+        new RemoveStep(type, fromVersion, CheckName(name, nameof(name)), JsonMembers.Options(maxDepth));
 
     /// <summary>Writes top-level members named <paramref name="oldName"/> under <paramref name="newName"/>; members already named <paramref name="newName"/> are dropped.</summary>
     /// <remarks>A payload that holds neither name is not parsed (as <see cref="RemoveMember"/>).</remarks>
     /// <exception cref="ArgumentException">A name is empty, or both are the same.</exception>
-    public static IUpcaster RenameMember(string type, ushort fromVersion, string oldName, string newName)
+    public static IUpcaster RenameMember(string type, ushort fromVersion, string oldName, string newName, int maxDepth = DefaultMaxDepth)
     {
         CheckName(oldName, nameof(oldName));
         CheckName(newName, nameof(newName));
@@ -42,15 +53,16 @@ public static class Upcast
             throw new ArgumentException($"A rename needs two different names; both are '{oldName}'.", nameof(newName));
         }
 
-        return new RenameStep(type, fromVersion, oldName, newName);
+        return new RenameStep(type, fromVersion, oldName, newName, JsonMembers.Options(maxDepth));
     }
 
     /// <summary>Adds the top-level member <paramref name="name"/> with the value <paramref name="defaultJsonValue"/> (JSON text, e.g. <c>0</c>, <c>"EUR"</c>, <c>[]</c>), after the others.</summary>
     /// <remarks>Every well-formed object payload is copied (the member is new to all of them); a member of that name it already had is dropped.</remarks>
     /// <exception cref="ArgumentException"><paramref name="defaultJsonValue"/> is not exactly one JSON value.</exception>
-    public static IUpcaster AddMember(string type, ushort fromVersion, string name, string defaultJsonValue)
+    public static IUpcaster AddMember(string type, ushort fromVersion, string name, string defaultJsonValue, int maxDepth = DefaultMaxDepth)
     {
         CheckName(name, nameof(name));
+        JsonReaderOptions options = JsonMembers.Options(maxDepth);
         ArgumentNullException.ThrowIfNull(defaultJsonValue);
         byte[] value = Encoding.UTF8.GetBytes(defaultJsonValue.Trim());
         try
@@ -72,7 +84,7 @@ public static class Upcast
             throw new ArgumentException($"The default value is not JSON: '{defaultJsonValue}' ({ex.Message}).", nameof(defaultJsonValue), ex);
         }
 
-        return new AddStep(type, fromVersion, name, value);
+        return new AddStep(type, fromVersion, name, value, options);
     }
 
     /// <summary>A step of any shape: <paramref name="upcast"/> receives the payload's object (its own copy, which it may change) and returns the next version's.</summary>
@@ -117,7 +129,7 @@ public static class Upcast
         public override bool TryUpcast(ReadOnlySpan<byte> payload, IBufferWriter<byte> output) => false;
     }
 
-    private sealed class RemoveStep(string type, ushort fromVersion, string name) : Step(type, fromVersion)
+    private sealed class RemoveStep(string type, ushort fromVersion, string name, JsonReaderOptions options) : Step(type, fromVersion)
     {
         private readonly byte[] _name = Encoding.UTF8.GetBytes(name);
         private readonly byte[] _quoted = JsonMembers.QuotedUtf8(name);
@@ -125,17 +137,17 @@ public static class Upcast
         public override bool TryUpcast(ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
         {
             ArgumentNullException.ThrowIfNull(output);
-            if (!JsonMembers.MayContain(payload, _quoted) || !JsonMembers.TryFind(payload, _name, default, out bool found) || !found)
+            if (!JsonMembers.MayContain(payload, _quoted) || !JsonMembers.TryFind(payload, options, _name, default, out bool found) || !found)
             {
                 return false;
             }
 
-            JsonMembers.Copy(payload, output, _name, default, default, default);
+            JsonMembers.Copy(payload, options, output, _name, default, default, default);
             return true;
         }
     }
 
-    private sealed class RenameStep(string type, ushort fromVersion, string oldName, string newName) : Step(type, fromVersion)
+    private sealed class RenameStep(string type, ushort fromVersion, string oldName, string newName, JsonReaderOptions options) : Step(type, fromVersion)
     {
         private readonly byte[] _old = Encoding.UTF8.GetBytes(oldName);
         private readonly byte[] _oldQuoted = JsonMembers.QuotedUtf8(oldName);
@@ -151,17 +163,17 @@ public static class Upcast
                 return false;
             }
 
-            if (!JsonMembers.TryFind(payload, _old, _new, out bool found) || !found)
+            if (!JsonMembers.TryFind(payload, options, _old, _new, out bool found) || !found)
             {
                 return false;
             }
 
-            JsonMembers.Copy(payload, output, _new, _old, _newEncoded, default);
+            JsonMembers.Copy(payload, options, output, _new, _old, _newEncoded, default);
             return true;
         }
     }
 
-    private sealed class AddStep(string type, ushort fromVersion, string name, byte[] value) : Step(type, fromVersion)
+    private sealed class AddStep(string type, ushort fromVersion, string name, byte[] value, JsonReaderOptions options) : Step(type, fromVersion)
     {
         private readonly byte[] _name = Encoding.UTF8.GetBytes(name);
         private readonly byte[] _member = [.. Encoding.UTF8.GetBytes("\"" + JsonEncodedText.Encode(name).ToString() + "\":"), .. value];
@@ -169,12 +181,12 @@ public static class Upcast
         public override bool TryUpcast(ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
         {
             ArgumentNullException.ThrowIfNull(output);
-            if (!JsonMembers.TryFind(payload, _name, default, out _))
+            if (!JsonMembers.TryFind(payload, options, _name, default, out _))
             {
                 return false;
             }
 
-            JsonMembers.Copy(payload, output, _name, default, default, _member);
+            JsonMembers.Copy(payload, options, output, _name, default, default, _member);
             return true;
         }
     }

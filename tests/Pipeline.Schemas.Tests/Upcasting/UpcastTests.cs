@@ -112,6 +112,21 @@ public sealed class UpcastTests
         Assert.Equal(0, written);
     }
 
+    [Fact]
+    public void MemberSteps_WithTheDecodersDepthLimit_LeaveDeeperPayloadsForTheDecoderToRefuse()
+    {
+        // Depth 3 (object, array, array): a decoder reading at most 2 deep refuses it whatever the step removes.
+        const string Payload = "{\"reference\":[[1]],\"a\":1}";
+
+        (bool limited, _, _) = Run(Upcast.RemoveMember("t", 1, "reference", maxDepth: 2), Payload);
+        (bool enough, string output, _) = Run(Upcast.RemoveMember("t", 1, "reference", maxDepth: 3), Payload);
+
+        Assert.False(limited);
+        Assert.True(enough);
+        Assert.Equal("{\"a\":1}", output);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Upcast.AddMember("t", 1, "a", "1", maxDepth: 0));
+    }
+
     [Theory]
     [InlineData("{\"ref\":\"x\",\"a\":1}", "{\"reference\":\"x\",\"a\":1}")]
     [InlineData("{\"a\":1,\"r\\u0065f\":[1, 2]}", "{\"a\":1,\"reference\":[1, 2]}")]
