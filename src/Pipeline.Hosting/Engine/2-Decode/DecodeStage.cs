@@ -5,10 +5,7 @@ using Pipeline.Core.Processing;
 namespace Pipeline.Hosting.Engine;
 
 /// <summary>A stateless decoder: decodes the payload into the application's command; N of them split the stream.</summary>
-/// <remarks>
-/// Runs in parallel with the journal stage; it reads only what the publisher wrote. With an <paramref name="upcaster"/>
-/// the decoder gets the payload upcast to its type's newest version (the journal keeps it as sent).
-/// </remarks>
+/// <remarks>Runs in parallel with the journal stage; it reads only what the publisher wrote.</remarks>
 internal sealed class DecodeStage<TCommand, TEvent>(CommandTypes types, ICommandDecoder<TCommand> decoder, CommandUpcaster? upcaster = null) : IEventHandler<CommandEntry<TCommand, TEvent>>
 {
     /// <summary>The reject reason of a command whose type the application does not know (the journal stage refuses it as INVALID anyway).</summary>
@@ -28,6 +25,7 @@ internal sealed class DecodeStage<TCommand, TEvent>(CommandTypes types, ICommand
             return;
         }
 
+        // The decoder sees only the newest version; the entry keeps the payload as sent, for the journal.
         ushort version = entry.SchemaVersion;
         ReadOnlySpan<byte> payload = upcaster is null ? entry.Payload : upcaster.Upcast(index, ref version, entry.Payload);
         if (decoder.TryDecode(index, version, payload, out TCommand command, out string? reason))
