@@ -15,7 +15,7 @@ public readonly record struct DecodedLedgerCommand(LedgerCommand Command, Accoun
 /// <c>ledger.open|deposit|withdraw|transfer</c> become events <c>ledger.opened|deposited|withdrawn|transferred</c>
 /// in the account's stream (<c>account-</c> + id; a transfer writes one event to each account's stream).
 /// </summary>
-public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerCommand, LedgerEvent>, IStreamingApplication<LedgerEvent>, ICatalogSource, ICommandSchemas
+public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerCommand, LedgerEvent>, IStreamingApplication<LedgerEvent>, ICatalogSource, ICommandSchemas, IUpcastingApplication
 {
     /// <summary>The ledger with its built-in windows at their defaults (<see cref="LedgerStreamOptions.Default"/>).</summary>
     public LedgerApplication()
@@ -63,6 +63,10 @@ public sealed class LedgerApplication : IApplication<LedgerState, DecodedLedgerC
 
     /// <inheritdoc />
     public CommandTypes Commands => s_commands;
+
+    /// <inheritdoc />
+    /// <remarks><see cref="LedgerUpcasters.Chain"/>: a version 1 deposit reaches the decoder as version 2.</remarks>
+    public Pipeline.Schemas.Upcasting.UpcasterChain Upcasters => LedgerUpcasters.Chain;
 
     /// <inheritdoc />
     public LedgerState CreateState() => new();

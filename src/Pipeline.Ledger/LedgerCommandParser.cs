@@ -1,13 +1,27 @@
 using System;
 using System.Text;
 using System.Text.Json;
+using Pipeline.Schemas.Upcasting;
 
 namespace Pipeline.Ledger;
 
-/// <summary>Decodes ledger command types and JSON payloads (schema version 1) with <see cref="Utf8JsonReader"/>.</summary>
+/// <summary>Decodes ledger command types and JSON payloads (every version, upcast to the newest) with <see cref="Utf8JsonReader"/>.</summary>
 /// <remarks>Stateless and thread-safe: the decode stage runs it on several threads at once.</remarks>
 public static class LedgerCommandParser
 {
+    [ThreadStatic]
+    private static UpcastBuffers? t_scratch;
+
+    // By LedgerCommandKind: the kind's index in LedgerUpcasters.Chain (-1: no steps).
+    private static readonly int[] s_chainIndexes =
+    [
+        -1,
+        LedgerUpcasters.Chain.IndexOf("ledger.open"),
+        LedgerUpcasters.Chain.IndexOf("ledger.deposit"),
+        LedgerUpcasters.Chain.IndexOf("ledger.withdraw"),
+        LedgerUpcasters.Chain.IndexOf("ledger.transfer"),
+    ];
+
     /// <summary>The first schema version of every ledger command (version 1 of shared/spec/protocol.md).</summary>
     public const ushort SchemaVersion = 1;
 
@@ -68,14 +82,27 @@ public static class LedgerCommandParser
         TryParse(kind, SchemaVersion, payload, knownAccounts, out command, out hints, out reason);
 
     /// <summary>
-    /// Parses a payload written in <paramref name="schemaVersion"/> into the newest command shape (the upcast of an
-    /// older version: a version 1 deposit is a version 2 deposit without a reference). In version 1 a
-    /// <c>reference</c> member is unknown and ignored, as every unknown member is; in version 2 of a deposit it must be
-    /// a string of 1..128 characters, or the payload is malformed.
+    /// Parses a payload written in <paramref name="schemaVersion"/> into the newest command shape: an older version is
+    /// first upcast through <see cref="LedgerUpcasters.Chain"/> (a version 1 deposit is a version 2 deposit without a
+    /// reference: in version 1 a <c>reference</c> member is unknown and ignored, as every unknown member is). In
+    /// version 2 of a deposit the reference must be a string of 1..128 characters, or the payload is malformed.
     /// </summary>
+    /// <remarks>The engine hands the decoder payloads already upcast; then nothing is upcast here.</remarks>
     public static bool TryParse(LedgerCommandKind kind, ushort schemaVersion, ReadOnlySpan<byte> payload, AccountIdTable? knownAccounts, out LedgerCommand command, out AccountHints hints, out string? reason)
     {
-        bool takesReference = kind == LedgerCommandKind.Deposit && schemaVersion >= DepositReferenceVersion;
+        int chainIndex = (uint)kind < (uint)s_chainIndexes.Length ? s_chainIndexes[(int)kind] : -1;
+        if (LedgerUpcasters.Chain.Newest(chainIndex, schemaVersion) != schemaVersion)
+        {
+            payload = LedgerUpcasters.Chain.Upcast(chainIndex, schemaVersion, payload, t_scratch ??= new UpcastBuffers(), out _);
+        }
+
+        return TryParseNewest(kind, payload, knownAccounts, out command, out hints, out reason);
+    }
+
+    // The newest shape of every command; the reference only in a deposit.
+    private static bool TryParseNewest(LedgerCommandKind kind, ReadOnlySpan<byte> payload, AccountIdTable? knownAccounts, out LedgerCommand command, out AccountHints hints, out string? reason)
+    {
+        bool takesReference = kind == LedgerCommandKind.Deposit;
         string? reference = null;
         command = default;
         hints = AccountHints.None;
@@ -91,7 +118,7 @@ public static class LedgerCommandParser
         long expectedVersion = -1;
         try
         {
-            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 8 });
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = LedgerUpcasters.MaxCommandDepth });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 reason = RejectReason.MalformedPayload;

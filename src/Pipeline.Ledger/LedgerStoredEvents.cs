@@ -1,5 +1,6 @@
 using System;
 using System.Text.Json;
+using Pipeline.Schemas.Upcasting;
 
 namespace Pipeline.Ledger;
 
@@ -9,9 +10,32 @@ namespace Pipeline.Ledger;
 /// </summary>
 public static class LedgerStoredEvents
 {
+    [ThreadStatic]
+    private static UpcastBuffers? t_scratch;
+
     /// <summary>
-    /// Decodes one stored event; false for a type that is not one of the ledger's four (a window result, say) or a
+    /// Decodes one stored event written in <paramref name="schemaVersion"/>: upcast through
+    /// <see cref="LedgerUpcasters.Chain"/> to the newest version first (a version 1 <c>ledger.deposited</c> is version
+    /// 2 without a reference). False for a type that is not one of the ledger's four (a window result, say) or a
     /// payload that does not match it.
+    /// </summary>
+    /// <param name="type">The stored type (<c>ledger.opened</c>, ...).</param>
+    /// <param name="schemaVersion">The stored event's schema version.</param>
+    /// <param name="stream">The stream id (<c>account-</c> + id).</param>
+    /// <param name="streamVersion">The event's version in its stream.</param>
+    /// <param name="payload">The stored JSON payload.</param>
+    /// <param name="event">The event; its <see cref="LedgerEvent.Slot"/> is -1 (a slot belongs to the service's state).</param>
+    public static bool TryRead(string type, ushort schemaVersion, string stream, long streamVersion, ReadOnlySpan<byte> payload, out LedgerEvent @event)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ReadOnlySpan<byte> newest = LedgerUpcasters.Chain.Upcast(type, schemaVersion, payload, t_scratch ??= new UpcastBuffers(), out _);
+        return TryRead(type, stream, streamVersion, newest, out @event);
+    }
+
+    /// <summary>
+    /// Decodes one stored event whose payload is in the newest version of its type (see the overload that takes
+    /// the schema version, for events of any version); false for a type that is not one of the ledger's four (a
+    /// window result, say) or a payload that does not match it.
     /// </summary>
     /// <param name="type">The stored type (<c>ledger.opened</c>, ...).</param>
     /// <param name="stream">The stream id (<c>account-</c> + id).</param>
@@ -76,7 +100,7 @@ public static class LedgerStoredEvents
                         balance = reader.GetInt64();
                         break;
                     case "reference" when kind == LedgerEventKind.Deposited:
-                        reference = reader.GetString(); // version 2; a version 1 deposit upcasts to no reference
+                        reference = reader.GetString(); // version 2 (the newest)
                         break;
                     default:
                         reader.Skip();

@@ -42,7 +42,8 @@ internal static class LedgerWindowsConsumer
                         continue;
                     }
 
-                    StoredEvent e = item.Event!;
+                    // Every event in its type's newest version: the reader below takes one shape per type.
+                    StoredEvent e = item.Event!.Upcast(LedgerUpcasters.Chain);
                     if (e.Type is LedgerStreams.DepositStatsName or LedgerStreams.BusiestAccountsName)
                     {
                         output.WriteLine($"service {e.Type} {Encoding.UTF8.GetString(e.Payload.Span)}");

@@ -21,6 +21,7 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
 {
     private readonly TApp _app;
     private readonly ICommandDecoder<TCommand> _decoder;
+    private readonly CommandUpcaster? _upcaster;
     private readonly EventSink<TEvent> _events = new();
     private readonly ArrayBufferWriter<byte> _payload = new(1024);
     private readonly EventLogCursor? _stored;
@@ -41,6 +42,7 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
         _app = app;
         State = state;
         _decoder = app.CreateDecoder(state.Application);
+        _upcaster = CommandUpcaster.Create(app.Commands, app);
         _stored = stored?.ReadForward(state.LastPosition + 1);
         _streams = state.Flows as EngineStreams<TEvent>;
     }
@@ -143,7 +145,10 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
             return "malformed_payload"; // never journaled by the server (INVALID), but a journal could hold it
         }
 
-        bool decoded = _decoder.TryDecode(index, record.SchemaVersion, record.Payload, out TCommand command, out string? reason);
+        // As the decode stage: the decoder sees the newest version of the payload; the schema check the version sent.
+        ushort version = record.SchemaVersion;
+        ReadOnlySpan<byte> payload = _upcaster is null ? record.Payload : _upcaster.Upcast(index, ref version, record.Payload);
+        bool decoded = _decoder.TryDecode(index, version, payload, out TCommand command, out string? reason);
         reason = decoded ? null : reason ?? "malformed_payload";
         if (_schemas is not null)
         {
