@@ -221,7 +221,7 @@ internal sealed class CommandPipeline<TApp, TState, TCommand, TEvent> : IEngine
             CommandSchemaCheck? schemaCheck = CommandSchemaCheck.Create(app.Commands, app, options.Schemas.Validation);
             for (int i = 0; i < decoders.Length; i++)
             {
-                decoders[i] = new StageHandle.Decode<TCommand, TEvent>(new DecodeStage<TCommand, TEvent>(app.Commands, app.CreateDecoder(state.Application), CommandUpcaster.Create(app.Commands, app), schemaCheck));
+                decoders[i] = new StageHandle.Decode<TCommand, TEvent>(new DecodeStage<TCommand, TEvent>(app.Commands, new CommandDecoding<TCommand>(app.CreateDecoder(state.Application), CommandUpcaster.Create(app.Commands, app), schemaCheck)));
             }
 
             Stage<CommandEntry<TCommand, TEvent>> decode = builder.SplitAcross(StageNames.Decode, OnFailure(new DecodeStageExceptionHandler<CommandEntry<TCommand, TEvent>>(logger, failures)), decoders);

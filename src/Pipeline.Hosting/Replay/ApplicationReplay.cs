@@ -20,15 +20,13 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
     where TState : class, ISnapshotable
 {
     private readonly TApp _app;
-    private readonly ICommandDecoder<TCommand> _decoder;
-    private readonly CommandUpcaster? _upcaster;
+    private readonly CommandDecoding<TCommand> _decoding;
     private readonly EventSink<TEvent> _events = new();
     private readonly ArrayBufferWriter<byte> _payload = new(1024);
     private readonly EventLogCursor? _stored;
     private readonly EncodedEvents _encoded = new();
     private readonly int _maxPayloadBytes;
     private readonly EngineStreams<TEvent>? _streams;
-    private readonly CommandSchemaCheck? _schemas;
 
     /// <param name="app">The application.</param>
     /// <param name="state">The state to continue from (a new one, or a restored snapshot).</param>
@@ -37,12 +35,10 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
     /// <param name="validation">The service's Pipeline:Schemas:Validation: under All a payload its schema refuses is rejected, as it was in the service.</param>
     public ApplicationReplay(TApp app, EngineState<TState> state, EventLogReader? stored = null, int maxPayloadBytes = 1024 * 1024, PayloadValidation validation = PayloadValidation.All)
     {
-        _schemas = CommandSchemaCheck.Create(app.Commands, app, validation);
         _maxPayloadBytes = maxPayloadBytes;
         _app = app;
         State = state;
-        _decoder = app.CreateDecoder(state.Application);
-        _upcaster = CommandUpcaster.Create(app.Commands, app);
+        _decoding = new CommandDecoding<TCommand>(app.CreateDecoder(state.Application), CommandUpcaster.Create(app.Commands, app), CommandSchemaCheck.Create(app.Commands, app, validation));
         _stored = stored?.ReadForward(state.LastPosition + 1);
         _streams = state.Flows as EngineStreams<TEvent>;
     }
@@ -145,16 +141,8 @@ internal sealed class ApplicationReplay<TApp, TState, TCommand, TEvent> : IRepla
             return "malformed_payload"; // never journaled by the server (INVALID), but a journal could hold it
         }
 
-        // As the decode stage: the decoder sees the newest version of the payload; the schema check the version sent.
-        ushort version = record.SchemaVersion;
-        ReadOnlySpan<byte> payload = _upcaster is null ? record.Payload : _upcaster.Upcast(index, ref version, record.Payload);
-        bool decoded = _decoder.TryDecode(index, version, payload, out TCommand command, out string? reason);
-        reason = decoded ? null : reason ?? "malformed_payload";
-        if (_schemas is not null)
-        {
-            reason = _schemas.Check(index, record.SchemaVersion, record.Payload, reason, out _);
-        }
-
+        // As the decode stage (the same CommandDecoding): upcast, decode, schema check.
+        string? reason = _decoding.Decode(index, record.SchemaVersion, record.Payload, out TCommand command, out _);
         if (reason is not null)
         {
             return reason;

@@ -32,7 +32,7 @@ public sealed class DecodeStageTests
     [InlineData(3, "{\"body\":\"hi\",\"tag\":\"x\"}", "3 {\"body\":\"hi\",\"tag\":\"x\"}")]
     public void OnEvent_WithAnUpcastingApplication_DecodesTheNewestVersion_AndLeavesTheEntryAsSent(ushort version, string payload, string decoded)
     {
-        var stage = new DecodeStage<string, int>(s_types, new RecordingDecoder(), CommandUpcaster.Create(s_types, new Upcasting(s_chain)));
+        var stage = new DecodeStage<string, int>(s_types, new CommandDecoding<string>(new RecordingDecoder(), CommandUpcaster.Create(s_types, new Upcasting(s_chain)), null));
         CommandEntry<string, int> entry = Entry("note.add", version, payload);
 
         stage.OnEvent(ref entry, 0, true);
@@ -46,7 +46,7 @@ public sealed class DecodeStageTests
     [Fact]
     public void OnEvent_WithoutUpcasters_DecodesTheDeclaredVersion()
     {
-        var stage = new DecodeStage<string, int>(s_types, new RecordingDecoder(), CommandUpcaster.Create(s_types, new object()));
+        var stage = new DecodeStage<string, int>(s_types, new CommandDecoding<string>(new RecordingDecoder(), CommandUpcaster.Create(s_types, new object()), null));
         CommandEntry<string, int> entry = Entry("note.add", 1, "{\"tag\":1}");
 
         stage.OnEvent(ref entry, 0, true);
@@ -77,7 +77,7 @@ public sealed class DecodeStageTests
     public void OnEvent_LedgerDeposit_Version1IgnoresTheReference_Version2KeepsIt(ushort version, string? reference)
     {
         var app = new LedgerApplication();
-        var stage = new DecodeStage<DecodedLedgerCommand, LedgerEvent>(app.Commands, app.CreateDecoder(app.CreateState()), CommandUpcaster.Create(app.Commands, app));
+        var stage = new DecodeStage<DecodedLedgerCommand, LedgerEvent>(app.Commands, new CommandDecoding<DecodedLedgerCommand>(app.CreateDecoder(app.CreateState()), CommandUpcaster.Create(app.Commands, app), null));
         var entry = new CommandEntry<DecodedLedgerCommand, LedgerEvent> { SchemaVersion = version };
         entry.SetType("ledger.deposit"u8);
         entry.SetPayload("{\"account\":\"a\",\"amount\":5,\"reference\":\"inv-7\"}"u8);
